@@ -1,0 +1,46 @@
+"""`twinbench score`: compare a predicted trace with one or more reference traces."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from twinbench.cli.app import app, console
+from twinbench.errors import InputError
+from twinbench.report.score_report import render_score, score_json
+from twinbench.trace.config import ScoringConfig, load_config
+from twinbench.trace.io import read_trace
+from twinbench.trace.model import Trace
+from twinbench.trace.scoring import score_best_of
+
+
+def _nonempty(path: Path) -> Trace:
+    trace = read_trace(path)
+    if not trace.events:
+        raise InputError(str(path), "the trace has no events", field="events")
+    return trace
+
+
+@app.command()
+def score(
+    gt: Annotated[list[Path], typer.Option("--gt", help="Reference trace (JSON or JSONL); repeat for several.")],
+    pred: Annotated[Path, typer.Option("--pred", help="Predicted trace (JSON or JSONL).")],
+    config: Annotated[Path | None, typer.Option("--config", help="Scoring config (JSON/YAML, EnvTrace format accepted).")] = None,
+    preset: Annotated[str | None, typer.Option("--preset", help="default | envtrace (overrides the config's preset).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the report.")] = False,
+    rows: Annotated[int, typer.Option("--rows", min=0, help="Aligned rows to show before only differences are.")] = 60,
+) -> None:
+    """Score PRED against each reference (the best is kept) and report every metric.
+
+    Exit code 0 when it scored (pass or fail), 2 on bad input.
+    """
+    cfg = load_config(config, preset) if config else ScoringConfig.build(preset)  # type: ignore[arg-type]
+    references = [_nonempty(path) for path in gt]
+    outcome = score_best_of(references, _nonempty(pred), cfg)
+    if as_json:
+        typer.echo(json.dumps(score_json(outcome), default=str))
+    else:
+        render_score(outcome, console, rows)

@@ -1,0 +1,1 @@
+"""Human-readable reports (rich) of scores, traces and leaderboards."""

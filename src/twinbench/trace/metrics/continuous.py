@@ -1,0 +1,82 @@
+"""Continuous channels (e.g. a measured temperature) compared as profiles.
+
+`timeseries`: both series are interpolated on the union of their sample times (values held before the
+first and after the last sample); MAE is the time-weighted mean absolute difference, `final` the
+difference of the last values, and the ramp rate (median |slope| while the value moves) must agree
+within `rate_tol`. score = 0.6·exp(-MAE/mae_scale) + 0.2·exp(-final/final_scale) + 0.2·(1 - rate error).
+`index`: EnvTrace's rule: values only, index by index, the shorter padded with its last value;
+score = 0.7·exp(-MAE/mae_scale) + 0.3·exp(-final/final_scale).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from twinbench.trace.canonical import Series
+from twinbench.trace.config import ContinuousChannel
+from twinbench.trace.metrics.result import MetricResult
+
+
+def ramp_rate(s: Series, floor: float) -> float:
+    """Median |dv/dt| over the intervals where the value moves faster than `floor` (0 if it never does)."""
+    if len(s.t) < 2:
+        return 0.0
+    dt = np.diff(s.t)
+    ok = dt > 0
+    rates = np.abs(np.diff(s.v)[ok] / dt[ok])
+    moving = rates[rates >= floor]
+    return float(np.median(moving)) if len(moving) else 0.0
+
+
+def _index_rule(g: Series, p: Series, cfg: ContinuousChannel) -> tuple[float, float, dict]:
+    n = max(len(g.v), len(p.v))
+    gv = np.pad(g.v, (0, n - len(g.v)), mode="edge")
+    pv = np.pad(p.v, (0, n - len(p.v)), mode="edge")
+    mae = float(np.mean(np.abs(gv - pv)))
+    final = float(abs(g.v[-1] - p.v[-1]))
+    score = 0.7 * math.exp(-mae / cfg.mae_scale) + 0.3 * math.exp(-final / cfg.final_scale)
+    return score, mae <= cfg.mae_thresh and final <= cfg.final_thresh, {"mae": mae, "final_diff": final}
+
+
+def _timeseries_rule(g: Series, p: Series, cfg: ContinuousChannel) -> tuple[float, float, dict]:
+    grid = np.union1d(g.t, p.t)
+    diff = np.abs(np.interp(grid, g.t, g.v) - np.interp(grid, p.t, p.v))
+    span = float(grid[-1] - grid[0])
+    mae = float(np.trapezoid(diff, grid) / span) if span > 0 else float(diff.mean())
+    final = float(abs(g.v[-1] - p.v[-1]))
+    rg, rp = ramp_rate(g, cfg.rate_floor), ramp_rate(p, cfg.rate_floor)
+    rate_error = 0.0 if rg == rp == 0.0 else min(1.0, abs(rp - rg) / max(rg, cfg.rate_floor))
+    score = (0.6 * math.exp(-mae / cfg.mae_scale) + 0.2 * math.exp(-final / cfg.final_scale)
+             + 0.2 * (1.0 - rate_error))
+    passed = mae <= cfg.mae_thresh and final <= cfg.final_thresh and rate_error <= cfg.rate_tol
+    return score, passed, {"mae": mae, "final_diff": final, "ramp_rate_gt": rg, "ramp_rate_pred": rp,
+                           "ramp_rate_error": rate_error, "samples_gt": len(g.t), "samples_pred": len(p.t)}
+
+
+def channel_metric(g: Series | None, p: Series | None, cfg: ContinuousChannel) -> MetricResult:
+    """One channel; both sides empty passes, exactly one empty fails."""
+    g_empty = g is None or len(g.v) == 0
+    p_empty = p is None or len(p.v) == 0
+    if g_empty or p_empty:
+        ok = g_empty and p_empty
+        return MetricResult(score=float(ok), passed=ok, details={"missing_side": None if ok else
+                                                                   ("reference" if g_empty else "prediction")})
+    rule = _index_rule if cfg.method == "index" else _timeseries_rule
+    score, passed, details = rule(g, p, cfg)
+    return MetricResult(score=score, passed=passed, details=details)
+
+
+def continuous_metric(gt: dict[str, Series], pred: dict[str, Series],
+                      channels: dict[str, ContinuousChannel]) -> MetricResult | None:
+    """Weighted mean over the configured channels present on either side; None when none is."""
+    involved = [ch for ch in channels if ch in gt or ch in pred]
+    if not involved:
+        return None
+    per = {ch: channel_metric(gt.get(ch), pred.get(ch), channels[ch]) for ch in involved}
+    total = sum(channels[ch].weight for ch in involved)
+    score = (sum(channels[ch].weight * per[ch].score for ch in involved) / total if total
+             else float(np.mean([r.score for r in per.values()])))
+    return MetricResult(score=score, passed=all(r.passed for r in per.values()),
+                        details={"channels": {ch: r.model_dump() for ch, r in per.items()}})
