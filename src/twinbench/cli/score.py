@@ -28,8 +28,12 @@ def _nonempty(path: Path) -> Trace:
 def score(
     gt: Annotated[list[Path], typer.Option("--gt", help="Reference trace (JSON or JSONL); repeat for several.")],
     pred: Annotated[Path, typer.Option("--pred", help="Predicted trace (JSON or JSONL).")],
-    config: Annotated[Path | None, typer.Option("--config", help="Scoring config (JSON/YAML, EnvTrace format accepted).")] = None,
-    preset: Annotated[str | None, typer.Option("--preset", help="default | envtrace (overrides the config's preset).")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Scoring config (JSON/YAML; EnvTrace's format is accepted).")
+    ] = None,
+    preset: Annotated[
+        str | None, typer.Option("--preset", help="default | envtrace (overrides the config's preset).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the report.")] = False,
     rows: Annotated[int, typer.Option("--rows", min=0, help="Aligned rows to show before only differences are.")] = 60,
 ) -> None:

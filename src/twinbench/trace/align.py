@@ -130,7 +130,7 @@ def align_difflib(gt: CanonicalTrace, pred: CanonicalTrace, comparators: Compara
     gi: list[int] = []
     pj: list[int] = []
     kinds: list[int] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
         for off in range(max(i2 - i1, j2 - j1)):
             i = i1 + off if i1 + off < i2 else -1
             j = j1 + off if j1 + off < j2 else -1

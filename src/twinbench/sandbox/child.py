@@ -1,0 +1,69 @@
+"""The program's own process: forked from the zygote, limited, then running the untrusted source."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import os
+import socket
+import sys
+import traceback
+from typing import Any
+
+from twinbench.sandbox import audit, frames
+from twinbench.sandbox.limits import Limits, apply_limits
+from twinbench.sandbox.link import Link
+
+PROGRAM = "<program>"
+
+
+def _error(exc: BaseException) -> dict[str, Any]:
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == PROGRAM]
+    if isinstance(exc, SyntaxError) and exc.filename == PROGRAM:
+        lines.append(exc.lineno)
+    status = "oom" if isinstance(exc, MemoryError) else "error"
+    return {
+        "status": status,
+        "type": type(exc).__name__,
+        "message": str(exc)[:2000],
+        "line": (lines or [None])[-1],
+    }
+
+
+def _execute(source: str, names: dict[str, Any]) -> dict[str, Any]:
+    try:
+        exec(compile(source, PROGRAM, "exec"), names)
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            return {"status": "error", "type": "SystemExit", "message": str(exc.code)[:2000], "line": None}
+    except BaseException as exc:  # noqa: BLE001  (everything the program raises is its outcome)
+        return _error(exc)
+    return {"status": "ok"}
+
+
+def run(request: dict[str, Any], rpc_fd: int, out_fd: int) -> None:
+    """Never returns: set the process up, run the program, report, exit."""
+    try:
+        os.setsid()
+        os.dup2(out_fd, 1)
+        os.dup2(out_fd, 2)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.closerange(3, rpc_fd)
+        os.closerange(rpc_fd + 1, 1 << 16)
+        sys.stdout = sys.stderr = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), line_buffering=True)
+        home = request["home"]
+        os.chdir(home)
+        apply_limits(Limits.model_validate(request["limits"]), request["uid"])
+        sock = socket.socket(fileno=rpc_fd)
+        source = frames.recv(sock)["source"]
+        client = importlib.import_module(request["client"])
+        link = Link(sock, client.ERRORS)
+        names = client.namespace(link)
+        audit.install(link, home)
+        report = _execute(source, names)
+        sys.stdout.flush()
+        link.notify("done", **report)
+    except BaseException:  # noqa: BLE001  (a failure here must still end the process)
+        traceback.print_exc()
+        sys.stdout.flush()
+    os._exit(0)

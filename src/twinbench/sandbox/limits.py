@@ -1,0 +1,48 @@
+"""Resource limits of one sandboxed run, and applying them inside the program's process."""
+
+from __future__ import annotations
+
+import os
+import resource
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SANDBOX_UID = 61000  # unprivileged uid the programs run as (when the harness is root)
+
+
+class Limits(BaseModel):
+    """What one program may use. Memory is counted on top of the pre-loaded interpreter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    wall_seconds: float = Field(20.0, gt=0, description="wall-clock timeout")
+    cpu_seconds: int = Field(10, gt=0, description="CPU time (RLIMIT_CPU)")
+    virtual_seconds: float = Field(12 * 3600.0, gt=0, description="simulated-time budget")
+    memory_mb: int = Field(512, gt=0, description="address space beyond the pre-loaded interpreter")
+    file_mb: int = Field(16, gt=0, description="largest file the program may write (RLIMIT_FSIZE)")
+    processes: int = Field(32, gt=0, description="processes and threads of the sandbox uid (RLIMIT_NPROC)")
+    output_bytes: int = Field(64 * 1024, gt=0, description="stdout+stderr kept in the result")
+    output_kill_bytes: int = Field(8 << 20, gt=0, description="output after which the program is killed")
+
+
+def _address_space() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def apply_limits(limits: Limits, uid: int | None) -> None:
+    """Set rlimits, then drop to `uid` (root only; RLIMIT_NPROC means nothing to root)."""
+    memory = _address_space() + limits.memory_mb * (1 << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb << 20, limits.file_mb << 20))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+    if uid is not None:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)

@@ -1,0 +1,60 @@
+"""How a sandboxed run ended, with its trace."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from twinbench.trace.io import event_to_obj, trace_to_obj
+from twinbench.trace.model import Trace
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    OOM = "oom"
+    KILLED = "killed"
+    SAFETY = "safety"
+    FORBIDDEN = "forbidden"
+
+
+class ErrorInfo(BaseModel):
+    """The exception that ended the program; `line` is in the program's own source."""
+
+    type: str
+    message: str
+    line: int | None = None
+
+
+class RunResult(BaseModel):
+    """One run: outcome, the trusted trace (always kept, even when partial), final device state."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    outcome: Outcome
+    detail: str = ""
+    error: ErrorInfo | None = None
+    trace: Trace = Field(default_factory=Trace)
+    duration: float = Field(0.0, description="simulated seconds")
+    wall_seconds: float = 0.0
+    output: str = ""
+    output_truncated: bool = False
+    final_state: dict[str, Any] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    isolation: str = ""
+
+    @property
+    def safety(self) -> list[Any]:
+        from twinbench.twins.recorder import SAFETY_CHANNEL
+
+        return [e for e in self.trace if e.channel == SAFETY_CHANNEL]
+
+    def to_obj(self) -> dict[str, Any]:
+        """Plain JSON-ready data (the trace in the EnvTrace format)."""
+        obj = self.model_dump(exclude={"trace"}, mode="json")
+        obj["trace"] = trace_to_obj(self.trace)
+        obj["safety"] = [event_to_obj(e) for e in self.safety]
+        return obj

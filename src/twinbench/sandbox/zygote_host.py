@@ -1,0 +1,84 @@
+"""The harness's handle on one zygote process (started under bubblewrap when it can be)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+from twinbench.sandbox import bwrap
+
+START_TIMEOUT = 120.0
+
+
+class ZygoteError(RuntimeError):
+    """The zygote could not start or stopped answering."""
+
+
+class ZygoteHost:
+    """Starts `python -m twinbench.sandbox.zygote`, hands it programs, asks it to kill them."""
+
+    def __init__(self, client: str, use_bwrap: str | None, tmp_mb: int = 64):
+        self.ctrl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        argv = [sys.executable, "-I", "-m", "twinbench.sandbox.zygote", str(theirs.fileno()), client]
+        if use_bwrap:
+            argv = bwrap.command(use_bwrap, tmp_mb) + argv
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            argv,
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=self.log,
+            env=dict(bwrap.ENV),
+            start_new_session=True,
+        )
+        theirs.close()
+        self.ctrl.settimeout(START_TIMEOUT)
+        try:
+            self.receive()
+        except (OSError, ZygoteError) as exc:
+            self.close()
+            raise ZygoteError(f"zygote did not start: {exc}: {self._log_tail()}") from None
+        self.ctrl.settimeout(None)
+
+    def _log_tail(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-2000:]
+
+    def receive(self) -> dict[str, Any]:
+        msg = self.ctrl.recv(1 << 16)
+        if not msg:
+            raise ZygoteError(f"zygote closed its socket: {self._log_tail()}")
+        return json.loads(msg)
+
+    def start(self, request: dict[str, Any], rpc_fd: int, out_fd: int) -> int:
+        """Fork a program process holding `rpc_fd` and `out_fd`; returns its pid (in the sandbox)."""
+        socket.send_fds(self.ctrl, [json.dumps({"run": request}).encode()], [rpc_fd, out_fd])
+        return self.receive()["pid"]
+
+    def kill(self) -> None:
+        """Ask for the running program's process group and every process of its uid to be killed."""
+        try:
+            self.ctrl.send(b'{"kill": true}')
+        except OSError:
+            pass
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self) -> None:
+        self.ctrl.close()
+        try:
+            os.killpg(self.proc.pid, 9)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 5
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.log.close()

@@ -1,0 +1,5 @@
+"""The CMS-like SAXS/GISAXS beamline twin."""
+
+from twinbench.twins.beamline.twin import BeamlineTwin
+
+__all__ = ["BeamlineTwin"]

@@ -1,0 +1,36 @@
+"""The namespace a sandboxed program starts with: operator commands, bluesky, ophyd devices, numpy.
+
+Imported by the sandbox before any program runs (so forking a program costs no import time);
+`namespace(link)` is called inside the program's own process.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import bluesky.plan_stubs as bps
+import bluesky.plans as bp
+import numpy as np
+from bluesky import RunEngine
+from ophyd.utils.errors import LimitError
+
+from twinbench.sandbox.link import Link, patch_time
+from twinbench.twins.beamline import operator
+from twinbench.twins.beamline.devices import make_devices
+from twinbench.twins.beamline.vloop import VirtualTimeLoop
+
+ERRORS: dict[str, type[Exception]] = {"safety": LimitError}
+
+
+def namespace(link: Link) -> dict[str, Any]:
+    """Bind everything to `link` and return the program's globals (with `sam = Sample('test')`)."""
+    patch_time(link)
+    operator.connect(link)
+    names: dict[str, Any] = {"__name__": "__main__", "time": time, "np": np, "numpy": np, "math": math}
+    names |= {"RE": RunEngine({}, loop=VirtualTimeLoop(link)), "bp": bp, "bps": bps}
+    names |= make_devices(link)
+    names |= {obj.__name__: obj for obj in operator.COMMANDS if hasattr(obj, "__name__")}
+    names |= {"beam": operator.beam, "sam": operator.Sample("test")}
+    return names

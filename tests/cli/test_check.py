@@ -1,0 +1,69 @@
+"""`twinbench check plan.py`: exit 0 safe and error-free, 1 otherwise, 2 on bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+CLI = [sys.executable, "-c", "from twinbench.cli import main; main()", "check"]
+
+
+def check(*args, cwd):
+    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+@pytest.fixture
+def plan(tmp_path):
+    def write(source):
+        path = tmp_path / "plan.py"
+        path.write_text(source)
+        return path
+
+    return write
+
+
+def test_safe_plan_exits_0_with_trace_duration_and_state(plan, tmp_path):
+    done = check(plan("sam.xabs(1)\nsam.measure(2)\nwsam()\n"), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr" in done.stdout
+    assert "Simulated duration: 2.500 s" in done.stdout
+    assert "Final device state" in done.stdout and "Outcome: ok" in done.stdout
+
+
+def test_soft_limit_exits_1_and_names_the_limit(plan, tmp_path):
+    done = check(plan("sam.xabs(1)\nsam.xabs(75)\n"), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "safety violation" in done.stdout
+    assert "smx soft limit" in done.stdout and "[-50, 50]" in done.stdout
+
+
+def test_json_output_and_task_state(plan, tmp_path):
+    state = tmp_path / "state.yaml"
+    state.write_text("linkam:\n  max_temperature: 100\n")
+    done = check(plan("sam.setLinkamTemperature(120)\n"), "--json", "--state", state, cwd=tmp_path)
+    assert done.returncode == 1
+    obj = json.loads(done.stdout)
+    assert obj["outcome"] == "safety"
+    assert "Linkam setpoint" in obj["safety"][0]["value"]
+    assert obj["trace"]["schema_version"] == "1"
+
+
+def test_runtime_error_exits_1(plan, tmp_path):
+    done = check(plan("sam.measure(1)\nundefined_name\n"), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "NameError" in done.stdout and "line 2" in done.stdout
+
+
+def test_missing_plan_exits_2(tmp_path):
+    done = check(tmp_path / "missing.py", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "missing.py" in done.stderr and "cannot read" in done.stderr
+
+
+def test_bad_state_exits_2(plan, tmp_path):
+    state = tmp_path / "state.json"
+    state.write_text('{"motors": {"nope": {}}}')
+    done = check(plan("pass\n"), "--state", state, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "unknown motors" in done.stderr

@@ -1,0 +1,5 @@
+# expect: forbidden
+# ruff: noqa: F821  (runs with the twin namespace pre-loaded)
+import os
+
+os.remove("/usr/bin/python3")

@@ -1,0 +1,7 @@
+# expect: error
+# ruff: noqa: F821  (runs with the twin namespace pre-loaded)
+def f():
+    f()
+
+
+f()

@@ -1,0 +1,7 @@
+# expect: forbidden
+# ruff: noqa: F821  (runs with the twin namespace pre-loaded)
+import os
+import sys
+
+sys.addaudithook(lambda *a: None)
+os.system("id")

@@ -1,0 +1,9 @@
+# expect: ok
+# ruff: noqa: F821  (runs with the twin namespace pre-loaded)
+from twinbench.twins import recorder
+from twinbench.twins.beamline.twin import BeamlineTwin
+
+recorder.Recorder.put = lambda self, *a, **k: None
+twin = BeamlineTwin()
+twin.handle("call", {"name": "wsam", "args": {"FORGED": True}})
+sam.xabs(1)

@@ -1,0 +1,49 @@
+"""Hypothesis strategies and an independent brute-force aligner for trace tests."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from twinbench.trace.model import Event, Trace
+
+CHANNELS = ["a", "b", "c"]
+
+
+def events(max_size: int = 9, channels: list[str] = CHANNELS, values=(0, 1, 2, 0.0005, "on")):
+    event = st.builds(Event, st.sampled_from(channels), st.just(0.0), st.sampled_from(values))
+    return st.lists(event, max_size=max_size)
+
+
+def trace_of(evs: list[Event], spacing: float = 1.0) -> Trace:
+    """Events at distinct times (1 s apart) so canonical order is the given order."""
+    return Trace([Event(e.channel, i * spacing, e.value) for i, e in enumerate(evs)])
+
+
+def agree(a, b, tol: float = 1e-3) -> bool:
+    num = (int, float)
+    if isinstance(a, num) and isinstance(b, num):
+        return abs(a - b) <= tol
+    if isinstance(a, num) or isinstance(b, num):
+        return False
+    return a == b
+
+
+def brute_force_cost(gt: list[Event], pred: list[Event]) -> int:
+    """Textbook O(nm) dynamic program: gap 1, substitution 1 (same channel only), match 0."""
+    n, m = len(gt), len(pred)
+    big = 10**9
+    cost = [[big] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == 0 and j == 0:
+                cost[i][j] = 0
+                continue
+            best = big
+            if i:
+                best = min(best, cost[i - 1][j] + 1)
+            if j:
+                best = min(best, cost[i][j - 1] + 1)
+            if i and j and gt[i - 1].channel == pred[j - 1].channel:
+                best = min(best, cost[i - 1][j - 1] + (0 if agree(gt[i - 1].value, pred[j - 1].value) else 1))
+            cost[i][j] = best
+    return cost[n][m]

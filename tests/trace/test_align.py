@@ -1,0 +1,100 @@
+"""The optimal aligner: provably minimum cost, valid, and value-aware."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import agree, brute_force_cost, events, trace_of
+
+from twinbench.trace import align as align_mod
+from twinbench.trace.align import DEL, INS, MATCH, MISMATCH, SUB, align_difflib, align_optimal
+from twinbench.trace.canonical import canonicalize
+from twinbench.trace.config import ScoringConfig
+from twinbench.trace.model import Event
+
+CONFIG = ScoringConfig.build("default", {"simultaneity_eps": None, "continuous_channels": {}})
+
+
+def _canon(evs):
+    return canonicalize(trace_of(evs), CONFIG)
+
+
+def _check_valid(al, gt, pred):
+    """Every event appears exactly once, in order; pairs only join one channel; kinds tell the truth."""
+    assert [g for g in al.gt.tolist() if g >= 0] == list(range(len(gt)))
+    assert [p for p in al.pred.tolist() if p >= 0] == list(range(len(pred)))
+    for g, p, k in zip(al.gt.tolist(), al.pred.tolist(), al.kind.tolist(), strict=True):
+        if k == MATCH:
+            assert gt[g].channel == pred[p].channel and agree(gt[g].value, pred[p].value)
+        elif k == SUB:
+            assert gt[g].channel == pred[p].channel and not agree(gt[g].value, pred[p].value)
+        elif k == DEL:
+            assert g >= 0 and p < 0
+        elif k == INS:
+            assert g < 0 and p >= 0
+        else:
+            pytest.fail(f"optimal aligner produced kind {k}")
+
+
+@settings(max_examples=600, deadline=None)
+@given(events(), events())
+def test_cost_equals_brute_force_minimum(gt, pred):
+    al = align_optimal(_canon(gt), _canon(pred), CONFIG.comparators)
+    assert al.cost == brute_force_cost(gt, pred)
+    _check_valid(al, gt, pred)
+
+
+@settings(max_examples=200, deadline=None)
+@given(events(max_size=24, channels=["a", "b"], values=(0, 1)), events(max_size=24, channels=["a", "b"], values=(0, 1)),
+       st.sampled_from([1, 2, 3, 5]))
+def test_checkpointed_traceback_is_still_optimal(gt, pred, stride):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(align_mod, "CHECKPOINT_STRIDE", stride)
+        mp.setattr(align_mod, "CHECKPOINT_BUDGET", 40)  # small: forces the wider-stride retry too
+        al = align_optimal(_canon(gt), _canon(pred), CONFIG.comparators)
+    assert al.cost == brute_force_cost(gt, pred)
+    _check_valid(al, gt, pred)
+
+
+def test_different_channels_never_pair():
+    gt = [Event("motor:x", 0, 1.0)]
+    pred = [Event("motor:y", 0, 1.0)]
+    al = align_optimal(_canon(gt), _canon(pred), CONFIG.comparators)
+    assert sorted(al.kind.tolist()) == [DEL, INS]
+
+
+def test_value_change_is_a_substitution_not_two_gaps():
+    gt = [Event("x", 0, 1.0), Event("x", 0, 2.0), Event("x", 0, 3.0)]
+    pred = [Event("x", 0, 1.0), Event("x", 0, 2.5), Event("x", 0, 3.0)]
+    al = align_optimal(_canon(gt), _canon(pred), CONFIG.comparators)
+    assert al.kind.tolist() == [MATCH, SUB, MATCH]
+
+
+def test_repetitive_scan_is_aligned_by_value():
+    """A deleted first point must not shift the whole scan (difflib's channel-only failure)."""
+    unit = lambda x: [Event("x", 0, x), Event("acq", 0, 1), Event("acq", 0, 0)]  # noqa: E731
+    gt = [e for x in range(20) for e in unit(float(x))]
+    pred = gt[3:]
+    al = align_optimal(_canon(gt), _canon(pred), CONFIG.comparators)
+    assert al.counts()["match"] == len(pred) and al.counts()["missing"] == 3
+
+
+def test_difflib_aligner_counts_cross_channel_pairs_as_mismatch():
+    gt = [Event("motor:x", 0, 1.0), Event("det", 0, 1)]
+    pred = [Event("motor:y", 0, 1.0), Event("det", 0, 1)]
+    al = align_difflib(_canon(gt), _canon(pred), CONFIG.comparators)
+    assert al.kind.tolist() == [MISMATCH, MATCH]
+    assert al.cost == 2
+
+
+def test_large_pair_aligns_to_the_edit_count():
+    from twinbench.trace.synthetic import pair
+
+    gt, pred = pair(20_000, "periodic", 0.02, seed=3)
+    cfg = ScoringConfig.build("default", {"simultaneity_eps": None})
+    al = align_optimal(canonicalize(gt, cfg), canonicalize(pred, cfg), cfg.comparators)
+    edits = abs(len(gt) - len(pred))
+    assert edits <= al.cost <= 0.03 * len(gt)
+    assert np.all(np.diff(al.gt[al.gt >= 0]) == 1)
