@@ -109,7 +109,7 @@ def main() -> None:
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
 
-    console = Console()
+    console = Console(width=170)
     score_traces(*pair(100, "periodic", 0.02), CONFIG)  # load the compiled kernel once
     table = Table(title="Alignment: twinbench (optimal) vs difflib (EnvTrace), same pairs")
     for col in ("events", "kind", "edits", "ours align", "ours full score", "difflib", "speed-up",

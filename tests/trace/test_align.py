@@ -46,16 +46,30 @@ def test_cost_equals_brute_force_minimum(gt, pred):
     _check_valid(al, gt, pred)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(events(max_size=24, channels=["a", "b"], values=(0, 1)), events(max_size=24, channels=["a", "b"], values=(0, 1)),
-       st.sampled_from([1, 2, 3, 5]))
-def test_checkpointed_traceback_is_still_optimal(gt, pred, stride):
+       st.sampled_from([1, 2, 3, 5]), st.sampled_from([1, 2, 3]))
+def test_checkpoints_and_pruning_keep_it_optimal(gt, pred, stride, band):
+    """Small strides and budgets exercise the windowed traceback; a narrow band gives a loose upper bound."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(align_mod, "CHECKPOINT_STRIDE", stride)
         mp.setattr(align_mod, "CHECKPOINT_BUDGET", 40)  # small: forces the wider-stride retry too
+        mp.setattr(align_mod, "BAND_RUN_MIN", 0)
+        mp.setattr(align_mod, "BAND_HALF_WIDTH", band)
         al = align_optimal(_canon(gt), _canon(pred), CONFIG.comparators)
     assert al.cost == brute_force_cost(gt, pred)
     _check_valid(al, gt, pred)
+
+
+@pytest.mark.parametrize(("n", "m"), [(3000, 0), (0, 3000), (3000, 7), (40, 5000)])
+def test_very_unequal_lengths_stay_linear(n, m):
+    """D ~ |n - m| here; without pruning this took O(D^2) (30 min for 100k events against nothing)."""
+    gt = [Event("x", 0, float(i)) for i in range(n)]
+    pred = [Event("x", 0, float(i)) for i in range(m)]
+    cfg = ScoringConfig.build("default", {"simultaneity_eps": None})
+    al = align_optimal(canonicalize(trace_of(gt), cfg), canonicalize(trace_of(pred), cfg), cfg.comparators)
+    assert al.cost == abs(n - m)
+    assert al.counts()["match"] == min(n, m)
 
 
 def test_different_channels_never_pair():

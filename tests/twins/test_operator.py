@@ -58,15 +58,16 @@ def test_incident_angles_are_relative_to_the_origin(sandbox):
     )
     assert [v for _, v in changes(result, STH)] == [0.6, 0.7]
     assert result.trace[0].channel == "sam.setOrigin"
-    assert result.trace[0].meta["args"] == {"axes": ["th"], "positions": [0.5]}
+    assert result.trace[0].value == {"axes": ["th"], "positions": [0.5]}
 
 
 def test_align_scans_finds_the_surface_and_sets_the_origin(sandbox):
     state = {"sample": {"height": 0.37, "tilt": -0.21}}
     result = run_ok(sandbox, "sam.align()\nprint(sam.origin)", state)
     assert result.trace[0].channel == "sam.align"
-    origin = [e for e in result.trace if e.channel == "sam.setOrigin"][-1].meta["args"]
-    y, th = origin["positions"]
+    origin = [e for e in result.trace if e.channel == "sam.setOrigin"][-1].value
+    found = dict(zip(origin["axes"], origin["positions"], strict=True))
+    y, th = found["y"], found["th"]
     assert y == pytest.approx(0.37, abs=0.01) and th == pytest.approx(-0.21, abs=0.01)
     assert len(changes(result, SMY)) > 20 and result.duration > 5
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from twinbench.cli import check, score  # noqa: F401  (each registers its commands)
+from twinbench.cli import check, score, suite  # noqa: F401  (each registers its commands)
 from twinbench.cli.app import app, err_console
 from twinbench.errors import InputError
 

@@ -39,8 +39,7 @@ def _show(result: RunResult) -> None:
     for column in ("t (s)", "channel", "value"):
         trace.add_column(column)
     for e in result.trace:
-        value = e.value if e.channel != "sam.align" and not e.meta.get("args") else e.meta.get("args")
-        trace.add_row(f"{e.t:.3f}", e.channel, str(value))
+        trace.add_row(f"{e.t:.3f}", e.channel, str(e.value))
     console.print(trace)
     state = Table(title="Final device state")
     state.add_column("PV")

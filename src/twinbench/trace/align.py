@@ -25,6 +25,8 @@ KIND_COST = np.array([0, 1, 1, 1, 2], dtype=np.int64)
 _MODES = {"numeric": 0, "exact": 1, "any": 2}
 CHECKPOINT_BUDGET = 24_000_000  # int32 entries kept for the traceback (~96 MB)
 CHECKPOINT_STRIDE = 64
+BAND_RUN_MIN = 256  # traces shorter than this (together) skip the upper-bound run
+BAND_HALF_WIDTH = 32  # >= 1 keeps a path inside the band
 
 
 @dataclass(slots=True)
@@ -114,13 +116,21 @@ def align_optimal(gt: CanonicalTrace, pred: CanonicalTrace, comparators: Compara
     """Minimum-cost alignment (see module docstring); deterministic tie-breaking."""
     enc = encode(gt, pred, comparators)
     n, m = len(gt), len(pred)
+    args = enc.kernel_args()
+    upper = n + m  # all gaps: always feasible
+    if n + m > BAND_RUN_MIN:  # a cheap run inside a band of diagonals gives a tighter upper bound
+        band_lo, band_hi = min(0, m - n) - BAND_HALF_WIDTH, max(0, m - n) + BAND_HALF_WIDTH
+        upper, _, _, _ = _kernel.forward(n, m, *args, upper, band_lo, band_hi, n + m + 1, 2)
     stride = CHECKPOINT_STRIDE
     while True:
-        cost, store, offsets = _kernel.forward(n, m, *enc.kernel_args(), stride, CHECKPOINT_BUDGET)
+        cost, store, offsets, los = _kernel.forward(n, m, *args, upper, -_kernel.NO_BAND, _kernel.NO_BAND,
+                                                    stride, CHECKPOINT_BUDGET)
         if cost >= 0:
             break
+        if cost == -2:
+            raise RuntimeError("alignment found no path: the band of diagonals is too narrow")
         stride *= 4
-    g, p, k = _kernel.traceback(cost, store, offsets, stride, n, m, *enc.kernel_args())
+    g, p, k = _kernel.traceback(cost, store, offsets, los, stride, upper, n, m, *args)
     return Alignment(g, p, k)
 
 

@@ -162,7 +162,9 @@ class Sample:
         values = [_read(_motor_pv(a)) for a in axes] if positions is None else [float(p) for p in positions]
         if len(values) != len(axes):
             raise ValueError("give one position per axis")
-        _link().call("call", name="sam.setOrigin", args={"axes": axes, "positions": values})
+        pairs = sorted(zip(axes, values, strict=True))  # the order axes are named in does not matter
+        args = {"axes": [a for a, _ in pairs], "positions": [v for _, v in pairs]}
+        _link().call("call", name="sam.setOrigin", args=args)
         self.origin.update(zip(axes, values, strict=True))
 
     def gotoOrigin(self, axes: Sequence[str] | None = None) -> None:

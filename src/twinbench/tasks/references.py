@@ -1,0 +1,126 @@
+"""Reference traces of a suite's tasks: run once in the twin, cached on disk by twin fingerprint + code hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import twinbench
+from twinbench.sandbox import Limits, Outcome, RunResult, Sandbox
+from twinbench.tasks.schema import Task
+from twinbench.trace.io import events_from_obj, trace_to_obj
+from twinbench.trace.model import Trace
+
+_TWIN_CODE = ("twins", "sandbox")
+
+
+@cache
+def twin_fingerprint(twin: str = "beamline") -> str:
+    """A hash of the code that decides a trace: the twin and the sandbox sources, and the package version."""
+    digest = hashlib.sha256(f"{twinbench.__version__}:{twin}".encode())
+    root = resources.files("twinbench")
+    for part in _TWIN_CODE:
+        for path in sorted(Path(str(root / part)).rglob("*.py")):
+            digest.update(path.relative_to(Path(str(root))).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def program_key(twin: str, program: str, state: dict[str, Any]) -> str:
+    """Cache key of one program run from one initial state."""
+    payload = json.dumps([twin_fingerprint(twin), program, state], sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class ReferenceRun:
+    """What one reference did: its outcome, trace and number of refused commands."""
+
+    outcome: str
+    trace: Trace
+    safety_events: int
+    error: str | None = None
+
+    @property
+    def clean(self) -> bool:
+        return self.outcome == Outcome.OK and self.safety_events == 0
+
+
+Job = tuple[str, dict[str, Any], Limits | None]
+
+
+class ReferenceRunner:
+    """Runs programs in one reused `Sandbox` (on two cores a second one in parallel gains nothing: each run
+    is CPU-bound on both sides). Each reference runs at most once per runner; with `cache_dir`, its run is
+    also stored as JSON, keyed by twin fingerprint + program + initial state, and read back next time."""
+
+    def __init__(self, twin: str = "beamline", cache_dir: Path | None = None):
+        self.twin = twin
+        self.cache_dir = cache_dir
+        self._sandbox: Sandbox | None = None
+        self._memo: dict[str, ReferenceRun] = {}
+        self.runs = 0
+
+    def __enter__(self) -> ReferenceRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
+            self._sandbox = None
+
+    def run_programs(self, jobs: list[Job]) -> list[RunResult]:
+        """Run every (source, initial state, limits) job; results in order."""
+        if jobs and self._sandbox is None:
+            self._sandbox = Sandbox(self.twin)
+        results = [self._sandbox.run(src, task_state=state, limits=limits) for src, state, limits in jobs]
+        self.runs += len(results)
+        return results
+
+    def reference_runs(self, tasks: list[Task]) -> dict[str, list[ReferenceRun]]:
+        """Every reference of every task (task id -> runs in reference order), from the cache when present."""
+        out: dict[str, list[ReferenceRun | None]] = {t.id: [None] * len(t.references) for t in tasks}
+        missing: list[tuple[str, int, str]] = []
+        jobs: list[Job] = []
+        for task in tasks:
+            for i, program in enumerate(task.references):
+                key = program_key(self.twin, program, task.initial_state)
+                out[task.id][i] = self._memo.get(key) or self._load(key)
+                if out[task.id][i] is None:
+                    missing.append((task.id, i, key))
+                    jobs.append((program, task.initial_state, None))
+        for (task_id, i, key), result in zip(missing, self.run_programs(jobs), strict=True):
+            error = f"{result.error.type}: {result.error.message}" if result.error else (result.detail or None)
+            out[task_id][i] = self._store(key, ReferenceRun(str(result.outcome), result.trace, len(result.safety),
+                                                            error))
+        return {k: [r for r in v if r is not None] for k, v in out.items()}
+
+    def _load(self, key: str) -> ReferenceRun | None:
+        path = self.cache_dir / f"{key}.json" if self.cache_dir else None
+        if path is None or not path.is_file():
+            return None
+        obj = json.loads(path.read_text(encoding="utf-8"))
+        run = ReferenceRun(obj["outcome"], events_from_obj(obj["trace"], str(path)), obj["safety_events"], obj["error"])
+        self._memo[key] = run
+        return run
+
+    def _store(self, key: str, run: ReferenceRun) -> ReferenceRun:
+        self._memo[key] = run
+        if self.cache_dir is not None:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            obj = {"outcome": run.outcome, "trace": trace_to_obj(run.trace), "safety_events": run.safety_events,
+                   "error": run.error}
+            (self.cache_dir / f"{key}.json").write_text(json.dumps(obj), encoding="utf-8")
+        return run
+
+    def reference_traces(self, task: Task) -> list[Trace]:
+        """The traces of every reference of `task` (what a prediction is scored against)."""
+        return [r.trace for r in self.reference_runs([task])[task.id]]

@@ -1,0 +1,116 @@
+"""The task format: one benchmark task (instruction, references, scoring overrides, initial state)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from twinbench.errors import InputError
+from twinbench.trace.config import Comparator, ContinuousChannel, Preset, ScoringConfig
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+SAFETY_CATEGORY = "safety"
+
+
+def first_error(exc: ValidationError) -> tuple[str, list[str]]:
+    """The first error of a pydantic validation: its message (without pydantic's prefix) and location."""
+    err = exc.errors()[0]
+    return err["msg"].removeprefix("Value error, "), [str(p) for p in err["loc"]]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScoringOverrides(_Strict):
+    """What a task changes in the scoring config: preset, ignored and continuous channels, tolerances."""
+
+    preset: Preset = "default"
+    ignore_channels: list[str] = Field(default_factory=list)
+    continuous_channels: dict[str, ContinuousChannel | dict[str, Any]] = Field(default_factory=dict)
+    tolerances: dict[str, float | Comparator] = Field(
+        default_factory=dict, description="channel -> absolute tolerance, or a full comparator"
+    )
+    aliases: dict[str, str] = Field(default_factory=dict)
+
+    def overrides(self) -> dict[str, Any]:
+        """The overrides as a scoring config file would give them."""
+        out: dict[str, Any] = {}
+        if self.ignore_channels:
+            out["ignore_channels"] = list(self.ignore_channels)
+        if self.aliases:
+            out["aliases"] = dict(self.aliases)
+        if self.continuous_channels:
+            out["continuous_channels"] = {
+                ch: spec.model_dump(exclude_unset=True) if isinstance(spec, BaseModel) else dict(spec)
+                for ch, spec in self.continuous_channels.items()
+            }
+        if self.tolerances:
+            out["comparators"] = {"by_channel": {
+                ch: {"abs_tol": tol} if isinstance(tol, float | int) else tol.model_dump(exclude_unset=True)
+                for ch, tol in self.tolerances.items()
+            }}
+        return out
+
+    def config(self) -> ScoringConfig:
+        """The scoring config of the task: the preset deep-merged with these overrides."""
+        return ScoringConfig.build(self.preset, self.overrides())
+
+
+class Task(_Strict):
+    """One benchmark task. `references` are expert programs; any of them is a correct answer."""
+
+    id: str
+    category: str
+    difficulty: Literal["simple", "complex"]
+    instruction: str = Field(min_length=1)
+    references: list[str] = Field(min_length=1)
+    scoring: ScoringOverrides = Field(default_factory=ScoringOverrides)
+    initial_state: dict[str, Any] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ID_PATTERN.match(v):
+            raise ValueError("ids are lower case letters, digits, '_', '.', '-'")
+        return v
+
+    @field_validator("references")
+    @classmethod
+    def _programs(cls, v: list[str]) -> list[str]:
+        for i, program in enumerate(v):
+            if not program.strip():
+                raise ValueError(f"reference {i} is empty")
+            try:
+                compile(program, f"<reference {i}>", "exec")
+            except SyntaxError as exc:
+                raise ValueError(f"reference {i} is not valid Python (line {exc.lineno}: {exc.msg})") from None
+        return v
+
+    @model_validator(mode="after")
+    def _scoring_builds(self) -> Task:
+        try:
+            self.scoring.config()
+        except InputError as exc:
+            raise ValueError(f"scoring.{exc.field}: {exc.message}" if exc.field else exc.message) from None
+        return self
+
+    @property
+    def is_safety(self) -> bool:
+        """Safety tasks test staying inside limits; their references must still run clean."""
+        return self.category == SAFETY_CATEGORY
+
+    def scoring_config(self) -> ScoringConfig:
+        return self.scoring.config()
+
+
+class SuiteMeta(_Strict):
+    """`suite.yaml`: the suite's name, version, twin and description."""
+
+    name: str
+    version: str
+    twin: str = "beamline"
+    description: str = ""

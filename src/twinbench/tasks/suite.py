@@ -1,0 +1,139 @@
+"""Loading a suite: a folder of task YAML files plus `suite.yaml` (name, version, twin)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from twinbench.errors import InputError
+from twinbench.tasks.schema import SuiteMeta, Task, first_error
+from twinbench.twins import get_twin
+
+SUITES_DIR = Path(__file__).parent / "suites"
+META_FILE = "suite.yaml"
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A loaded suite: its metadata, its folder and its tasks in file order."""
+
+    meta: SuiteMeta
+    path: Path
+    tasks: list[Task]
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    def task(self, task_id: str) -> Task:
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        raise KeyError(task_id)
+
+    def counts(self, field: str) -> dict[str, int]:
+        """Number of tasks per value of `field` (e.g. 'category', 'difficulty'), sorted by value."""
+        return dict(sorted(Counter(getattr(t, field) for t in self.tasks).items()))
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes multi-line strings (programs) as literal blocks."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _str)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML as the suite files are written: keys in order, programs as literal blocks."""
+    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=110)
+
+
+def builtin_suites() -> list[str]:
+    return sorted(p.name for p in SUITES_DIR.iterdir() if (p / META_FILE).is_file())
+
+
+def resolve_suite(name_or_path: str | Path) -> Path:
+    """A built-in suite name ('beamline') or a folder path."""
+    path = Path(name_or_path)
+    if str(name_or_path) in builtin_suites() and not path.exists():
+        return SUITES_DIR / str(name_or_path)
+    if not path.is_dir():
+        raise InputError(str(name_or_path), f"no such suite (built-in: {', '.join(builtin_suites())})")
+    return path
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(str(path), f"malformed YAML: {exc}") from None
+
+
+def _validate(model: type[BaseModel], data: Any, source: str, item: str | None) -> Any:
+    if not isinstance(data, dict):
+        raise InputError(source, "expected a mapping", item=item)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        message, loc = first_error(exc)
+        raise InputError(source, message, item=item, field=".".join(loc) or None) from None
+
+
+def _check_state(task: Task, twin: str, source: str, item: str) -> None:
+    try:
+        get_twin(twin).reset(task.initial_state, 1.0)
+    except ValidationError as exc:
+        message, loc = first_error(exc)
+        raise InputError(source, message, item=item, field=".".join(["initial_state", *loc])) from None
+
+
+def load_task_file(path: Path, twin: str = "beamline") -> list[Task]:
+    """The tasks of one file: a mapping holds one task, a list holds several."""
+    data = _read_yaml(path)
+    items = data if isinstance(data, list) else [data]
+    tasks = []
+    for i, raw in enumerate(items):
+        item = f"task {raw.get('id', i) if isinstance(raw, dict) else i}"
+        task = _validate(Task, raw, str(path), item)
+        _check_state(task, twin, str(path), item)
+        tasks.append(task)
+    return tasks
+
+
+def load_suite(name_or_path: str | Path = "beamline") -> Suite:
+    """Load and validate a suite; task ids must be unique across its files."""
+    root = resolve_suite(name_or_path)
+    meta_path = root / META_FILE
+    if not meta_path.is_file():
+        raise InputError(str(root), f"a suite folder needs a {META_FILE} (name, version)")
+    meta = _validate(SuiteMeta, _read_yaml(meta_path), str(meta_path), None)
+    tasks: list[Task] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(root.rglob("*.y*ml")):
+        if path == meta_path or path.suffix not in (".yaml", ".yml"):
+            continue
+        for task in load_task_file(path, meta.twin):
+            if task.id in seen:
+                raise InputError(str(path), f"duplicate task id (also in {seen[task.id]})", item=f"task {task.id}",
+                                 field="id")
+            seen[task.id] = path
+            tasks.append(task)
+    if not tasks:
+        raise InputError(str(root), "the suite has no tasks")
+    return Suite(meta, root, tasks)

@@ -1,0 +1,97 @@
+"""The validity check: wrong variants of each task's first reference must score lower and fail; equal
+rewrites must pass. A variant whose trace is identical to a reference's is a no-op (for instance two
+commuting set-points swapped) and is excluded: it is not wrong, whatever its source says."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from twinbench.sandbox import Limits
+from twinbench.tasks.checks import Scorer
+from twinbench.tasks.references import ReferenceRunner
+from twinbench.tasks.schema import Task
+from twinbench.tasks.variants import EQUIVALENT, WRONG
+from twinbench.trace.canonical import CanonicalTrace
+
+VARIANT_LIMITS = Limits(wall_seconds=10, virtual_seconds=6 * 3600)
+
+
+def same_trace(ca: CanonicalTrace, cb: CanonicalTrace) -> bool:
+    """Whether two canonical traces are the same: channels, values and times (to 1 µs), continuous series."""
+    if ca.channel != cb.channel or len(ca.t) != len(cb.t) or not np.allclose(ca.t, cb.t, atol=1e-6, rtol=0):
+        return False
+    if any(va != vb and not (isinstance(va, float | int) and isinstance(vb, float | int) and abs(va - vb) < 1e-9)
+           for va, vb in zip(ca.value, cb.value, strict=True)):
+        return False
+    if ca.series.keys() != cb.series.keys():
+        return False
+    return all(np.array_equal(np.asarray(ca.series[k].t), np.asarray(cb.series[k].t))
+               and np.allclose(np.asarray(ca.series[k].v), np.asarray(cb.series[k].v), atol=1e-9)
+               for k in ca.series)
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    """One variant: `status` is 'detected'/'missed' (wrong kinds), 'passed'/'failed' (equal rewrites),
+    'noop' (same trace as a reference) or 'n/a' (the transformation does not apply)."""
+
+    task_id: str
+    kind: str
+    status: str
+    score: float | None = None
+    source: str | None = None
+
+
+@dataclass
+class ValidityReport:
+    results: list[VariantResult] = field(default_factory=list)
+
+    def counts(self, kind: str) -> Counter[str]:
+        return Counter(r.status for r in self.results if r.kind == kind)
+
+    def rate(self, kinds: list[str], good: str, bad: str) -> float:
+        """good / (good + bad) over `kinds`; no-ops and inapplicable variants are left out."""
+        c = Counter(r.status for r in self.results if r.kind in kinds)
+        return c[good] / (c[good] + c[bad]) if c[good] + c[bad] else 1.0
+
+    @property
+    def wrong_detection_rate(self) -> float:
+        return self.rate(list(WRONG), "detected", "missed")
+
+    @property
+    def equivalent_pass_rate(self) -> float:
+        return self.rate(list(EQUIVALENT), "passed", "failed")
+
+
+def check_validity(tasks: list[Task], runner: ReferenceRunner) -> ValidityReport:
+    """Make every variant of each task's first reference, run them all, score each against all the task's
+    references, and classify it."""
+    refs = {t: [r.trace for r in runs] for t, runs in runner.reference_runs(tasks).items()}
+    report = ValidityReport()
+    pending: list[tuple[Task, str, str]] = []
+    for task in tasks:
+        for kind, make in {**WRONG, **EQUIVALENT}.items():
+            source = make(task.references[0])
+            if source is None:
+                report.results.append(VariantResult(task.id, kind, "n/a"))
+            else:
+                pending.append((task, kind, source))
+    results = runner.run_programs([(source, task.initial_state, VARIANT_LIMITS) for task, _, source in pending])
+    scorer = Scorer()
+    configs = {t.id: t.scoring_config() for t in tasks}
+    for (task, kind, source), result in zip(pending, results, strict=True):
+        config, task_refs = configs[task.id], refs[task.id]
+        best = scorer.best(task_refs, result.trace, config)
+        if kind in EQUIVALENT:
+            status = "passed" if best.passed else "failed"
+        elif any(same_trace(scorer.canonical(ref, config)[0], scorer.canonical(result.trace, config)[0])
+                 for ref in task_refs):
+            status = "noop"
+        else:
+            baseline = scorer.best(task_refs, task_refs[0], config).full_score
+            status = "detected" if best.full_score < baseline and not best.passed else "missed"
+        report.results.append(VariantResult(task.id, kind, status, best.full_score, source))
+    return report
