@@ -1,0 +1,36 @@
+"""How far a score can be trusted: correlations with outcomes (model and instance level), AUROC, turn deltas."""
+
+from twinbench.analysis.report import AnalysisReport, CorrelationRow, analyze
+from twinbench.analysis.stats import (
+    METHODS,
+    Estimate,
+    TurnDelta,
+    auroc,
+    auroc_ci,
+    bin_grades,
+    correlation,
+    correlation_ci,
+    krippendorff_alpha,
+    paired_difference_ci,
+    turn_delta,
+)
+from twinbench.analysis.table import ScoreTable, load_table
+
+__all__ = [
+    "METHODS",
+    "AnalysisReport",
+    "CorrelationRow",
+    "Estimate",
+    "ScoreTable",
+    "TurnDelta",
+    "analyze",
+    "auroc",
+    "auroc_ci",
+    "bin_grades",
+    "correlation",
+    "correlation_ci",
+    "krippendorff_alpha",
+    "paired_difference_ci",
+    "load_table",
+    "turn_delta",
+]

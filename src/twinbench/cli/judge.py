@@ -1,0 +1,272 @@
+"""`twinbench judge run|calibrate|parse`: grade a run's answers with a rubric LLM judge panel."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from twinbench.cli.analyze import DEFAULT_STORE, StoreOption
+from twinbench.cli.app import app, console
+from twinbench.errors import InputError
+from twinbench.judge import (
+    JUDGE_SETTINGS,
+    KINDS,
+    SEVERITIES,
+    JudgeItem,
+    Rubric,
+    TaskSuite,
+    Variant,
+    calibrate,
+    judge_items,
+    make_cases,
+    parse_judgement,
+    read_expert_scores,
+    read_references,
+)
+from twinbench.judge.rubric import DEFAULT_RUBRIC
+from twinbench.models import GenerationSettings, ResponseCache, make_provider, resolve_spec
+from twinbench.runner.extract import extract_code
+from twinbench.store import Cell, Store
+
+judge_app = typer.Typer(
+    help="Rubric LLM judge: grade answers, calibrate the judge, parse judge outputs.", no_args_is_help=True
+)
+app.add_typer(judge_app, name="judge")
+
+JudgeOption = Annotated[
+    list[str], typer.Option("--judge", "-j", help="Judge model spec or models-file name; repeat for a panel.")
+]
+VariantOption = Annotated[str, typer.Option("--variant", help="ref, doc or ref_doc.")]
+DocOption = Annotated[Path | None, typer.Option("--doc", help="API documentation text (doc and ref_doc variants).")]
+RubricOption = Annotated[Path, typer.Option("--rubric", help="Rubric YAML (templates relative to it).")]
+ModelsFileOption = Annotated[Path | None, typer.Option("--models-file", help="YAML file of named models.")]
+CacheOption = Annotated[Path | None, typer.Option("--cache", help="Response cache (SQLite) shared with generation.")]
+MaxTokens = Annotated[int, typer.Option("--max-tokens", help="Judge answer budget.")]
+Temperature = Annotated[float, typer.Option("--temperature")]
+Seed = Annotated[int, typer.Option("--seed")]
+MaxChars = Annotated[int | None, typer.Option("--max-code-chars", help="Cut each program to this many characters.")]
+
+
+def _variant(value: str) -> Variant:
+    if value not in ("ref", "doc", "ref_doc"):
+        raise InputError("--variant", f"'{value}' is not one of ref, doc, ref_doc")
+    return value  # type: ignore[return-value]
+
+
+def _providers(judges: list[str], models_file: Path | None) -> dict:
+    specs = [resolve_spec(j, models_file) for j in (judges or [None])]
+    return {spec.name: make_provider(spec) for spec in specs}
+
+
+def _with_providers(judges: list[str], models_file: Path | None, work):
+    """Run `work(providers)` (a coroutine factory) with the judges' providers, closing them afterwards."""
+
+    async def go():
+        providers = _providers(judges, models_file)
+        try:
+            return await work(providers)
+        finally:
+            for provider in providers.values():
+                await provider.aclose()
+
+    return asyncio.run(go())
+
+
+def _doc_text(doc: Path | None) -> str | None:
+    if doc is None:
+        return None
+    try:
+        return doc.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(doc), f"cannot read documentation: {exc}") from None
+
+
+def _references(store: Store, run_id: str, references: Path | None):
+    """(task, turn) -> reference: `<task>.py` files of a folder, else the suite the run's config names."""
+    if references is not None:
+        if not references.is_dir():
+            raise InputError(str(references), "not a folder of <task>.py references")
+        files = {p.stem: p.read_text(encoding="utf-8") for p in references.glob("*.py")}
+        return lambda task, turn: files.get(task)
+    sha = store.run(run_id).config.get("suite_sha")
+    if sha is None:
+        return lambda task, turn: None
+    suite = TaskSuite.from_store(store, sha)
+    ids = {t.id for t in suite.tasks}
+    return lambda task, turn: suite.task(task).turn(max(turn, 1)).reference if task in ids else None
+
+
+@judge_app.command("run")
+def judge_run(
+    run_id: Annotated[str, typer.Argument(help="Run whose answers to judge.")],
+    judge: JudgeOption = None,  # type: ignore[assignment]
+    variant: VariantOption = "ref",
+    doc: DocOption = None,
+    references: Annotated[Path | None, typer.Option("--references", help="Folder of <task>.py references.")] = None,
+    rubric: RubricOption = DEFAULT_RUBRIC,
+    models_file: ModelsFileOption = None,
+    cache: CacheOption = None,
+    max_tokens: MaxTokens = JUDGE_SETTINGS.max_tokens,
+    temperature: Temperature = 0.0,
+    seed: Seed = 0,
+    max_code_chars: MaxChars = None,
+    scorer: Annotated[
+        str | None, typer.Option("--scorer", help="Score name (default judge.VARIANT); keep imported grades.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Judge every answered cell of RUN_ID; grades go to a judge run and the panel mean back onto RUN_ID."""
+    kind = _variant(variant)
+    rub = Rubric.load(rubric)
+    db = Store.open(store)
+    ref_for = _references(db, run_id, references)
+    items = []
+    for row in db.result_rows(run_id):
+        if row["status"] == "ok" and row["text"]:
+            cell = Cell(model=row["model"], task=row["task"], turn=row["turn"], sample=row["sample"])
+            items.append(
+                JudgeItem(cell=cell, candidate=extract_code(row["text"]).code,
+                          reference=ref_for(row["task"], row["turn"]))
+            )
+    if "ref" in kind.split("_") and any(i.reference is None for i in items):
+        raise InputError(run_id, f"variant '{kind}' needs a reference for every cell (use --references DIR)")
+    settings = GenerationSettings(temperature=temperature, max_tokens=max_tokens, seed=seed)
+    doc_text = _doc_text(doc)
+    summary = _with_providers(
+        judge,
+        models_file,
+        lambda providers: judge_items(
+            db,
+            run_id,
+            items,
+            providers,
+            rub,
+            kind,
+            doc=doc_text,
+            settings=settings,
+            cache=ResponseCache(cache) if cache else None,
+            max_code_chars=max_code_chars,
+            scorer=scorer,
+        ),
+    )
+    if json_out:
+        console.print_json(summary.model_dump_json())
+        return
+    console.print(
+        f"[bold]{summary.run_id}[/]: {summary.calls} judge calls, {summary.parsed} parsed "
+        f"({summary.flagged} flagged), {summary.failed} failed; panel grade written to {run_id} "
+        f"as {summary.scorer}",
+        soft_wrap=True,
+    )
+    if summary.agreement is not None:
+        console.print(f"inter-judge Krippendorff alpha (interval): {summary.agreement.krippendorff_alpha_interval}")
+
+
+@judge_app.command("calibrate")
+def judge_calibrate(
+    references: Annotated[Path, typer.Option("--references", help="Folder of .py files or a SimBench release.")],
+    judge: JudgeOption = None,  # type: ignore[assignment]
+    variant: VariantOption = "ref",
+    doc: DocOption = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Use the N smallest references.")] = None,
+    kind: Annotated[
+        list[str], typer.Option("--kind", help=f"Perturbation kinds (default all: {', '.join(KINDS)}).")
+    ] = None,  # type: ignore[assignment]
+    severity: Annotated[list[str], typer.Option("--severity", help="mild and/or severe (default both).")] = None,  # type: ignore[assignment]
+    expert_csv: Annotated[Path | None, typer.Option("--expert-csv", help="CSV case_id,score of expert grades.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the agreement report (JSON).")] = Path(
+        "calibration.json"
+    ),
+    rubric: RubricOption = DEFAULT_RUBRIC,
+    models_file: ModelsFileOption = None,
+    cache: CacheOption = None,
+    max_tokens: MaxTokens = JUDGE_SETTINGS.max_tokens,
+    seed: Seed = 0,
+    max_code_chars: MaxChars = None,
+    boot: Annotated[int, typer.Option("--boot", help="Bootstrap resamples for the CIs.")] = 2000,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Judge references and perturbed variants of known kind and severity; write the agreement report."""
+    kinds = kind or list(KINDS)
+    severities = severity or list(SEVERITIES)
+    for k in kinds:
+        if k not in KINDS:
+            raise InputError("--kind", f"'{k}' is not one of {', '.join(KINDS)}")
+    for s in severities:
+        if s not in SEVERITIES:
+            raise InputError("--severity", f"'{s}' is not mild or severe")
+    cases = make_cases(read_references(references, limit), kinds, severities, seed)  # type: ignore[arg-type]
+    expert = read_expert_scores(expert_csv, {c.case_id for c in cases}) if expert_csv else None
+    rub, kind_v, doc_text = Rubric.load(rubric), _variant(variant), _doc_text(doc)
+    settings = GenerationSettings(temperature=0.0, max_tokens=max_tokens, seed=seed)
+    db = Store.open(store)
+    report = _with_providers(
+        judge,
+        models_file,
+        lambda providers: calibrate(
+            db,
+            cases,
+            providers,
+            rub,
+            kind_v,
+            expert=expert,
+            doc=doc_text,
+            settings=settings,
+            cache=ResponseCache(cache) if cache else None,
+            max_code_chars=max_code_chars,
+            n_boot=boot,
+            seed=seed,
+        ),
+    )
+    out.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    table = Table("case", "level", "target", "grade")
+    for case in report.cases:
+        table.add_row(case.case_id, case.level, f"{case.target:g}", "-" if case.grade is None else f"{case.grade:g}")
+    console.print(table)
+    console.print(
+        f"{report.graded}/{len(report.cases)} graded; Spearman {_est(report.spearman)}, "
+        f"Kendall {_est(report.kendall)}, "
+        f"MAE {_num(report.mae)}, Krippendorff alpha (binned) {_num(report.krippendorff_alpha_binned)}; "
+        f"reference > mild > severe: {report.ordered} {json.dumps(report.level_means)}; report: {out}",
+        soft_wrap=True,
+    )
+
+
+@judge_app.command("parse")
+def judge_parse(
+    files: Annotated[list[Path], typer.Argument(help="Judge output text files.")],
+    rubric: RubricOption = DEFAULT_RUBRIC,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Parse judge outputs: grade, status, deductions and every inconsistency."""
+    rub = Rubric.load(rubric)
+    parsed = {}
+    for f in files:
+        try:
+            parsed[str(f)] = parse_judgement(f.read_text(encoding="utf-8", errors="replace"), rub)
+        except OSError as exc:
+            raise InputError(str(f), f"cannot read: {exc}") from None
+    if json_out:
+        console.print_json(json.dumps({k: v.model_dump() for k, v in parsed.items()}))
+        return
+    table = Table("file", "grade", "status", "consistency", "flags / failure")
+    for name, p in parsed.items():
+        table.add_row(name, _num(p.grade), p.status, p.consistency, p.failure or "; ".join(p.flags))
+    console.print(table)
+
+
+def _num(v: float | None) -> str:
+    return "-" if v is None else f"{v:.3g}"
+
+
+def _est(e) -> str:
+    if e.value is None:
+        return "-"
+    ci = "" if e.lo is None else f" [{e.lo:.2f}, {e.hi:.2f}]"
+    return f"{e.value:.2f}{ci}"

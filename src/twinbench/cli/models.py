@@ -1,0 +1,74 @@
+"""`twinbench models test SPEC`: one prompt to one model; prints the answer, latency and tokens."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from twinbench.cli.app import app, console, err_console
+from twinbench.models import (
+    CallKey,
+    CallRecord,
+    Message,
+    ModelSpec,
+    generate,
+    make_provider,
+    resolve_spec,
+)
+
+models_app = typer.Typer(help="Model providers: check that a model answers.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+TEST_KEY = CallKey(task="models-test")
+SPEC_HELP = "PROVIDER:MODEL, PROVIDER:MODEL@URL, or a name from --models-file; default local:smollm2."
+
+
+async def _ask(spec: ModelSpec, prompt: str) -> CallRecord:
+    provider = make_provider(spec)
+    try:
+        return await generate(provider, [Message(role="user", content=prompt)], TEST_KEY)
+    finally:
+        await provider.aclose()
+
+
+@models_app.command("test")
+def test_model(
+    spec: Annotated[str | None, typer.Argument(help=SPEC_HELP)] = None,
+    prompt: Annotated[str, typer.Option("--prompt", "-p")] = "Write a Python function that adds two numbers.",
+    models_file: Annotated[
+        Path | None, typer.Option("--models-file", "-m", help="YAML file of named models.")
+    ] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option("--max-tokens", min=1, help="Override max_tokens.")
+    ] = None,
+) -> None:
+    """Send one prompt; exit 1 if the call failed after its retries."""
+    model = resolve_spec(spec, models_file)
+    if max_tokens is not None:
+        model = model.model_copy(
+            update={"settings": model.settings.model_copy(update={"max_tokens": max_tokens})}
+        )
+    record = asyncio.run(_ask(model, prompt))  # a missing extra is an InputError: main() prints the command
+    if record.error is not None:
+        err_console.print(
+            f"[bold red]failed[/] after {record.attempts} attempt(s): "
+            f"{record.error.kind}: {record.error.reason}",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    console.print(record.text, highlight=False, markup=False)
+    table = Table(show_header=False, box=None)
+    for name, value in [
+        ("model", record.model),
+        ("latency", f"{record.latency_s:.2f} s"),
+        ("tokens in", str(record.tokens_in)),
+        ("tokens out", str(record.tokens_out)),
+        ("retries", str(record.retries)),
+        ("cost", "unknown" if record.cost_usd is None else f"${record.cost_usd:.6f}"),
+    ]:
+        table.add_row(name, value)
+    console.print(table)

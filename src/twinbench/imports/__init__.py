@@ -1,0 +1,1 @@
+"""Importers of published benchmark releases into the results store."""

@@ -1,0 +1,187 @@
+"""The leaderboard of a run: per model, the mean full score with a bootstrap 95% CI, pass rate, pass@k,
+per category, difficulty and metric dimension, outcome shares, and text-similarity baselines beside them.
+
+Input is the store's flat result rows (`Store.result_rows`) plus each task's category and difficulty;
+everything here is a pure function of those, so a leaderboard can be rebuilt from any stored run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from math import comb
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel
+from rich.table import Table
+
+from twinbench.analysis.stats import Estimate, estimate
+
+DIMENSIONS = ("discrete", "timing", "continuous", "safety")
+SIMILARITY = ("codebleu", "edit_similarity")
+OUTCOMES = ("error", "timeout", "safety", "no_code", "generation_failed")
+Format = Literal["table", "csv", "json", "markdown"]
+
+
+class ModelRow(BaseModel):
+    """One model's line of the leaderboard."""
+
+    model: str
+    cells: int
+    finished: int
+    score: Estimate
+    pass_rate: float | None
+    pass_at_k: dict[int, float]
+    by_category: dict[str, float]
+    by_difficulty: dict[str, float]
+    dimensions: dict[str, float | None]
+    outcomes: dict[str, float]
+    similarity: dict[str, float | None]
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """The unbiased estimator 1 - C(n-c, k) / C(n, k) (Chen et al., 2021)."""
+    if n - c < k:
+        return 1.0
+    return 1.0 - comb(n - c, k) / comb(n, k)
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    kept = [v for v in values if v is not None]
+    return float(np.mean(kept)) if kept else None
+
+
+def _outcome(row: Mapping[str, Any]) -> str:
+    if row["status"] == "failed" and row.get("exec_status") is None:
+        return "generation_failed"
+    return str(row.get("exec_status") or "")
+
+
+def model_row(model: str, rows: list[Mapping[str, Any]], tasks: Mapping[str, tuple[str, str]],
+              n_boot: int = 2000) -> ModelRow:
+    finished = [r for r in rows if r["status"] != "pending"]
+    per_task: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for r in finished:
+        per_task[r["task"]].append(r)
+    task_ids = sorted(per_task)
+    task_means = np.array([np.mean([r.get("score.trace") or 0.0 for r in per_task[t]]) for t in task_ids])
+    score = estimate(lambda idx: task_means[idx].mean(axis=1), len(task_ids), n_boot=n_boot)
+
+    passes = {t: [bool(r.get("score.pass")) for r in per_task[t]] for t in task_ids}
+    samples = min((len(v) for v in passes.values()), default=0)
+    ks = sorted({1, samples}) if samples > 1 else ([1] if samples else [])
+    at_k = {k: float(np.mean([pass_at_k(len(v), sum(v), k) for v in passes.values()])) for k in ks}
+
+    def grouped(index: int) -> dict[str, float]:
+        groups: dict[str, list[float]] = defaultdict(list)
+        for t in task_ids:
+            groups[tasks.get(t, ("?", "?"))[index]].extend(r.get("score.trace") or 0.0 for r in per_task[t])
+        return {g: float(np.mean(v)) for g, v in sorted(groups.items())}
+
+    outcomes = [_outcome(r) for r in finished]
+    return ModelRow(
+        model=model, cells=len(rows), finished=len(finished), score=score,
+        pass_rate=_mean([float(bool(r.get("score.pass"))) for r in finished]),
+        pass_at_k=at_k, by_category=grouped(0), by_difficulty=grouped(1),
+        dimensions={d: _mean([r.get(f"score.{d}") for r in finished]) for d in DIMENSIONS},
+        outcomes={o: (outcomes.count(o) / len(outcomes) if outcomes else 0.0) for o in OUTCOMES},
+        similarity={s: _mean([r.get(f"score.{s}") for r in finished]) for s in SIMILARITY},
+    )
+
+
+def leaderboard(rows: Sequence[Mapping[str, Any]], tasks: Mapping[str, tuple[str, str]],
+                n_boot: int = 2000) -> list[ModelRow]:
+    """Model rows, best mean full score first. `tasks` maps task id -> (category, difficulty)."""
+    by_model: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_model[r["model"]].append(r)
+    board = [model_row(m, rs, tasks, n_boot) for m, rs in by_model.items()]
+    return sorted(board, key=lambda m: (-(m.score.value or 0.0), m.model))
+
+
+def _pct(v: float | None) -> str:
+    return "-" if v is None else f"{100 * v:.1f}"
+
+
+def flat(board: list[ModelRow]) -> list[dict[str, Any]]:
+    """One flat dict per model (CSV / markdown columns)."""
+    out = []
+    for m in board:
+        row: dict[str, Any] = {"model": m.model, "cells": m.cells, "finished": m.finished,
+                               "score": m.score.value, "ci_lo": m.score.lo, "ci_hi": m.score.hi,
+                               "pass_rate": m.pass_rate}
+        row |= {f"pass@{k}": v for k, v in m.pass_at_k.items()}
+        row |= {f"difficulty.{k}": v for k, v in m.by_difficulty.items()}
+        row |= {f"dim.{k}": v for k, v in m.dimensions.items()}
+        row |= {f"share.{k}": v for k, v in m.outcomes.items()}
+        row |= {f"sim.{k}": v for k, v in m.similarity.items()}
+        row |= {f"category.{k}": v for k, v in m.by_category.items()}
+        out.append(row)
+    return out
+
+
+def _lines(board: list[ModelRow]) -> tuple[list[str], list[list[str]], list[str], list[list[str]]]:
+    """Two tables' headers and rows: scores, then dimensions, outcomes and text similarity."""
+    ks = sorted({k for m in board for k in m.pass_at_k})
+    head = ["model", "score (95% CI)", "pass", *[f"pass@{k}" for k in ks], "simple", "complex"]
+    rows = [[m.model, f"{_pct(m.score.value)} [{_pct(m.score.lo)}, {_pct(m.score.hi)}]", _pct(m.pass_rate),
+             *[_pct(m.pass_at_k.get(k)) for k in ks], _pct(m.by_difficulty.get("simple")),
+             _pct(m.by_difficulty.get("complex"))] for m in board]
+    head2 = ["model", "discr.", "timing", "contin.", "safety", "error", "timeout", "unsafe", "no code",
+             "CodeBLEU", "edit sim"]
+    rows2 = [[m.model, *[_pct(m.dimensions[d]) for d in DIMENSIONS], _pct(m.outcomes["error"]),
+              _pct(m.outcomes["timeout"]), _pct(m.outcomes["safety"]), _pct(m.outcomes["no_code"]),
+              _pct(m.similarity["codebleu"]), _pct(m.similarity["edit_similarity"])] for m in board]
+    return head, rows, head2, rows2
+
+
+def _markdown(head: list[str], rows: list[list[str]]) -> str:
+    return ("| " + " | ".join(head) + " |\n|" + "---|" * len(head) + "\n"
+            + "".join("| " + " | ".join(r) + " |\n" for r in rows))
+
+
+def _table(title: str, head: list[str], rows: list[list[str]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in head:
+        if col == "model":
+            table.add_column(col, overflow="fold", ratio=1)
+        else:
+            table.add_column(col, justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def render(board: list[ModelRow], fmt: Format) -> str | list[Table]:
+    """The leaderboard as rich tables, or CSV / JSON / markdown text (percentages in the tables)."""
+    if fmt == "json":
+        return json.dumps([m.model_dump() for m in board], indent=1)
+    if fmt == "csv":
+        rows = flat(board)
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(dict.fromkeys(c for r in rows for c in r)))
+        writer.writeheader()
+        writer.writerows(rows)
+        return buf.getvalue()
+    head, rows, head2, rows2 = _lines(board)
+    if fmt == "markdown":
+        return _markdown(head, rows) + "\n" + _markdown(head2, rows2)
+    return [_table("Leaderboard (%; score = mean full trace score, 95% CI by task bootstrap)", head, rows),
+            _table("Dimensions, outcome shares and text similarity (%)", head2, rows2),
+            category_table(board)]
+
+
+def category_table(board: list[ModelRow]) -> Table:
+    """Mean full score per category (columns) for every model (rows)."""
+    categories = sorted({c for m in board for c in m.by_category})
+    table = Table(title="Mean full score by category (percent)")
+    table.add_column("category")
+    for m in board:
+        table.add_column(m.model, justify="right")
+    for c in categories:
+        table.add_row(c, *[_pct(m.by_category.get(c)) for m in board])
+    return table

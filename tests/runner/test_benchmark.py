@@ -1,0 +1,91 @@
+"""`twinbench run` and `twinbench leaderboard` end to end with a replay model: real sandbox, real SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from twinbench.runner.benchmark import select_tasks
+from twinbench.runner.replay_answers import write_replay
+from twinbench.tasks import load_suite
+
+PATTERNS = ["move_relative", "scan_1d", "temperature_ramp", "safety"]
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory) -> tuple[Path, list]:
+    tasks = select_tasks(load_suite("beamline"), PATTERNS)
+    path = tmp_path_factory.mktemp("replay") / "answers.jsonl"
+    return write_replay(tasks, 5, path), tasks
+
+
+def twinbench(*args: str, cwd: Path, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "TWINBENCH_CACHE": str(cwd / "cache")}
+    return subprocess.run([sys.executable, "-m", "twinbench", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600, **kw)
+
+
+def run_args(replay: Path) -> list[str]:
+    return ["run", "--model", f"replay:{replay}", "--samples", "5", "--store", "s.sqlite", "--no-leaderboard",
+            *[a for p in PATTERNS for a in ("--tasks", p)]]
+
+
+def board(cwd: Path) -> list[dict]:
+    out = twinbench("leaderboard", "--store", "s.sqlite", "--format", "json", cwd=cwd)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_run_scores_every_cell_and_the_leaderboard_reflects_the_answers(answers, tmp_path):
+    replay, tasks = answers
+    out = twinbench(*run_args(replay), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    (row,) = board(tmp_path)
+    assert row["cells"] == row["finished"] == 5 * len(tasks)
+    # samples 0, 1, 3 are references (fenced, with prose, unfenced), 2 a wrong variant, 4 a refusal
+    assert row["pass_rate"] == pytest.approx(3 / 5)
+    assert row["pass_at_k"] == {"1": pytest.approx(0.6), "5": 1.0}
+    assert row["outcomes"]["no_code"] == pytest.approx(0.2)
+    assert row["score"]["lo"] <= row["score"]["value"] <= row["score"]["hi"]
+    assert set(row["by_category"]) == set(PATTERNS)
+    assert 0 < row["similarity"]["codebleu"] < 1
+    db = sqlite3.connect(tmp_path / "s.sqlite")
+    extractions = dict(db.execute("SELECT extraction, count(*) FROM executions GROUP BY extraction").fetchall())
+    assert extractions == {"fenced": 3 * len(tasks), "plain": len(tasks), "none": len(tasks)}
+    for fmt, marker in (("csv", "model,cells"), ("markdown", "| model |")):
+        text = twinbench("leaderboard", "--store", "s.sqlite", "--format", fmt, cwd=tmp_path).stdout
+        assert marker in text
+
+
+def test_killed_run_resumes_to_the_same_leaderboard(answers, tmp_path):
+    replay, tasks = answers
+    whole, broken = tmp_path / "whole", tmp_path / "broken"
+    whole.mkdir()
+    broken.mkdir()
+    assert twinbench(*run_args(replay), cwd=whole).returncode == 0
+    env = {**os.environ, "TWINBENCH_CACHE": str(broken / "cache")}
+    proc = subprocess.Popen([sys.executable, "-m", "twinbench", *run_args(replay)], cwd=broken, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    finished = 0
+    while time.monotonic() < deadline and finished < len(tasks) * 2:
+        time.sleep(0.2)
+        if (broken / "s.sqlite").exists():
+            try:
+                finished = sqlite3.connect(broken / "s.sqlite").execute("SELECT count(*) FROM cells").fetchone()[0]
+            except sqlite3.OperationalError:
+                finished = 0
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 0 < finished < 5 * len(tasks)
+    resumed = twinbench(*run_args(replay), cwd=broken)
+    assert resumed.returncode == 0 and "resuming" in resumed.stdout
+    assert board(broken) == board(whole)
