@@ -31,8 +31,12 @@ def find_bwrap() -> str | None:
 
 
 def python_roots() -> list[str]:
-    """Directories the interpreter and its packages live in (read-only inside the sandbox)."""
-    dirs = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(sys.executable))}
+    """Directories the interpreter and its packages live in (read-only inside the sandbox), including the one
+    twinbench itself is imported from (an editable install need not put it on sys.path)."""
+    import twinbench
+
+    here = os.path.dirname(os.path.dirname(os.path.realpath(twinbench.__file__)))
+    dirs = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(sys.executable), here)}
     dirs |= {os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)}
     ordered = sorted(dirs)
     return [d for d in ordered if d != "/" and not any(d.startswith(r + os.sep) for r in ordered if r != d)]
@@ -47,6 +51,8 @@ def command(bwrap: str, tmp_mb: int) -> list[str]:
             args += ["--symlink", os.readlink(d), d]
         elif os.path.isdir(d):
             args += ["--ro-bind", d, d]
+    # The private /tmp first: binds below may live under /tmp (a checkout there) and must stay visible.
+    args += ["--size", str(tmp_mb << 20), "--tmpfs", "/tmp"]
     made = set()
     for root in python_roots():
         parent = os.path.dirname(root)
@@ -59,7 +65,7 @@ def command(bwrap: str, tmp_mb: int) -> list[str]:
             made.add(d)
         if not root.startswith(tuple(d + os.sep for d in SYSTEM_DIRS)):
             args += ["--ro-bind", root, root]
-    args += ["--size", str(tmp_mb << 20), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    args += ["--chdir", "/tmp"]
     for key, value in ENV.items():
         args += ["--setenv", key, value]
     return args + ["--"]

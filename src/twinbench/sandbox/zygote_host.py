@@ -43,8 +43,9 @@ class ZygoteHost:
         try:
             self.receive()
         except (OSError, ZygoteError) as exc:
+            tail = self._log_tail()  # read before close() closes the log
             self.close()
-            raise ZygoteError(f"zygote did not start: {exc}: {self._log_tail()}") from None
+            raise ZygoteError(f"zygote did not start: {exc}: {tail}") from None
         self.ctrl.settimeout(None)
 
     def _log_tail(self) -> str:
