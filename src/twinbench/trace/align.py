@@ -26,7 +26,7 @@ _MODES = {"numeric": 0, "exact": 1, "any": 2}
 CHECKPOINT_BUDGET = 24_000_000  # int32 entries kept for the traceback (~96 MB)
 CHECKPOINT_STRIDE = 64
 BAND_RUN_MIN = 256  # traces shorter than this (together) skip the upper-bound run
-BAND_HALF_WIDTH = 32  # >= 1 keeps a path inside the band
+BAND_HALF_WIDTH = 256  # >= 1 keeps a path inside the band; wide enough to follow drifting edits
 
 
 @dataclass(slots=True)
