@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from twinbench.models import CallRecord
 from twinbench.runner.extract import ExtractedCode, extract_code
 from twinbench.sandbox import Limits, RunResult, Sandbox
-from twinbench.similarity import codebleu, edit_similarity, strip_comments
-from twinbench.store import CellResult, ErrorRecord, ExecutionRecord, ScoreRecord
+from twinbench.similarity import similarity_scores, strip_comments
+from twinbench.store import CellResult, ErrorRecord, ExecutionRecord, ScoreRecord, blob_sha
 from twinbench.tasks.schema import Task
 from twinbench.trace.io import trace_to_obj
 from twinbench.trace.model import Trace
@@ -36,20 +35,21 @@ def trace_scores(outcome: BestOfResult, result: RunResult) -> list[ScoreRecord]:
     return records
 
 
-def similarity_scores(code: str, references: list[str]) -> list[ScoreRecord]:
-    """CodeBLEU and normalised edit similarity against the closest reference (comments stripped)."""
+def reference_similarity(code: str, references: list[str]) -> list[ScoreRecord]:
+    """CodeBLEU and normalised edit similarity against the closest reference (comments stripped); no code has
+    CodeBLEU 0 (the package would give an empty candidate 0.25)."""
     cand = strip_comments(code)
-    refs = [strip_comments(r) for r in references]
-    bleu = max(codebleu(r, cand)["codebleu"] for r in refs) if cand.strip() else 0.0
-    edit = max(edit_similarity(r, cand) for r in refs)
-    return [ScoreRecord(scorer="codebleu", value=bleu), ScoreRecord(scorer="edit_similarity", value=edit)]
+    per_ref = [similarity_scores(strip_comments(r), cand, ["codebleu", "edit_sim"]) for r in references]
+    bleu = max(s["codebleu"] for s in per_ref) if cand.strip() else 0.0
+    return [ScoreRecord(scorer="codebleu", value=bleu),
+            ScoreRecord(scorer="edit_similarity", value=max(s["edit_sim"] for s in per_ref))]
 
 
 class Blobs(dict[str, bytes]):
     """Content to store beside a cell, keyed by sha256; written by the store's own thread."""
 
     def add(self, data: bytes) -> str:
-        sha = hashlib.sha256(data).hexdigest()
+        sha = blob_sha(data)
         self[sha] = data
         return sha
 
@@ -68,7 +68,7 @@ def finish_generated(record: CallRecord, task: Task, references: list[Trace], sa
         zero = [ScoreRecord(scorer=s, value=0.0) for s in ("trace", "pass", *DIMENSIONS)]
         return CellResult(status="ok", response=record, execution=execution,
                           scores=[*zero, ScoreRecord(scorer="safety", value=1.0),
-                                  *similarity_scores("", task.references)]), blobs
+                                  *reference_similarity("", task.references)]), blobs
     result = sandbox.run(extracted.code, task_state=task.initial_state, limits=limits)
     execution = ExecutionRecord(
         status=str(result.outcome), duration_s=result.duration, code_sha=code_sha, extraction=extracted.method,
@@ -79,5 +79,5 @@ def finish_generated(record: CallRecord, task: Task, references: list[Trace], sa
     if result.error is not None:
         errors.append(ErrorRecord(stage="execute", kind=result.error.type, message=result.error.message))
     outcome = score_best_of(references, result.trace, task.scoring_config())
-    scores = trace_scores(outcome, result) + similarity_scores(extracted.code, task.references)
+    scores = trace_scores(outcome, result) + reference_similarity(extracted.code, task.references)
     return CellResult(status="ok", response=record, execution=execution, scores=scores, errors=errors), blobs

@@ -3,7 +3,7 @@
 from twinbench.store.export import ExportFormat, export_run
 from twinbench.store.records import Cell, CellResult, ErrorRecord, ExecutionRecord, RunSummary, ScoreRecord
 from twinbench.store.schema import SCHEMA_VERSION
-from twinbench.store.sqlite_store import AlreadyFinishedError, Store
+from twinbench.store.sqlite_store import AlreadyFinishedError, Store, blob_sha
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -16,5 +16,6 @@ __all__ = [
     "RunSummary",
     "ScoreRecord",
     "Store",
+    "blob_sha",
     "export_run",
 ]

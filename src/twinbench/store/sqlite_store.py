@@ -25,6 +25,11 @@ def _config_hash(config: dict[str, Any], cells: list[Cell]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def blob_sha(data: bytes) -> str:
+    """The key a blob is stored under."""
+    return hashlib.sha256(data).hexdigest()
+
+
 class Store:
     """Runs, their manifests and per-cell results in one SQLite file."""
 
@@ -110,7 +115,7 @@ class Store:
 
     def put_blob(self, data: bytes) -> str:
         """Store bytes once under their sha256 and return it."""
-        sha = hashlib.sha256(data).hexdigest()
+        sha = blob_sha(data)
         self._db.execute("INSERT OR IGNORE INTO blobs VALUES (?, ?, ?)", (sha, len(data), data))
         return sha
 
