@@ -89,3 +89,20 @@ def test_killed_run_resumes_to_the_same_leaderboard(answers, tmp_path):
     resumed = twinbench(*run_args(replay), cwd=broken)
     assert resumed.returncode == 0 and "resuming" in resumed.stdout
     assert board(broken) == board(whole)
+
+
+def test_leaderboard_of_a_suite_given_as_a_folder(tmp_path):
+    """The leaderboard reads task categories from the stored run, not from a built-in suite of that name."""
+    import shutil
+
+    folder = tmp_path / "mysuite"
+    shutil.copytree(load_suite("beamline").path, folder)
+    meta = folder / "suite.yaml"
+    meta.write_text(meta.read_text().replace("name: beamline", "name: my-lab"))
+    tasks = select_tasks(load_suite(str(folder)), ["beam"])
+    replay = write_replay(tasks, 1, tmp_path / "a.jsonl")
+    out = twinbench("run", "--suite", str(folder), "--model", f"replay:{replay}", "--tasks", "beam",
+                    "--store", "s.sqlite", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    (row,) = board(tmp_path)
+    assert row["by_category"].keys() == {"beam"} and row["finished"] == len(tasks)

@@ -61,7 +61,7 @@ def run(
                   f"{samples} samples){f', resuming with {pending} left' if resumed else ''}; store {store_path}")
     with console.status("reference traces (cached per twin version)"):
         references = reference_traces(chosen, loaded.meta.twin)
-    tally = Tally(total=pending)
+    tally = Tally()
     progress = Progress(TextColumn("[bold]cells"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("{task.fields[stats]}"), console=console, transient=False)
     with progress, Sandbox(loaded.meta.twin) as sandbox:
@@ -78,9 +78,8 @@ def run(
 
 
 def _print_board(store: Store, run_id: str, fmt: Format) -> None:
-    config = store.run(run_id).config
-    loaded = load_suite(config["suite"])
-    meta = {t.id: (t.category, t.difficulty) for t in loaded.tasks}
+    tasks = store.run(run_id).config["tasks"]  # category and difficulty were stored with the run
+    meta = {task_id: (t["category"], t["difficulty"]) for task_id, t in tasks.items()}
     board = leaderboard(store.result_rows(run_id), meta)
     out = render(board, fmt)
     if isinstance(out, list):

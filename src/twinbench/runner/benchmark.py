@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -41,7 +41,8 @@ def select_tasks(suite: Suite, patterns: Sequence[str] | None) -> list[Task]:
 def run_config(suite: Suite, tasks: list[Task], specs: Sequence[ModelSpec], samples: int, system: str) -> dict:
     """What identifies a run: a changed suite, prompt, twin or model setting is a different run."""
     return {
-        "suite": suite.name, "suite_version": suite.version, "tasks": [t.id for t in tasks], "samples": samples,
+        "suite": suite.name, "suite_version": suite.version, "samples": samples,
+        "tasks": {t.id: {"category": t.category, "difficulty": t.difficulty} for t in tasks},
         "prompt_version": PROMPT_VERSION, "system_prompt_sha": prompt_sha(system),
         "twin": suite.meta.twin, "twin_version": twin_fingerprint(suite.meta.twin),
         "models": {s.name: s.model_dump(mode="json", exclude={"api_key_env"}) for s in specs},
@@ -57,19 +58,16 @@ def default_run_id(config: dict) -> str:
 class Tally:
     """Running totals for the progress display."""
 
-    total: int
     done: int = 0
     passed: int = 0
     errors: int = 0
     spend: float = 0.0
-    outcomes: dict[str, int] = field(default_factory=dict)
 
     def add(self, result: CellResult) -> None:
         self.done += 1
         scores = {s.scorer: s.value for s in result.scores}
         self.passed += int(bool(scores.get("pass")))
         status = result.execution.status if result.execution else "generation_failed"
-        self.outcomes[status] = self.outcomes.get(status, 0) + 1
         self.errors += int(result.status == "failed" or status not in ("ok", "safety"))
         if result.response is not None and result.response.cost_usd:
             self.spend += result.response.cost_usd
