@@ -87,7 +87,6 @@ def score_json(outcome: BestOfResult) -> dict[str, Any]:
     best = outcome.chosen
     return {
         **best.model_dump(),
-        "metrics": {name: m.model_dump() for name, m in best.metrics.items()},
         "best_reference": outcome.best,
         "references": [{"source": r.reference, "full_score": r.full_score, "passed": r.passed,
                         "metrics": {n: {"score": m.score, "passed": m.passed} for n, m in r.metrics.items()}}
