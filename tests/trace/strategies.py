@@ -9,9 +9,23 @@ from twinbench.trace.model import Event, Trace
 CHANNELS = ["a", "b", "c"]
 
 
-def events(max_size: int = 9, channels: list[str] = CHANNELS, values=(0, 1, 2, 0.0005, "on")):
+def events(max_size: int = 9, channels: list[str] = CHANNELS, values=(0, 1, 2, 0.0005, "on"), min_size: int = 0):
     event = st.builds(Event, st.sampled_from(channels), st.just(0.0), st.sampled_from(values))
-    return st.lists(event, max_size=max_size)
+    return st.lists(event, min_size=min_size, max_size=max_size)
+
+
+@st.composite
+def edited(draw, gt: list[Event], channels: list[str] = CHANNELS, values=(0, 1, 2, 0.0005, "on")) -> list[Event]:
+    """`gt` with a drawn set of deletions, value changes and insertions (a mostly similar prediction)."""
+    out: list[Event] = []
+    for e in gt:
+        action = draw(st.sampled_from(["keep"] * 8 + ["delete", "change", "insert"]))
+        if action == "delete":
+            continue
+        out.append(Event(e.channel, 0.0, draw(st.sampled_from(values))) if action == "change" else e)
+        if action == "insert":
+            out.append(Event(draw(st.sampled_from(channels)), 0.0, draw(st.sampled_from(values))))
+    return out
 
 
 def trace_of(evs: list[Event], spacing: float = 1.0) -> Trace:

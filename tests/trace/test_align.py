@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import agree, brute_force_cost, events, trace_of
+from strategies import agree, brute_force_cost, edited, events, trace_of
 
 from twinbench.trace import align as align_mod
 from twinbench.trace.align import DEL, INS, MATCH, MISMATCH, SUB, align_difflib, align_optimal
@@ -46,24 +46,46 @@ def test_cost_equals_brute_force_minimum(gt, pred):
     _check_valid(al, gt, pred)
 
 
-@settings(max_examples=300, deadline=None)
-@given(events(max_size=24, channels=["a", "b"], values=(0, 1)), events(max_size=24, channels=["a", "b"], values=(0, 1)),
-       st.sampled_from([1, 2, 3, 5]), st.sampled_from([1, 2, 3]))
-def test_checkpoints_and_pruning_keep_it_optimal(gt, pred, stride, band):
-    """Small strides and budgets exercise the windowed traceback; a narrow band gives a loose upper bound."""
+def _assert_optimal_with(gt, pred, stride: int, band: int) -> None:
+    """Align with a given checkpoint stride and first-pass band; the cost must be the brute-force minimum."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(align_mod, "CHECKPOINT_STRIDE", stride)
-        mp.setattr(align_mod, "CHECKPOINT_BUDGET", 40)  # small: forces the wider-stride retry too
-        mp.setattr(align_mod, "BAND_RUN_MIN", 0)
         mp.setattr(align_mod, "BAND_HALF_WIDTH", band)
         al = align_optimal(_canon(gt), _canon(pred), CONFIG.comparators)
     assert al.cost == brute_force_cost(gt, pred)
     _check_valid(al, gt, pred)
 
 
+@settings(max_examples=300, deadline=None)
+@given(events(max_size=24, channels=["a", "b"], values=(0, 1)), events(max_size=24, channels=["a", "b"], values=(0, 1)),
+       st.sampled_from([1, 2, 3, 5]), st.sampled_from([0, 1, 2, 3]))
+def test_checkpoints_and_band_keep_it_optimal(gt, pred, stride, band):
+    """Small strides exercise the segment recomputation; a narrow band gives a loose upper bound."""
+    _assert_optimal_with(gt, pred, stride, band)
+
+
+_WORDY = {"channels": ["a", "b", "c"], "values": (0, 1, 0.0006, 0.0012, "on")}
+
+
+@st.composite
+def _long_pairs(draw):
+    gt = draw(events(min_size=60, max_size=400, **_WORDY))
+    pred = draw(st.one_of(edited(gt, **_WORDY), events(min_size=0, max_size=400, **_WORDY)))
+    return gt, pred
+
+
+@settings(max_examples=200, deadline=None)
+@given(_long_pairs(), st.booleans(), st.sampled_from([1, 7, 64]), st.sampled_from([0, 5, 70]))
+def test_many_words_stay_optimal(pair, swap, stride, band):
+    """Hundreds of rows, similar or unrelated: carries cross machine words, bands start and end mid-word;
+    0.0006 agrees with both 0 and 0.0012, which do not agree with each other (tolerance is not an equivalence)."""
+    gt, pred = pair[::-1] if swap else pair
+    _assert_optimal_with(gt, pred, stride, band)
+
+
 @pytest.mark.parametrize(("n", "m"), [(3000, 0), (0, 3000), (3000, 7), (40, 5000)])
 def test_very_unequal_lengths_stay_linear(n, m):
-    """D ~ |n - m| here; without pruning this took O(D^2) (30 min for 100k events against nothing)."""
+    """D ~ |n - m| here; an O(D^2) method took 30 min for 100k events against nothing."""
     gt = [Event("x", 0, float(i)) for i in range(n)]
     pred = [Event("x", 0, float(i)) for i in range(m)]
     cfg = ScoringConfig.build("default", {"simultaneity_eps": None})
@@ -112,3 +134,35 @@ def test_large_pair_aligns_to_the_edit_count():
     edits = abs(len(gt) - len(pred))
     assert edits <= al.cost <= 0.03 * len(gt)
     assert np.all(np.diff(al.gt[al.gt >= 0]) == 1)
+
+
+def _row_by_row_cost(gt, pred, tol: float = 1e-3) -> int:
+    """The full O(nm) table for numeric traces, one numpy row at a time (independent of the aligner)."""
+    gch = np.array([e.channel for e in gt])
+    pch = np.array([e.channel for e in pred])
+    gv = np.array([float(e.value) for e in gt])
+    pv = np.array([float(e.value) for e in pred])
+    m = len(pred)
+    cols = np.arange(m + 1)
+    prev = cols.astype(np.int64)
+    for i in range(1, len(gt) + 1):
+        same = pch == gch[i - 1]
+        diag = np.where(same, prev[:-1] + (np.abs(pv - gv[i - 1]) > tol), np.iinfo(np.int64).max // 2)
+        best = np.minimum(np.r_[i, diag], prev + 1)  # diagonal or from above; then runs of insertions:
+        prev = cols + np.minimum.accumulate(best - cols)
+    return int(prev[-1])
+
+
+@pytest.mark.parametrize("kind", ["random", "periodic"])
+@pytest.mark.parametrize("edits", [0.02, 0.3])
+def test_synthetic_pairs_cost_the_full_table_minimum(kind, edits):
+    """Realistic pairs of 1,500 events: many words, two passes, checkpoints; cost equals the full table's."""
+    from twinbench.trace.synthetic import pair
+
+    gt, pred = pair(1500, kind, edits, seed=11)
+    cfg = ScoringConfig.build("default", {"simultaneity_eps": None})
+    cg, cp = canonicalize(gt, cfg), canonicalize(pred, cfg)
+    al = align_optimal(cg, cp, cfg.comparators)
+    ordered = lambda c: [Event(ch, 0.0, v) for ch, v in zip(c.channel, c.value, strict=True)]  # noqa: E731
+    assert al.cost == _row_by_row_cost(ordered(cg), ordered(cp))
+    assert al.cost == al.counts()["substitution"] + al.counts()["missing"] + al.counts()["inserted"]

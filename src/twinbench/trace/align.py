@@ -16,17 +16,17 @@ from typing import Any
 import numpy as np
 
 from twinbench.trace import _kernel
+from twinbench.trace._kernel import DEL, INS, MATCH, SUB
 from twinbench.trace.canonical import CanonicalTrace, is_number, value_key
 from twinbench.trace.config import Comparators, ScoringConfig
 
-MATCH, SUB, DEL, INS, MISMATCH = 0, 1, 2, 3, 4
+MISMATCH = 4  # difflib only: a zipped pair of different channels
 KIND_NAMES = ("match", "substitution", "missing", "inserted", "mismatch")
 KIND_COST = np.array([0, 1, 1, 1, 2], dtype=np.int64)
 _MODES = {"numeric": 0, "exact": 1, "any": 2}
-CHECKPOINT_BUDGET = 24_000_000  # int32 entries kept for the traceback (~96 MB)
-CHECKPOINT_STRIDE = 64
-BAND_RUN_MIN = 256  # traces shorter than this (together) skip the upper-bound run
-BAND_HALF_WIDTH = 256  # >= 1 keeps a path inside the band; wide enough to follow drifting edits
+_PLAIN_NUMBERS = {int, float, bool}
+CHECKPOINT_STRIDE = 64  # columns between two kept column states (traceback memory vs recompute)
+BAND_HALF_WIDTH = 128  # diagonals each side of the first pass: wide enough to follow drifting edits
 
 
 @dataclass(slots=True)
@@ -67,18 +67,61 @@ class Encoded:
     atol: np.ndarray
     rtol: np.ndarray
 
-    def kernel_args(self) -> tuple:
-        return (self.ach, self.anum, self.asym, self.bch, self.bnum, self.bsym, self.mode, self.atol, self.rtol)
+    def tables(self) -> tuple:
+        """Token tables the kernel reads: which gt rows share a channel, and which agree with each pred event.
+
+        A token is a channel or a (channel, value) of gt; its rows are kept as sorted positions, and also as
+        a bit row when it is frequent (one row per 64 or more). Three scratch rows follow the bit rows.
+        """
+        n = len(self.ach)
+        order = np.lexsort((self.anum, self.asym, self.ach))
+        ch, sym, num = self.ach[order], self.asym[order], self.anum[order]
+        new = np.ones(n, bool)
+        new[1:] = (ch[1:] != ch[:-1]) | (sym[1:] != sym[:-1]) | (num[1:] != num[:-1])
+        firsts = np.flatnonzero(new)
+        by_channel = np.argsort(self.ach, kind="stable")
+        chan_firsts = np.flatnonzero(np.r_[True, np.diff(self.ach[by_channel]) != 0])
+        nvalue = len(firsts)
+        pos = np.concatenate([order, by_channel]).astype(np.int64)
+        pos_start = np.r_[firsts, n + chan_firsts, 2 * n].astype(np.int64)
+        tok_ch, tok_sym, tok_num = ch[firsts], sym[firsts], num[firsts]
+        nchan = len(self.mode)
+        chan_tok = np.full(nchan, -1, np.int64)
+        chan_tok[self.ach[by_channel][chan_firsts]] = nvalue + np.arange(len(chan_firsts))
+        chan_first = np.searchsorted(tok_ch, np.arange(nchan), side="left").astype(np.int64)
+        chan_end = np.searchsorted(tok_ch, np.arange(nchan), side="right").astype(np.int64)
+        chan_num_end = chan_first + np.array(
+            [np.count_nonzero(tok_sym[f:e] < 0) for f, e in zip(chan_first, chan_end, strict=True)], np.int64)
+        counts = np.diff(pos_start)
+        dense = np.flatnonzero(counts * 64 >= n)
+        dense_of = np.full(len(counts), -1, np.int64)
+        dense_of[dense] = np.arange(len(dense))
+        rows = np.zeros((len(dense) + 3, (n + 63) >> 6), np.uint64)
+        for r, tok in enumerate(dense):
+            p = pos[pos_start[tok]:pos_start[tok + 1]]
+            np.bitwise_or.at(rows[r], p >> 6, np.left_shift(np.uint64(1), (p & 63).astype(np.uint64)))
+        mstart, mtok = _kernel.matching_tokens(tok_ch, tok_sym, tok_num, chan_first, chan_num_end, chan_end,
+                                               chan_tok, self.bch, self.bnum, self.bsym, self.mode, self.atol,
+                                               self.rtol)
+        return rows, dense_of, pos_start, pos, chan_tok, self.bch, mstart, mtok
+
+    def values(self) -> tuple:
+        """What the kernel needs to compare two values."""
+        return (self.ach, self.anum, self.asym, self.bnum, self.bsym, self.mode, self.atol, self.rtol)
 
 
 def encode(gt: CanonicalTrace, pred: CanonicalTrace, comparators: Comparators) -> Encoded:
-    channels: dict[str, int] = {}
+    channels = {c: k for k, c in enumerate(dict.fromkeys([*gt.channel, *pred.channel]))}
     symbols: dict[str, int] = {}
 
     def side(trace: CanonicalTrace) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        ch = np.fromiter((channels.setdefault(c, len(channels)) for c in trace.channel), np.int32, len(trace))
-        num = np.zeros(len(trace), np.float64)
+        ch = np.fromiter(map(channels.__getitem__, trace.channel), np.int32, len(trace))
         sym = np.full(len(trace), -1, np.int64)
+        if set(map(type, trace.value)) <= _PLAIN_NUMBERS:  # fast path: only finite numbers need no symbol
+            num = np.array(trace.value, np.float64)
+            if np.isfinite(num).all():
+                return ch, num, sym
+        num = np.zeros(len(trace), np.float64)
         for i, v in enumerate(trace.value):
             if is_number(v):
                 num[i] = v
@@ -114,24 +157,28 @@ def values_match(channel: str, a: Any, b: Any, comparators: Comparators) -> bool
 
 def align_optimal(gt: CanonicalTrace, pred: CanonicalTrace, comparators: Comparators) -> Alignment:
     """Minimum-cost alignment (see module docstring); deterministic tie-breaking."""
-    enc = encode(gt, pred, comparators)
     n, m = len(gt), len(pred)
-    args = enc.kernel_args()
-    upper = n + m  # all gaps: always feasible
-    if n + m > BAND_RUN_MIN:  # a cheap run inside a band of diagonals gives a tighter upper bound
-        band_lo, band_hi = min(0, m - n) - BAND_HALF_WIDTH, max(0, m - n) + BAND_HALF_WIDTH
-        upper, _, _, _ = _kernel.forward(n, m, *args, upper, band_lo, band_hi, n + m + 1, 2)
-    stride = CHECKPOINT_STRIDE
-    while True:
-        cost, store, offsets, los = _kernel.forward(n, m, *args, upper, -_kernel.NO_BAND, _kernel.NO_BAND,
-                                                    stride, CHECKPOINT_BUDGET)
-        if cost >= 0:
+    if n == 0 or m == 0:
+        return Alignment(np.r_[np.arange(n), np.full(m, -1)].astype(np.int32),
+                         np.r_[np.full(n, -1), np.arange(m)].astype(np.int32),
+                         np.r_[np.full(n, DEL), np.full(m, INS)].astype(np.int8))
+    enc = encode(gt, pred, comparators)
+    tables = enc.tables()
+    delta = m - n
+    half = BAND_HALF_WIDTH
+    while True:  # at most twice: the first pass's cost bounds the band of the second
+        lo_d, hi_d = min(0, delta) - half, max(0, delta) + half
+        cost, store, offsets, bounds = _kernel.forward(n, m, lo_d, hi_d, CHECKPOINT_STRIDE, *tables)
+        need = (cost - abs(delta)) // 2  # a cell further off the diagonals than this costs more than `cost`
+        if need <= half:
             break
-        if cost == -2:
-            raise RuntimeError("alignment found no path: the band of diagonals is too narrow")
-        stride *= 4
-    g, p, k = _kernel.traceback(cost, store, offsets, los, stride, upper, n, m, *args)
-    return Alignment(g, p, k)
+        half = need
+    g, p, k = _kernel.traceback(n, m, lo_d, hi_d, CHECKPOINT_STRIDE, store, offsets, bounds, *tables,
+                                *enc.values())
+    alignment = Alignment(g, p, k)
+    if len(g) == 0 or alignment.cost != cost:
+        raise RuntimeError(f"optimal aligner: traceback does not reproduce the cost {cost}")
+    return alignment
 
 
 def align_difflib(gt: CanonicalTrace, pred: CanonicalTrace, comparators: Comparators) -> Alignment:
