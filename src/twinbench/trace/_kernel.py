@@ -15,7 +15,8 @@ Band (exact): a cell (i, j) lies on a path of cost at least |j - i| + |(m - j) -
 bound U on the optimal cost only rows within that bound are computed. Cells just outside take values of
 real paths around the band (top: one more per column, bottom: one more per row), never below the true
 ones, so every cell on an optimal path is exact and the traceback never leaves the band. U comes from the
-same computation in a narrow band (the cost of a real path).
+same computation in a narrow band (the cost of a real path); when that band already holds every cell
+within U, its result is the exact one.
 
 Traceback: the column state of every `stride`-th column is kept; each stretch between two is recomputed
 with its horizontal differences, and the path is walked back through it: memory O(m/stride · band/64),
@@ -36,6 +37,7 @@ SHIFT63 = np.uint64(63)
 
 @njit(cache=True)
 def popcount(x):
+    """Number of set bits of a uint64."""
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
