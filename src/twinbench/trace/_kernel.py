@@ -45,19 +45,26 @@ def popcount(x):
 
 
 @njit(cache=True)
+def numbers_agree(x, y, kind, atol, rtol):
+    """Two numbers of a channel compared by its rule: 1 exact, 2 any value, else within tolerance."""
+    if kind == 2:
+        return True
+    if kind == 1:
+        return x == y
+    return abs(x - y) <= atol + rtol * max(abs(x), abs(y))
+
+
+@njit(cache=True)
 def values_agree(i, j, ach, anum, asym, bnum, bsym, mode, atol, rtol):
     """Whether gt event i and pred event j (same channel assumed) agree within the channel's tolerance."""
     c = ach[i]
-    kind = mode[c]
-    if kind == 2:  # any value matches
+    if mode[c] == 2:  # any value matches
         return True
     sa = asym[i]
     sb = bsym[j]
     if sa >= 0 or sb >= 0:  # symbols (non-numbers) match by identity
         return sa == sb
-    if kind == 1:
-        return anum[i] == bnum[j]
-    return abs(anum[i] - bnum[j]) <= atol[c] + rtol[c] * max(abs(anum[i]), abs(bnum[j]))
+    return numbers_agree(anum[i], bnum[j], mode[c], atol[c], rtol[c])
 
 
 @njit(cache=True)
@@ -98,13 +105,8 @@ def matching_tokens(tok_ch, tok_sym, tok_num, chan_first, chan_num_end, chan_end
             lo, hi = first, last
         numeric = bsym[j] < 0 and mode[c] != 2
         for k in range(lo, hi):
-            if numeric:
-                x = tok_num[k]
-                if mode[c] == 1:
-                    if x != bnum[j]:
-                        continue
-                elif abs(x - bnum[j]) > atol[c] + rtol[c] * max(abs(x), abs(bnum[j])):
-                    continue
+            if numeric and not numbers_agree(tok_num[k], bnum[j], mode[c], atol[c], rtol[c]):
+                continue
             if used == len(out):
                 bigger = np.empty(2 * len(out), np.int64)
                 bigger[:used] = out[:used]
@@ -116,18 +118,6 @@ def matching_tokens(tok_ch, tok_sym, tok_num, chan_first, chan_num_end, chan_end
 
 
 @njit(cache=True)
-def _first_at_least(values, lo, hi, x):
-    """First index in lo..hi (sorted values) whose value is >= x (hi if none)."""
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if values[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@njit(cache=True)
 def _fill(rows, dest, tok, dense_of, pos_start, pos, wlo, whi):
     """OR token `tok`'s rows within words wlo..whi into rows[dest]."""
     d = dense_of[tok]
@@ -135,8 +125,9 @@ def _fill(rows, dest, tok, dense_of, pos_start, pos, wlo, whi):
         for w in range(wlo, whi + 1):
             rows[dest, w] |= rows[d, w]
         return
-    k = _first_at_least(pos, pos_start[tok], pos_start[tok + 1], 64 * wlo)
+    a = pos_start[tok]
     b = pos_start[tok + 1]
+    k = a + np.searchsorted(pos[a:b], 64 * wlo)
     end = 64 * (whi + 1)
     while k < b and pos[k] < end:
         p = pos[k]

@@ -90,8 +90,7 @@ class Encoded:
         chan_tok[self.ach[by_channel][chan_firsts]] = nvalue + np.arange(len(chan_firsts))
         chan_first = np.searchsorted(tok_ch, np.arange(nchan), side="left").astype(np.int64)
         chan_end = np.searchsorted(tok_ch, np.arange(nchan), side="right").astype(np.int64)
-        chan_num_end = chan_first + np.array(
-            [np.count_nonzero(tok_sym[f:e] < 0) for f, e in zip(chan_first, chan_end, strict=True)], np.int64)
+        chan_num_end = chan_first + np.bincount(tok_ch[tok_sym < 0], minlength=nchan)  # numbers sort first
         counts = np.diff(pos_start)
         dense = np.flatnonzero(counts * 64 >= n)
         dense_of = np.full(len(counts), -1, np.int64)
@@ -145,11 +144,8 @@ def values_match(channel: str, a: Any, b: Any, comparators: Comparators) -> bool
     rule = comparators.for_channel(channel)
     if rule.type == "any":
         return True
-    if is_number(a) and is_number(b):
-        x, y = float(a), float(b)
-        if rule.type == "exact":
-            return x == y
-        return abs(x - y) <= rule.abs_tol + rule.rel_tol * max(abs(x), abs(y))
+    if is_number(a) and is_number(b):  # the optimal aligner's own rule
+        return bool(_kernel.numbers_agree(float(a), float(b), _MODES[rule.type], rule.abs_tol, rule.rel_tol))
     if is_number(a) or is_number(b):
         return False
     return value_key(a) == value_key(b)
