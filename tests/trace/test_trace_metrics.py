@@ -88,3 +88,17 @@ def test_full_score_weights_switch_with_a_continuous_channel():
     warm = score_traces(Trace([Event("x", 0, 1.0), Event(temp, 0, 25.0)]), Trace([Event("x", 0, 1.0)]))
     assert warm.weights == {"discrete": 0.6, "timing": 0.2, "continuous": 0.2}
     assert warm.full_score == pytest.approx(0.8) and not warm.passed
+
+
+@pytest.mark.parametrize(("preset", "overrides", "fails"), [
+    ("default", {}, False),
+    ("envtrace", {}, True),
+    ("default", {"discrete": {"empty_reference_fails": True}}, True),
+    ("envtrace", {"discrete": {"empty_reference_fails": False}}, False),
+])
+def test_empty_reference_rule_is_a_config_field(preset, overrides, fails):
+    """Doing nothing for a do-nothing task is exact, unless the config asks for EnvTrace's rule (score 0)."""
+    d = score_traces(Trace([]), Trace([]), ScoringConfig.build(preset, overrides)).metrics["discrete"]
+    assert (d.score, d.passed) == ((0.0, False) if fails else (1.0, True))
+    extra = score_traces(Trace([]), Trace([Event("x", 0, 1.0)]), ScoringConfig.build(preset, overrides))
+    assert extra.metrics["discrete"].score == 0.0 and not extra.metrics["discrete"].passed

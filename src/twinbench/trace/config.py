@@ -75,6 +75,12 @@ class Comparators(_Strict):
         return self.by_channel.get(channel, self.default)
 
 
+class Discrete(_Strict):
+    """`empty_reference_fails`: EnvTrace's rule, an empty reference scores 0 and is never exact."""
+
+    empty_reference_fails: bool = False
+
+
 class Timing(_Strict):
     """Timing thresholds. `robust` divides time errors by at least `floor` seconds and caps each interval
     error at 1; `published` is EnvTrace's rule (divides by max(|interval|, 1e-10))."""
@@ -128,6 +134,7 @@ class ScoringConfig(_Strict):
     aligner: AlignerSpec = AlignerSpec()
     simultaneity_eps: float | None = Field(default=1e-3, ge=0)
     comparators: Comparators = Comparators()
+    discrete: Discrete = Discrete()
     timing: Timing = Timing()
     continuous_channels: dict[str, ContinuousChannel] = Field(default_factory=dict)
     aggregation: Aggregation = Aggregation()
@@ -192,6 +199,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "aligner": {"name": "difflib"},
         "simultaneity_eps": None,
         "comparators": {"default": {"type": "numeric", "abs_tol": 1e-3, "rel_tol": 0.0}},
+        "discrete": {"empty_reference_fails": True},
         "timing": {"method": "published", "mape_tol": 1.0},
         "continuous_channels": {TEMP_PV: {}},
         "decision": {"required_metrics": ["continuous"]},

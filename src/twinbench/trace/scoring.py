@@ -65,7 +65,7 @@ def score_canonical(gt: CanonicalTrace, pred: CanonicalTrace, config: ScoringCon
     alignment = align(gt, pred, config)
     matched = alignment.kind == MATCH
     metrics: dict[str, MetricResult] = {
-        "discrete": discrete_metric(alignment, len(gt), len(pred), empty_reference_fails=config.preset == "envtrace"),
+        "discrete": discrete_metric(alignment, len(gt), len(pred), config.discrete.empty_reference_fails),
         "timing": timing_metric(gt.t[alignment.gt[matched]], pred.t[alignment.pred[matched]], config.timing,
                                 nothing_expected=len(gt) == 0 and len(pred) == 0),
     }
