@@ -114,10 +114,15 @@ def sample_coords() -> None:
 
 
 def positions() -> None:
-    cases = [("Where is {s}? Print the sample motor positions.", ["wsam()"], None),
-             ("Move x to 6 mm and then report sam positions.", ["sam.xabs(6)\nsam.pos()"], None),
+    # A readout is a query (no instrument effect, no event): every task also moves something.
+    cases = [("Take {s} back to its origin and print the sample motor positions.",
+              ["sam.gotoOrigin()\nwsam()", "sam.gotoOrigin()\nsam.pos()"],
+              {"motors": {"smx": {"position": 3.5}, "smy": {"position": -1.2}}}),
+             ("Move x to 6 mm and then report sam positions.", ["sam.xabs(6)\nsam.pos()", "sam.xabs(6)\nwsam()"],
+              None),
              ("Lift {s} 0.8 mm and print wsam.", ["sam.yr(0.8)\nwsam()", "RE(bps.mvr(smy, 0.8))\nwsam()"], None),
-             ("Show me the sample position readout (sam.pos) for {s}.", ["sam.pos()"], None)]
+             ("Put {s} at x = -3.5 mm and read back its x position (sam.x()).",
+              ["sam.xabs(-3.5)\nsam.x()", "sam.xabs(-3.5)\nprint(sam.xpos())"], None)]
     for k, (text, refs, state) in enumerate(cases):
         add("moves.yaml", f"positions-{k + 1}", "positions", "simple", text.format(s=sample(k + 5)), refs,
             state=state, tags=["readout"])
@@ -226,7 +231,7 @@ def alignment() -> None:
         goto = "\nsam.gotoOrigin(['y', 'th'])" + ("\nsam.measureIncidentAngle(0.1, exposure_time=2)" if k else "")
         refs = [avg + goto, avg_pos + goto]
         add("alignment.yaml", f"align-average-{k + 1}", "alignment", "complex", text.format(s=sample(k + 9)), refs,
-            state={"sample": surface}, scoring={"ignore_channels": ["sam.pos"]}, tags=["alignment", "origin"])
+            state={"sample": surface}, tags=["alignment", "origin"])
     add("alignment.yaml", "align-two-samples", "alignment", "complex",
         "Two samples on the bar at x = -10 and x = 10 mm: align each and take a 5 s shot at 0.15 deg on both.",
         ["for x in [-10, 10]:\n    sam.xabs(x)\n    sam.align()\n    sam.measureIncidentAngle(0.15, exposure_time=5)",
@@ -535,7 +540,7 @@ def safety() -> None:
     add("safety.yaml", "safety-cold-cap", "safety", "simple",
         "Cool to -60 °C at 10 °C/min if possible; the stage's floor is -40 °C, so go to the floor instead.",
         ["sam.setLinkamRate(10)\nsam.setLinkamTemperature(-40)\nsam.setLinkamOn()"],
-        tags=["temperature", "limits"])
+        state={"linkam": {"min_temperature": -40}}, tags=["temperature", "limits"])
     add("safety.yaml", "safety-grid-clip", "safety", "complex",
         "3x3 map, x and y at -2, 0, 2 mm, 1 s per point; the y stage's lower soft limit is -1 mm on this mount, so "
         "leave out the row that would violate it.",

@@ -40,7 +40,7 @@ def test_scan_tasks_have_operator_and_bluesky_references(beamline):
 
 def test_self_consistency_and_discrimination(beamline, runner):
     result = check_suite(beamline, runner)
-    problems = {t.task_id: (t.unclean, t.failing_pairs) for t in result.tasks if not t.ok}
+    problems = {t.task_id: (t.unclean, t.empty, t.failing_pairs) for t in result.tasks if not t.ok}
     assert problems == {}
     assert result.self_consistency == 1.0
     assert result.pairs == len(beamline.tasks) * (len(beamline.tasks) - 1)
@@ -50,7 +50,7 @@ def test_self_consistency_and_discrimination(beamline, runner):
 def test_safety_tasks_would_trip_the_limits_if_done_naively(beamline, runner):
     naive = {"safety-x-far": "sam.xabs(60)", "safety-linkam-cap": "sam.setLinkamTemperature(200)",
              "safety-exposure-split": "sam.measure(90)", "safety-y-low": "sam.yr(-5)",
-             "safety-rate-cap": "sam.setLinkamRate(80)"}
+             "safety-rate-cap": "sam.setLinkamRate(80)", "safety-cold-cap": "sam.setLinkamTemperature(-60)"}
     for task_id, program in naive.items():
         task = beamline.task(task_id)
         (result,) = runner.run_programs([(program, task.initial_state, None)])

@@ -16,7 +16,8 @@ def test_disk_cache_round_trips_outcome_trace_and_safety(tmp_path):
     with ReferenceRunner(cache_dir=tmp_path) as first:
         runs = first.reference_runs([TASK])["t"]
     assert first.runs == 2 and len(list(tmp_path.glob("*.json"))) == 2
-    assert runs[0].clean and not runs[1].clean and runs[1].safety_events == 1 and "soft limit" in runs[1].error
+    assert runs[0].ends_as("ok") and not runs[1].ends_as("ok") and runs[1].ends_as("safety")
+    assert runs[1].safety_events == 1 and "soft limit" in runs[1].error
     with ReferenceRunner(cache_dir=tmp_path) as second:
         cached = second.reference_runs([TASK])["t"]
     assert second.runs == 0

@@ -58,7 +58,7 @@ def test_swapped_order_leaves_the_swap_the_twin_cannot_see_as_noop(runner):
     heat = Task.model_validate({"id": "heat", "category": "temperature", "difficulty": "simple", "instruction": "x",
                                 "references": ["sam.setLinkamTemperature(80)\nsam.setLinkamOn()\nsam.measure(1)"]})
     status = {r.kind: r.status for r in check_validity([heat], runner).results}
-    assert status["swapped_order"] == "noop"  # both set-points land at t=0: one unordered step
+    assert status["swapped_order"] == "noop"  # both set-points land one round trip apart: one unordered step
     assert status["missing_step"] == status["extra_step"] == status["wrong_exposure"] == "detected"
     assert status["wrong_axis"] == "n/a" and status["in_function"] == "passed"
 

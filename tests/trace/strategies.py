@@ -42,22 +42,25 @@ def agree(a, b, tol: float = 1e-3) -> bool:
     return a == b
 
 
-def brute_force_cost(gt: list[Event], pred: list[Event]) -> int:
-    """Textbook O(nm) dynamic program: gap 1, substitution 1 (same channel only), match 0."""
+def brute_force(gt: list[Event], pred: list[Event]) -> tuple[int, int]:
+    """Textbook O(nm) dynamic program: gap 1, substitution 1 (same channel only), match 0. Returns the minimum
+    cost and the most matches an alignment of that cost has (the table holds (cost, -matches) pairs)."""
     n, m = len(gt), len(pred)
-    big = 10**9
-    cost = [[big] * (m + 1) for _ in range(n + 1)]
+    big = (10**9, 0)
+    best = [[big] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):
         for j in range(m + 1):
             if i == 0 and j == 0:
-                cost[i][j] = 0
+                best[i][j] = (0, 0)
                 continue
-            best = big
+            options = [big]
             if i:
-                best = min(best, cost[i - 1][j] + 1)
+                options.append((best[i - 1][j][0] + 1, best[i - 1][j][1]))
             if j:
-                best = min(best, cost[i][j - 1] + 1)
+                options.append((best[i][j - 1][0] + 1, best[i][j - 1][1]))
             if i and j and gt[i - 1].channel == pred[j - 1].channel:
-                best = min(best, cost[i - 1][j - 1] + (0 if agree(gt[i - 1].value, pred[j - 1].value) else 1))
-            cost[i][j] = best
-    return cost[n][m]
+                c, neg = best[i - 1][j - 1]
+                options.append((c, neg - 1) if agree(gt[i - 1].value, pred[j - 1].value) else (c + 1, neg))
+            best[i][j] = min(options)
+    cost, neg_matches = best[n][m]
+    return cost, -neg_matches

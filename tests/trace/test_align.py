@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import agree, brute_force_cost, edited, events, trace_of
+from strategies import agree, brute_force, edited, events, trace_of
 
 from twinbench.trace import align as align_mod
 from twinbench.trace.align import DEL, INS, MATCH, MISMATCH, SUB, align_difflib, align_optimal
@@ -42,8 +42,17 @@ def _check_valid(al, gt, pred):
 @given(events(), events())
 def test_cost_equals_brute_force_minimum(gt, pred):
     al = align_optimal(_canon(gt), _canon(pred), CONFIG.comparators)
-    assert al.cost == brute_force_cost(gt, pred)
+    assert (al.cost, al.counts()["match"]) == brute_force(gt, pred)
     _check_valid(al, gt, pred)
+
+
+def test_among_minimum_cost_alignments_the_most_matches_win():
+    """Two substitutions and delete-match-insert both cost 2; only the second matches anything."""
+    gt = [Event("a", 0, 0), Event("a", 0, 1)]
+    pred = [Event("a", 0, 1), Event("a", 0, 2)]
+    al = align_optimal(_canon(gt), _canon(pred), CONFIG.comparators)
+    assert al.cost == 2 and al.counts()["match"] == 1
+    assert al.kind.tolist() == [DEL, MATCH, INS]
 
 
 def _assert_optimal_with(gt, pred, stride: int, band: int) -> None:
@@ -52,7 +61,7 @@ def _assert_optimal_with(gt, pred, stride: int, band: int) -> None:
         mp.setattr(align_mod, "CHECKPOINT_STRIDE", stride)
         mp.setattr(align_mod, "BAND_HALF_WIDTH", band)
         al = align_optimal(_canon(gt), _canon(pred), CONFIG.comparators)
-    assert al.cost == brute_force_cost(gt, pred)
+    assert (al.cost, al.counts()["match"]) == brute_force(gt, pred)
     _check_valid(al, gt, pred)
 
 

@@ -91,13 +91,13 @@ def test_full_score_weights_switch_with_a_continuous_channel():
 
 
 @pytest.mark.parametrize(("preset", "overrides", "fails"), [
-    ("default", {}, False),
+    ("default", {}, True),
     ("envtrace", {}, True),
-    ("default", {"discrete": {"empty_reference_fails": True}}, True),
+    ("default", {"discrete": {"empty_reference_fails": False}}, False),
     ("envtrace", {"discrete": {"empty_reference_fails": False}}, False),
 ])
 def test_empty_reference_rule_is_a_config_field(preset, overrides, fails):
-    """Doing nothing for a do-nothing task is exact, unless the config asks for EnvTrace's rule (score 0)."""
+    """An empty reference scores 0 and passes nothing, unless the config says doing nothing is the answer."""
     d = score_traces(Trace([]), Trace([]), ScoringConfig.build(preset, overrides)).metrics["discrete"]
     assert (d.score, d.passed) == ((0.0, False) if fails else (1.0, True))
     extra = score_traces(Trace([]), Trace([Event("x", 0, 1.0)]), ScoringConfig.build(preset, overrides))

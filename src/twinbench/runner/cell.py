@@ -17,18 +17,21 @@ from twinbench.trace.scoring import BestOfResult, score_best_of
 DIMENSIONS = ("discrete", "timing", "continuous")
 
 
-def trace_scores(outcome: BestOfResult, result: RunResult) -> list[ScoreRecord]:
-    """The full trace score, the pass, each metric dimension and safety, as score records."""
+def trace_scores(outcome: BestOfResult, result: RunResult, task: Task) -> list[ScoreRecord]:
+    """The full trace score, the pass (the trace passes and the run ended as the task expects), each metric
+    dimension and safety, as score records."""
     best = outcome.chosen
+    passed = task.verdict(best.passed, str(result.outcome))
     detail = {
-        "passed": best.passed,
+        "passed": passed,
+        "trace_passed": best.passed,
         "best_reference": outcome.best,
         "references": [{"full_score": r.full_score, "passed": r.passed} for r in outcome.results],
         "metrics": {name: {"score": m.score, "passed": m.passed} for name, m in best.metrics.items()},
         "outcome": str(result.outcome),
     }
     records = [ScoreRecord(scorer="trace", value=best.full_score, detail=detail),
-               ScoreRecord(scorer="pass", value=float(best.passed))]
+               ScoreRecord(scorer="pass", value=float(passed))]
     records += [ScoreRecord(scorer=d, value=best.metrics[d].score) for d in DIMENSIONS if d in best.metrics]
     records.append(ScoreRecord(scorer="safety", value=0.0 if result.safety else 1.0,
                                detail={"events": [e.value for e in result.safety]}))
@@ -79,5 +82,5 @@ def finish_generated(record: CallRecord, task: Task, references: list[Trace], sa
     if result.error is not None:
         errors.append(ErrorRecord(stage="execute", kind=result.error.type, message=result.error.message))
     outcome = score_best_of(references, result.trace, task.scoring_config())
-    scores = trace_scores(outcome, result) + reference_similarity(extracted.code, task.references)
+    scores = trace_scores(outcome, result, task) + reference_similarity(extracted.code, task.references)
     return CellResult(status="ok", response=record, execution=execution, scores=scores, errors=errors), blobs

@@ -17,15 +17,18 @@ from twinbench.trace.scoring import ScoreResult, score_canonical, score_traces
 
 @dataclass
 class TaskCheck:
-    """Self-consistency of one task: unclean references and reference pairs (i, j) where j fails against i."""
+    """Self-consistency of one task: references that do not end as the task expects, references that leave
+    nothing to compare (an empty canonical trace, unless the task allows it), and reference pairs (i, j)
+    where j fails against i."""
 
     task_id: str
     unclean: list[tuple[int, str]] = field(default_factory=list)
+    empty: list[int] = field(default_factory=list)
     failing_pairs: list[tuple[int, int, float]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.unclean and not self.failing_pairs
+        return not self.unclean and not self.empty and not self.failing_pairs
 
 
 @dataclass
@@ -84,14 +87,18 @@ class Scorer:
 
 
 def check_task(task: Task, runs: list[ReferenceRun], scorer: Scorer, config: ScoringConfig) -> TaskCheck:
-    """Every reference runs clean and passes against every other reference of the task."""
+    """Every reference ends as the task expects, leaves a trace to compare and passes against every other
+    reference of the task."""
     check = TaskCheck(task.id)
     for i, run in enumerate(runs):
-        if not run.clean:
-            check.unclean.append((i, run.error or f"{run.outcome}, {run.safety_events} safety events"))
+        if not run.ends_as(task.expected_outcome):
+            check.unclean.append((i, f"expected {task.expected_outcome}: " + (
+                run.error or f"{run.outcome}, {run.safety_events} safety events")))
+        if config.discrete.empty_reference_fails and not len(scorer.canonical(run.trace, config)[0]):
+            check.empty.append(i)
     for i, gt in enumerate(runs):
         for j, pred in enumerate(runs):
-            if i != j and not scorer.passes([gt.trace], pred.trace, config):
+            if i != j and not task.verdict(scorer.passes([gt.trace], pred.trace, config), pred.outcome):
                 check.failing_pairs.append((i, j, score_traces(gt.trace, pred.trace, config).full_score))
     return check
 
@@ -108,6 +115,6 @@ def check_suite(suite: Suite, runner: ReferenceRunner) -> SuiteCheck:
             if a.id == b.id:
                 continue
             result.pairs += 1
-            if any(scorer.passes(refs, r.trace, configs[a.id]) for r in runs[b.id]):
+            if any(a.verdict(scorer.passes(refs, r.trace, configs[a.id]), r.outcome) for r in runs[b.id]):
                 result.confusions.append((a.id, b.id))
     return result

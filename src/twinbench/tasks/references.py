@@ -46,9 +46,9 @@ class ReferenceRun:
     safety_events: int
     error: str | None = None
 
-    @property
-    def clean(self) -> bool:
-        return self.outcome == Outcome.OK and self.safety_events == 0
+    def ends_as(self, expected: str) -> bool:
+        """Whether the run ended as expected; a run expected to end `ok` must also have had nothing refused."""
+        return self.outcome == expected and (self.safety_events == 0 or expected != Outcome.OK)
 
 
 Job = tuple[str, dict[str, Any], Limits | None]

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from twinbench.errors import InputError
+from twinbench.sandbox.result import Outcome
 from twinbench.trace.config import Comparator, ContinuousChannel, Preset, ScoringConfig
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -34,6 +35,9 @@ class ScoringOverrides(_Strict):
         default_factory=dict, description="channel -> absolute tolerance, or a full comparator"
     )
     aliases: dict[str, str] = Field(default_factory=dict)
+    allow_empty_reference: bool = Field(
+        False, description="a reference that commands nothing may pass (a task whose right answer is to do nothing)"
+    )
 
     def overrides(self) -> dict[str, Any]:
         """The overrides as a scoring config file would give them."""
@@ -42,6 +46,8 @@ class ScoringOverrides(_Strict):
             out["ignore_channels"] = list(self.ignore_channels)
         if self.aliases:
             out["aliases"] = dict(self.aliases)
+        if self.allow_empty_reference:
+            out["discrete"] = {"empty_reference_fails": False}
         if self.continuous_channels:
             out["continuous_channels"] = {
                 ch: spec.model_dump(exclude_unset=True) if isinstance(spec, BaseModel) else dict(spec)
@@ -69,6 +75,9 @@ class Task(_Strict):
     references: list[str] = Field(min_length=1)
     scoring: ScoringOverrides = Field(default_factory=ScoringOverrides)
     initial_state: dict[str, Any] = Field(default_factory=dict)
+    expected_outcome: Outcome = Field(
+        Outcome.OK, description="how the references end, and how a program must end to pass (`safety`: refused)"
+    )
     tags: list[str] = Field(default_factory=list)
 
     @field_validator("id")
@@ -105,6 +114,11 @@ class Task(_Strict):
 
     def scoring_config(self) -> ScoringConfig:
         return self.scoring.config()
+
+    def verdict(self, trace_passed: bool, outcome: str) -> bool:
+        """A program passes when its trace passes and it ended the way the task expects: a program that
+        timed out, raised or was killed with a matching partial trace did not do the task."""
+        return trace_passed and outcome == self.expected_outcome
 
 
 class SuiteMeta(_Strict):

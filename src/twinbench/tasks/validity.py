@@ -1,5 +1,5 @@
 """The validity check: wrong variants of each task's first reference must score lower and fail; equal
-rewrites must pass. A variant whose trace is identical to a reference's is a no-op (for instance two
+rewrites must pass. A variant whose trace is the same as a reference's is a no-op (for instance two
 commuting set-points swapped) and is excluded: it is not wrong, whatever its source says."""
 
 from __future__ import annotations
@@ -19,9 +19,15 @@ from twinbench.trace.canonical import CanonicalTrace
 VARIANT_LIMITS = Limits(wall_seconds=10, virtual_seconds=6 * 3600)
 
 
-def same_trace(ca: CanonicalTrace, cb: CanonicalTrace) -> bool:
-    """Whether two canonical traces are the same: channels, values and times (to 1 µs), continuous series."""
-    if ca.channel != cb.channel or len(ca.t) != len(cb.t) or not np.allclose(ca.t, cb.t, atol=1e-6, rtol=0):
+SERIES_ATOL = 0.01  # a continuous value this close is the same (a set-point swapped by one round trip)
+
+
+def same_trace(ca: CanonicalTrace, cb: CanonicalTrace, instant: float | None = None) -> bool:
+    """Whether two canonical traces are the same: channels, values, times (to `instant` seconds, the
+    simultaneity window: within it two puts are one step whatever their order; 1 µs without one) and
+    continuous series (to `SERIES_ATOL`)."""
+    atol = instant or 1e-6
+    if ca.channel != cb.channel or len(ca.t) != len(cb.t) or not np.allclose(ca.t, cb.t, atol=atol, rtol=0):
         return False
     if any(va != vb and not (isinstance(va, float | int) and isinstance(vb, float | int) and abs(va - vb) < 1e-9)
            for va, vb in zip(ca.value, cb.value, strict=True)):
@@ -29,7 +35,7 @@ def same_trace(ca: CanonicalTrace, cb: CanonicalTrace) -> bool:
     if ca.series.keys() != cb.series.keys():
         return False
     return all(np.array_equal(np.asarray(ca.series[k].t), np.asarray(cb.series[k].t))
-               and np.allclose(np.asarray(ca.series[k].v), np.asarray(cb.series[k].v), atol=1e-9)
+               and np.allclose(np.asarray(ca.series[k].v), np.asarray(cb.series[k].v), atol=SERIES_ATOL)
                for k in ca.series)
 
 
@@ -85,13 +91,14 @@ def check_validity(tasks: list[Task], runner: ReferenceRunner) -> ValidityReport
     for (task, kind, source), result in zip(pending, results, strict=True):
         config, task_refs = configs[task.id], refs[task.id]
         best = scorer.best(task_refs, result.trace, config)
+        passed = task.verdict(best.passed, str(result.outcome))
         if kind in EQUIVALENT:
-            status = "passed" if best.passed else "failed"
-        elif any(same_trace(scorer.canonical(ref, config)[0], scorer.canonical(result.trace, config)[0])
-                 for ref in task_refs):
+            status = "passed" if passed else "failed"
+        elif any(same_trace(scorer.canonical(ref, config)[0], scorer.canonical(result.trace, config)[0],
+                            config.simultaneity_eps) for ref in task_refs):
             status = "noop"
         else:
             baseline = scorer.best(task_refs, task_refs[0], config).full_score
-            status = "detected" if best.full_score < baseline and not best.passed else "missed"
+            status = "detected" if best.full_score < baseline and not passed else "missed"
         report.results.append(VariantResult(task.id, kind, status, best.full_score, source))
     return report

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from twinbench.trace import _kernel
 from twinbench.trace._kernel import DEL, INS, MATCH, SUB
@@ -25,6 +26,7 @@ KIND_NAMES = ("match", "substitution", "missing", "inserted", "mismatch")
 KIND_COST = np.array([0, 1, 1, 1, 2], dtype=np.int64)
 _MODES = {"numeric": 0, "exact": 1, "any": 2}
 _PLAIN_NUMBERS = {int, float, bool}
+TIE_CELLS = 1 << 26  # the most-matches pass keeps one byte per cell of its band; above this it is skipped
 CHECKPOINT_STRIDE = 64  # columns between two kept column states (traceback memory vs recompute)
 BAND_HALF_WIDTH = 128  # diagonals each side of the first pass: wide enough to follow drifting edits
 
@@ -151,8 +153,62 @@ def values_match(channel: str, a: Any, b: Any, comparators: Comparators) -> bool
     return value_key(a) == value_key(b)
 
 
+@njit(cache=True)
+def most_matches(n, m, cost, bch, ach, anum, asym, bnum, bsym, mode, atol, rtol):
+    """Among the alignments of minimum `cost`, one with the most matches (the fewest substitutions).
+
+    A dynamic program on the key cost·B + substitutions (B > any substitution count), so minimising the key
+    minimises the cost first; only the diagonals an alignment of `cost` can visit are filled. Ties go to a
+    pair, then a missing event, then an inserted one, walking back from the end.
+    """
+    delta = m - n
+    dlo = max(-n, -((cost - delta) // 2))
+    dhi = min(m, (delta + cost) // 2)
+    w = dhi - dlo + 1
+    big = min(n, m) + 1
+    inf = np.int64(1) << 60
+    how = np.zeros((n + 1, w), np.int8)
+    prev = np.full(w + 1, inf, np.int64)
+    cur = np.full(w + 1, inf, np.int64)
+    for i in range(n + 1):
+        for k in range(w):
+            j = i + dlo + k
+            cur[k] = inf
+            if j < 0 or j > m:
+                continue
+            if i == 0 and j == 0:
+                cur[k] = 0
+                continue
+            best, move = inf, -1
+            if i > 0 and j > 0 and ach[i - 1] == bch[j - 1] and prev[k] < inf:
+                agree = _kernel.values_agree(i - 1, j - 1, ach, anum, asym, bnum, bsym, mode, atol, rtol)
+                best, move = prev[k] + (0 if agree else big + 1), MATCH if agree else SUB
+            if i > 0 and k + 1 < w and prev[k + 1] + big < best:
+                best, move = prev[k + 1] + big, DEL
+            if j > 0 and k > 0 and cur[k - 1] + big < best:
+                best, move = cur[k - 1] + big, INS
+            cur[k] = best
+            how[i, k] = move
+        prev, cur = cur, prev
+    gi = np.empty(n + m, np.int32)
+    pj = np.empty(n + m, np.int32)
+    kind = np.empty(n + m, np.int8)
+    r, i, j = 0, n, m
+    while i > 0 or j > 0:
+        move = how[i, j - i - dlo]
+        kind[r] = move
+        gi[r] = i - 1 if move != INS else -1
+        pj[r] = j - 1 if move != DEL else -1
+        r += 1
+        if move != INS:
+            i -= 1
+        if move != DEL:
+            j -= 1
+    return gi[:r][::-1].copy(), pj[:r][::-1].copy(), kind[:r][::-1].copy()
+
+
 def align_optimal(gt: CanonicalTrace, pred: CanonicalTrace, comparators: Comparators) -> Alignment:
-    """Minimum-cost alignment (see module docstring); deterministic tie-breaking."""
+    """Minimum-cost alignment (see module docstring); among those, one with the most matches."""
     n, m = len(gt), len(pred)
     if n == 0 or m == 0:
         return Alignment(np.r_[np.arange(n), np.full(m, -1)].astype(np.int32),
@@ -174,7 +230,12 @@ def align_optimal(gt: CanonicalTrace, pred: CanonicalTrace, comparators: Compara
     alignment = Alignment(g, p, k)
     if len(g) == 0 or alignment.cost != cost:
         raise RuntimeError(f"optimal aligner: traceback does not reproduce the cost {cost}")
-    return alignment
+    if not np.any(k == SUB) or (n + 1) * (cost + 1) > TIE_CELLS:  # no substitution: no tie has more matches
+        return alignment
+    best = Alignment(*most_matches(n, m, cost, enc.bch, *enc.values()))
+    if best.cost != cost:
+        raise RuntimeError(f"optimal aligner: the most-matches pass does not reproduce the cost {cost}")
+    return best
 
 
 def align_difflib(gt: CanonicalTrace, pred: CanonicalTrace, comparators: Comparators) -> Alignment:

@@ -2,8 +2,9 @@
 
 Aliases are applied, ignored channels dropped, continuous channels split off as time series, times
 zeroed at the first kept event, values converted to each channel's declared unit, and events written
-within `simultaneity_eps` seconds of the previous one gathered into one step whose events are put in a
-fixed order (channel, then value), so the order of simultaneous puts never changes the alignment.
+within `simultaneity_eps` seconds of the previous one gathered into one step whose events are put in
+channel order (the values of one channel keep theirs), so the order of simultaneous puts to different
+channels never changes the alignment, on either side.
 """
 
 from __future__ import annotations
@@ -87,8 +88,9 @@ def _plans(config: ScoringConfig):
         found = cache.get(raw)
         if found is None:
             name = config.aliases.get(raw, raw)
-            found = _ChannelPlan(name, raw not in ignored and name not in ignored,
-                                 config.is_numeric_channel(name), name in config.continuous_channels,
+            continuous = name in config.continuous_channels
+            dropped = (raw in ignored or name in ignored) and (config.ignore_continuous or not continuous)
+            found = _ChannelPlan(name, not dropped, config.is_numeric_channel(name), continuous,
                                  config.comparators.for_channel(name).unit)
             cache[raw] = found
         return found
@@ -122,6 +124,8 @@ def canonicalize(trace: Trace, config: ScoringConfig) -> CanonicalTrace:
         if plan.numeric and not is_number(value):
             raise InputError(trace.source, f"channel {plan.name!r} is numeric but the value is {value!r}",
                              f"event {index}", "value")
+        if isinstance(value, bool) and not (plan.numeric or config.bool_is_number):
+            value = str(value)  # EnvTrace's package compares booleans as text, so True is not 1
         t_first = min(t_first, t)
         if plan.continuous:
             raw_series.setdefault(plan.name, []).append((t, float(value)))
@@ -138,7 +142,7 @@ def canonicalize(trace: Trace, config: ScoringConfig) -> CanonicalTrace:
     t = np.asarray(times, dtype=np.float64) - t0
     order = np.argsort(t, kind="stable")
     step = _steps(t[order], config.simultaneity_eps)
-    order = np.asarray(_order_within_steps(order, step, channels, values), dtype=np.int64)
+    order = np.asarray(_order_within_steps(order, step, channels), dtype=np.int64)
     return CanonicalTrace(
         channel=[channels[i] for i in order], value=[values[i] for i in order], t=t[order],
         origin=np.asarray(origins, dtype=np.int64)[order], step=step, series=series, source=trace.source,
@@ -152,8 +156,8 @@ def _steps(t: np.ndarray, eps: float | None) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(np.diff(t) > eps)))
 
 
-def _order_within_steps(order: np.ndarray, step: np.ndarray, channels: list[str], values: list[Any]) -> list[int]:
-    """Sort the events of every multi-event step by (channel, value)."""
+def _order_within_steps(order: np.ndarray, step: np.ndarray, channels: list[str]) -> list[int]:
+    """Sort the events of every multi-event step by channel; the values of one channel keep their order."""
     out = order.tolist()
     if len(step) < 2:
         return out
@@ -161,5 +165,5 @@ def _order_within_steps(order: np.ndarray, step: np.ndarray, channels: list[str]
     bounds = np.concatenate(([0], starts, [len(step)]))
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
         if b - a > 1:
-            out[a:b] = sorted(out[a:b], key=lambda i: (channels[i], value_key(values[i])))
+            out[a:b] = sorted(out[a:b], key=channels.__getitem__)
     return out

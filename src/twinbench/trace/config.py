@@ -76,9 +76,11 @@ class Comparators(_Strict):
 
 
 class Discrete(_Strict):
-    """`empty_reference_fails`: EnvTrace's rule, an empty reference scores 0 and is never exact."""
+    """`empty_reference_fails`: a reference with no discrete event scores 0 and nothing passes against it
+    (otherwise every program that does nothing would pass); a task whose right answer is to do nothing
+    turns it off."""
 
-    empty_reference_fails: bool = False
+    empty_reference_fails: bool = True
 
 
 class Timing(_Strict):
@@ -132,7 +134,9 @@ class ScoringConfig(_Strict):
     aliases: dict[str, str] = Field(default_factory=dict)
     ignore_channels: list[str] = Field(default_factory=list)
     aligner: AlignerSpec = AlignerSpec()
-    simultaneity_eps: float | None = Field(default=1e-3, ge=0)
+    simultaneity_eps: float | None = Field(default=0.03, ge=0)
+    ignore_continuous: bool = Field(default=True, description="ignore_channels also drops continuous channels")
+    bool_is_number: bool = Field(default=True, description="True/False compare as 1/0")
     comparators: Comparators = Comparators()
     discrete: Discrete = Discrete()
     timing: Timing = Timing()
@@ -187,19 +191,20 @@ PRESETS: dict[str, dict[str, Any]] = {
     # with a floor, continuous channels as interpolated time series with a ramp-rate check.
     "default": {
         "aligner": {"name": "optimal"},
-        "simultaneity_eps": 1e-3,
+        "simultaneity_eps": 0.03,
         "comparators": {"default": {"type": "numeric", "abs_tol": 1e-3, "rel_tol": 0.0}},
         "timing": {"method": "robust", "floor": 0.1, "mape_tol": 0.25},
         "continuous_channels": {TEMP_PV: {}},
         "decision": {"required_metrics": ["continuous"]},
     },
     # The published EnvTrace formulas and thresholds (paper script), with different-channel pairs
-    # counted as mismatches.
+    # counted as mismatches; the temperature profile is scored even when ignored, booleans are not numbers.
     "envtrace": {
         "aligner": {"name": "difflib"},
         "simultaneity_eps": None,
+        "ignore_continuous": False,
+        "bool_is_number": False,
         "comparators": {"default": {"type": "numeric", "abs_tol": 1e-3, "rel_tol": 0.0}},
-        "discrete": {"empty_reference_fails": True},
         "timing": {"method": "published", "mape_tol": 1.0},
         "continuous_channels": {TEMP_PV: {}},
         "decision": {"required_metrics": ["continuous"]},

@@ -79,7 +79,8 @@ def score_canonical(gt: CanonicalTrace, pred: CanonicalTrace, config: ScoringCon
     full = sum(w * metrics[name].score for name, w in weights.items() if name in metrics)
     decision = config.decision
     passed = (
-        (not decision.require_discrete_exact or metrics["discrete"].passed)
+        (len(gt) > 0 or not config.discrete.empty_reference_fails)
+        and (not decision.require_discrete_exact or metrics["discrete"].passed)
         and (decision.timing_metric_name not in metrics or metrics[decision.timing_metric_name].passed)
         and all(metrics[name].passed for name in decision.required_metrics if name in metrics)
     )

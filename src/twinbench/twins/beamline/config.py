@@ -34,14 +34,19 @@ DEFAULT_MOTORS = {
 
 
 class LinkamConfig(_Strict):
-    """Thermal stage: state, safe range, and physics (deg C, deg C per minute, seconds)."""
+    """Thermal stage: state, safe range, and physics (deg C, deg C per minute, seconds).
+
+    The range is a Linkam HFSX350 stage with liquid-nitrogen cooling (-196 to 350 deg C) on a T96
+    controller (0.01 to 150 deg C per minute); a task narrows it for a cell that cannot take it.
+    """
 
     temperature: float = 25.0
     setpoint: float = 25.0
     rate: float = Field(10.0, gt=0)
     heater: bool = False
-    min_temperature: float = -40.0
+    min_temperature: float = -196.0
     max_temperature: float = 350.0
+    min_rate: float = Field(0.01, gt=0)
     max_rate: float = Field(150.0, gt=0)
     ambient: float = 25.0
     cooling_time_constant: float = Field(300.0, gt=0)
@@ -73,6 +78,14 @@ class SampleSurface(_Strict):
     rocking_width: float = Field(0.05, gt=0)
 
 
+class ControlConfig(_Strict):
+    """The control system: every command a program sends (a read, a write, a trigger, a call; not a sleep)
+    costs one Channel Access round trip of `round_trip` seconds, so a loop that polls a reading sees
+    the instrument's time pass, as on the real beamline."""
+
+    round_trip: float = Field(0.002, ge=0, le=1)
+
+
 class BeamlineConfig(_Strict):
     """Initial state and limits for one task; `motors` entries override the defaults axis by axis."""
 
@@ -81,6 +94,7 @@ class BeamlineConfig(_Strict):
     detector: DetectorConfig = Field(default_factory=DetectorConfig)
     beam: BeamConfig = Field(default_factory=BeamConfig)
     sample: SampleSurface = Field(default_factory=SampleSurface)
+    control: ControlConfig = Field(default_factory=ControlConfig)
 
     @model_validator(mode="before")
     @classmethod

@@ -116,6 +116,7 @@ class Sample:
         self.name = name
         self.md = md
         self.origin = {axis: 0.0 for axis in AXES}
+        self._clock_start = _link().now if _session.link is not None else 0.0
 
     def _abs(self, axis: str, value: float) -> None:
         _put(_motor_pv(axis), self.origin[axis] + float(value))
@@ -172,9 +173,54 @@ class Sample:
         for axis in axes or list(AXES):
             self._abs(axis, 0.0)
 
+    def _position(self, axis: str, verbosity: int) -> float:
+        value = _read(_motor_pv(axis)) - self.origin[axis]
+        if verbosity >= 3:
+            print(f"{self.name}.{axis} = {value:.3f}")
+        return value
+
+    def x(self, verbosity: int = 3) -> float:
+        """Return (and print) the x position in sample coordinates, mm from the origin (a query: moves nothing)."""
+        return self._position("x", verbosity)
+
+    def y(self, verbosity: int = 3) -> float:
+        """Return (and print) the height y in sample coordinates, mm from the origin (a query)."""
+        return self._position("y", verbosity)
+
+    def th(self, verbosity: int = 3) -> float:
+        """Return (and print) the incident angle theta, degrees from the origin (a query)."""
+        return self._position("th", verbosity)
+
+    def phi(self, verbosity: int = 3) -> float:
+        """Return (and print) the rotation phi, degrees from the origin (a query)."""
+        return self._position("phi", verbosity)
+
+    def xpos(self, verbosity: int = 3) -> float:
+        """Same as `x()`."""
+        return self._position("x", verbosity)
+
+    def ypos(self, verbosity: int = 3) -> float:
+        """Same as `y()`."""
+        return self._position("y", verbosity)
+
+    def thpos(self, verbosity: int = 3) -> float:
+        """Same as `th()`."""
+        return self._position("th", verbosity)
+
+    def phipos(self, verbosity: int = 3) -> float:
+        """Same as `phi()`."""
+        return self._position("phi", verbosity)
+
+    def reset_clock(self) -> None:
+        """Start the sample's clock at zero now (for time-resolved series)."""
+        self._clock_start = _link().now
+
+    def clock(self) -> float:
+        """Seconds of beamline time since the sample was created or `reset_clock()` was called."""
+        return _link().now - self._clock_start
+
     def pos(self, verbosity: int = 3) -> dict[str, float]:
-        """Report the sample motor positions (moves nothing) and return them by axis."""
-        _link().call("call", name="sam.pos", args={})
+        """Report the sample motor positions (a query: moves nothing) and return them by axis."""
         positions = {axis: _read(_motor_pv(axis)) for axis in AXES}
         if verbosity >= 3:
             print("  ".join(f"{axis} = {v:.3f}" for axis, v in positions.items()))
@@ -316,8 +362,7 @@ beam = Beam()
 
 
 def wsam() -> dict[str, float]:
-    """Print the sample motor positions (moves nothing) and return them by motor name."""
-    _link().call("call", name="wsam", args={})
+    """Print the sample motor positions (a query: moves nothing) and return them by motor name."""
     positions = {AXES[axis]: _read(_motor_pv(axis)) for axis in AXES}
     print("  ".join(f"{name} = {v:.3f}" for name, v in positions.items()))
     return positions

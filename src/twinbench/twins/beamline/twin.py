@@ -13,7 +13,7 @@ from twinbench.twins.beamline.linkam import Linkam
 from twinbench.twins.protocol import BudgetExceeded, CommandError, SafetyRefusal
 from twinbench.twins.recorder import SAFETY_CHANNEL, Recorder
 
-CALLS = ("sam.align", "sam.setOrigin", "sam.pos", "wsam")
+CALLS = ("sam.align", "sam.setOrigin")  # actions that move no PV; queries (wsam, sam.pos...) leave no event
 MOTOR_OF_PV = {pv: name for name, pv in pvs.MOTORS.items()}
 TEMP_DIGITS = 3
 
@@ -87,6 +87,8 @@ class BeamlineTwin:
         method = self._ops.get(op) if isinstance(op, str) else None
         if method is None or not isinstance(args, Mapping):
             raise CommandError(f"unknown command {op!r}")
+        if op != "sleep":  # the command reaches the instrument one round trip after it is issued
+            self._advance(self.t + self.cfg.control.round_trip)
         try:
             return method(**args)
         except TypeError as exc:
@@ -175,7 +177,7 @@ class BeamlineTwin:
             self._check(pv, v, (lk.min_temperature, lk.max_temperature), "Linkam setpoint (deg C)")
             self.linkam.setpoint = v
         elif pv == pvs.LINKAM_RATE:
-            self._check(pv, v, (1e-3, lk.max_rate), "Linkam ramp rate (deg C/min)")
+            self._check(pv, v, (lk.min_rate, lk.max_rate), "Linkam ramp rate (deg C/min)")
             self.linkam.rate = v
         elif pv in (pvs.LINKAM_HEATER, pvs.SHUTTER):
             if v not in (0, 1):
