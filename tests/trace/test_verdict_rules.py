@@ -62,5 +62,6 @@ def test_an_empty_reference_passes_nothing_unless_allowed(preset):
     cfg = ScoringConfig.build(preset, {"ignore_channels": ["ignored"]})
     assert not score_traces(empty, Trace([]), cfg).passed
     assert not score_traces(empty, empty, cfg).passed
-    allowed = ScoringConfig.build(preset, {"ignore_channels": ["ignored"], "discrete": {"empty_reference_fails": False}})
+    allowed = ScoringConfig.build(preset, {"ignore_channels": ["ignored"],
+                                           "discrete": {"empty_reference_fails": False}})
     assert score_traces(empty, Trace([]), allowed).metrics["discrete"].passed

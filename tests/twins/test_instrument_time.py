@@ -28,9 +28,9 @@ def run_ok(sandbox, source, state=None):
     "while pilatus2M.cam.acquire.get() != 0:\n    pass",
 ])
 def test_polling_loops_without_sleep_end(sandbox, wait):
-    source = f"sam.setLinkamRate(60)\nsam.setLinkamTemperature(40)\nsam.setLinkamOn()\nsam.xabs(5)\n{wait}\nsam.measure(1)"
-    result = run_ok(sandbox, source)
-    assert result.final_state[pvs.LINKAM_TEMP] >= 25
+    setup = "sam.setLinkamRate(60)\nsam.setLinkamTemperature(40)\nsam.setLinkamOn()\nsam.xabs(5)"
+    result = run_ok(sandbox, f"{setup}\n{wait}\nsam.measure(1)")
+    assert [e.value for e in result.trace if e.channel == pvs.cam("pilatus2M", "Acquire")] == [1, 0]
 
 
 def test_a_polled_temperature_is_reached_at_the_ramp_time(sandbox):

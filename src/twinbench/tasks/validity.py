@@ -34,7 +34,8 @@ def same_trace(ca: CanonicalTrace, cb: CanonicalTrace, instant: float | None = N
         return False
     if ca.series.keys() != cb.series.keys():
         return False
-    return all(np.array_equal(np.asarray(ca.series[k].t), np.asarray(cb.series[k].t))
+    return all(len(ca.series[k].t) == len(cb.series[k].t)
+               and np.allclose(np.asarray(ca.series[k].t), np.asarray(cb.series[k].t), atol=atol, rtol=0)
                and np.allclose(np.asarray(ca.series[k].v), np.asarray(cb.series[k].v), atol=SERIES_ATOL)
                for k in ca.series)
 

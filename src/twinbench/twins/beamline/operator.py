@@ -195,21 +195,7 @@ class Sample:
         """Return (and print) the rotation phi, degrees from the origin (a query)."""
         return self._position("phi", verbosity)
 
-    def xpos(self, verbosity: int = 3) -> float:
-        """Same as `x()`."""
-        return self._position("x", verbosity)
-
-    def ypos(self, verbosity: int = 3) -> float:
-        """Same as `y()`."""
-        return self._position("y", verbosity)
-
-    def thpos(self, verbosity: int = 3) -> float:
-        """Same as `th()`."""
-        return self._position("th", verbosity)
-
-    def phipos(self, verbosity: int = 3) -> float:
-        """Same as `phi()`."""
-        return self._position("phi", verbosity)
+    xpos, ypos, thpos, phipos = x, y, th, phi  # the beamline's other spelling of the same queries
 
     def reset_clock(self) -> None:
         """Start the sample's clock at zero now (for time-resolved series)."""
