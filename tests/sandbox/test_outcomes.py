@@ -25,7 +25,7 @@ print(time.time())
 
 
 def test_ok_run_has_trace_duration_and_state(sandbox):
-    result = sandbox.run("sam.xabs(2)\nsam.measure(3)\nprint('done', time.time())")
+    result = sandbox.run("sam.xabs(2)\nsam.measure(3)\nprint('done', time.time())", {"control": {"round_trip": 0.0}})
     assert result.outcome is Outcome.OK
     assert result.output == "done 1700000004.0\n"
     assert result.duration == 4.0  # 2 mm at 2 mm/s, then a 3 s exposure

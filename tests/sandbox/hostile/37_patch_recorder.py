@@ -5,5 +5,5 @@ from twinbench.twins.beamline.twin import BeamlineTwin
 
 recorder.Recorder.put = lambda self, *a, **k: None
 twin = BeamlineTwin()
-twin.handle("call", {"name": "wsam", "args": {"FORGED": True}})
+twin.handle("call", {"name": "sam.setOrigin", "args": {"FORGED": True}})
 sam.xabs(1)
