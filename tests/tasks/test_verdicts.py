@@ -30,8 +30,8 @@ def _pass_record(task: Task, program: str, limits: Limits | None = None) -> tupl
 
 def test_a_program_that_raises_after_the_reference_trace_does_not_pass():
     value, detail = _pass_record(_task(), MOVE + "\nraise RuntimeError('detector lost')")
-    assert detail["trace_passed"] and detail["outcome"] == "error"
-    assert value == 0.0 and not detail["passed"]
+    assert value == 0.0 and not detail["passed"] and detail["outcome"] == "error"
+    assert detail["trace_passed"]  # the partial trace is the reference's: only the outcome fails it
 
 
 def test_a_program_that_hangs_after_the_reference_trace_does_not_pass():
