@@ -28,14 +28,15 @@ def run_ok(sandbox, source, state=None):
     "while pilatus2M.cam.acquire.get() != 0:\n    pass",
 ])
 def test_polling_loops_without_sleep_end(sandbox, wait):
-    setup = "sam.setLinkamRate(60)\nsam.setLinkamTemperature(40)\nsam.setLinkamOn()\nsam.xabs(5)"
+    setup = "sam.setLinkamRate(150)\nsam.setLinkamTemperature(40)\nsam.setLinkamOn()\nsam.xabs(5)"
     result = run_ok(sandbox, f"{setup}\n{wait}\nsam.measure(1)")
     assert [e.value for e in result.trace if e.channel == pvs.cam("pilatus2M", "Acquire")] == [1, 0]
 
 
 def test_a_polled_temperature_is_reached_at_the_ramp_time(sandbox):
     result = run_ok(sandbox, "sam.setLinkamRate(60)\nsam.setLinkamTemperature(40)\nsam.setLinkamOn()\n"
-                             "while sam.linkamTemperature() < 40:\n    pass\nsam.measure(1)")
+                             "while sam.linkamTemperature() < 40:\n    pass\nsam.measure(1)",
+                    {"control": {"round_trip": 0.01}})
     start = [e.t for e in result.trace if e.channel == pvs.cam("pilatus2M", "Acquire")][0]
     assert 15.0 <= start <= 15.1  # 15 deg C at 1 deg C/s, then the measurement's few round trips
 
