@@ -22,41 +22,44 @@ from twinbench.store import Store
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TRIED: Counter[str] = Counter()
 
-# Contents of a bad file: binary, non-UTF-8, deeply nested, a huge integer, NaN inside values, plain garbage.
+# Contents no command can take: binary, non-UTF-8, nested deeper than any input may be.
 NESTED = st.integers(200, 100_000).map(lambda n: "[" * n + "]" * n)
-BAD_CONTENT = st.one_of(
+UNREADABLE = st.one_of(
     st.binary(min_size=1, max_size=200).filter(lambda b: b"\x00" in b or not _utf8(b)),
     st.binary(max_size=50).map(lambda b: b"\xff\xfe" + b),
     NESTED.map(str.encode),
     NESTED.map(lambda s: ('{"events": ' + s + "}").encode()),
+)
+# Text that parses but is wrong for a data file: a huge integer, NaN or infinity inside values, a bare number.
+WRONG_DATA = st.one_of(
+    UNREADABLE,
     st.just(b'{"events": [{"channel": "x", "timestamp": 0, "value": ' + b"9" * 400 + b"}]}"),
     st.just(b'{"events": [{"channel": "x", "timestamp": 0, "value": [1, NaN]}]}'),
     st.just(b'{"events": [{"channel": "x", "timestamp": 0, "meta": {"a": {"b": Infinity}}}]}'),
     st.just(b"9" * 400),
-    st.just(b""),
-    st.text(alphabet='{}[]":,0123456789aex- \n', max_size=60).map(str.encode),
 )
-# Every file an option or argument reads, as a command line with FILE in its place.
+# Every file an option or argument reads, as a command line with FILE in its place; `code` when any readable
+# text is a valid input (a plan, a documentation or CSV file), so only unreadable contents are bad there.
 FILE_SLOTS = [
-    ("score", ["score", "--gt", "FILE", "--pred", "PRED"]),
-    ("score", ["score", "--gt", "GT", "--pred", "FILE"]),
-    ("score", ["score", "--gt", "GT", "--pred", "FILE.jsonl"]),
-    ("score", ["score", "--gt", "GT", "--pred", "PRED", "--config", "FILE"]),
-    ("score", ["score", "--gt", "GT", "--pred", "PRED", "--config", "FILE.yaml"]),
-    ("check", ["check", "FILE"]),
-    ("check", ["check", "PLAN", "--state", "FILE"]),
-    ("run", ["run", "--model", "replay:FILE.jsonl", "--tasks", "move_absolute", "--store", "STORE"]),
-    ("run", ["run", "--models-file", "FILE", "--model", "m", "--store", "STORE"]),
-    ("models", ["models", "test", "m", "--models-file", "FILE"]),
-    ("judge", ["judge", "parse", "--rubric", "FILE", "PLAN"]),
-    ("judge", ["judge", "calibrate", "--references", "REFS", "--expert-csv", "FILE", "--store", "STORE"]),
-    ("judge", ["judge", "run", "r", "--doc", "FILE", "--variant", "doc", "--store", "STORE"]),
-    ("suite", ["suite", "import-envtrace", "FILE", "OUT"]),
-    ("runs", ["runs", "list", "--store", "FILE"]),
-    ("runs", ["runs", "show", "r", "--store", "FILE"]),
-    ("leaderboard", ["leaderboard", "--store", "FILE"]),
-    ("analyze", ["analyze", "--store", "FILE"]),
-    ("import", ["import", "simbench", "REFS", "--store", "FILE"]),
+    ("score", "data", ["score", "--gt", "FILE", "--pred", "PRED"]),
+    ("score", "data", ["score", "--gt", "GT", "--pred", "FILE"]),
+    ("score", "data", ["score", "--gt", "GT", "--pred", "FILE.jsonl"]),
+    ("score", "data", ["score", "--gt", "GT", "--pred", "PRED", "--config", "FILE"]),
+    ("score", "data", ["score", "--gt", "GT", "--pred", "PRED", "--config", "FILE.yaml"]),
+    ("check", "code", ["check", "FILE"]),
+    ("check", "code", ["check", "PLAN", "--state", "FILE"]),
+    ("run", "data", ["run", "--model", "replay:FILE.jsonl", "--tasks", "move_absolute", "--store", "STORE"]),
+    ("run", "data", ["run", "--models-file", "FILE", "--model", "m", "--store", "STORE"]),
+    ("models", "data", ["models", "test", "m", "--models-file", "FILE"]),
+    ("judge", "data", ["judge", "parse", "--rubric", "FILE", "PLAN"]),
+    ("judge", "code", ["judge", "calibrate", "--references", "REFS", "--expert-csv", "FILE", "--store", "STORE"]),
+    ("judge", "code", ["judge", "run", "r", "--doc", "FILE", "--variant", "doc", "--store", "STORE"]),
+    ("suite", "data", ["suite", "import-envtrace", "FILE", "OUT"]),
+    ("runs", "data", ["runs", "list", "--store", "FILE"]),
+    ("runs", "data", ["runs", "show", "r", "--store", "FILE"]),
+    ("leaderboard", "data", ["leaderboard", "--store", "FILE"]),
+    ("analyze", "data", ["analyze", "--store", "FILE"]),
+    ("import", "data", ["import", "simbench", "REFS", "--store", "FILE"]),
 ]
 # Bad values of options that take numbers or paths.
 BAD_OPTIONS = [
@@ -145,10 +148,17 @@ def assert_one_line_exit_2(args: list[str], name: str) -> None:
         assert err.count("\n") == 1, err
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(slot=st.sampled_from(FILE_SLOTS), content=st.one_of(BAD_CONTENT, st.sampled_from(["MISSING", "FOLDER"])))
-def test_every_file_input_is_one_line_and_exit_2(workdir, slot, content):
-    name, args = slot
+@st.composite
+def file_case(draw) -> tuple[str, list[str], bytes | str]:
+    name, kind, args = draw(st.sampled_from(FILE_SLOTS))
+    content = draw(st.one_of(UNREADABLE if kind == "code" else WRONG_DATA, st.sampled_from(["MISSING", "FOLDER"])))
+    return name, args, content
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=file_case())
+def test_every_file_input_is_one_line_and_exit_2(workdir, case):
+    name, args, content = case
     template = next(a for a in args if "FILE" in a)
     suffix = ".jsonl" if "FILE.jsonl" in template else ".yaml" if "FILE.yaml" in template else ".json"
     if content == "MISSING":

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from twinbench.cli.app import app, console
-from twinbench.cli.options import DEFAULT_STORE, StoreOption, open_store, sqlite_path, text_file, writable_target
+from twinbench.cli.options import (
+    DEFAULT_STORE,
+    StoreOption,
+    model_specs,
+    open_store,
+    sqlite_path,
+    text_file,
+    writable_target,
+)
 from twinbench.errors import InputError
 
 if TYPE_CHECKING:
@@ -22,7 +30,9 @@ judge_app = typer.Typer(
 app.add_typer(judge_app, name="judge")
 
 JudgeOption = Annotated[
-    list[str], typer.Option("--judge", "-j", help="Judge model spec or models-file name; repeat for a panel.")
+    list[str],
+    typer.Option("--judge", "-j", help="Judge model spec or models-file name; repeat for a panel.",
+                 callback=model_specs),
 ]
 VariantOption = Annotated[str, typer.Option("--variant", help="ref, doc or ref_doc.")]
 DocOption = Annotated[

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from twinbench.cli.app import app, console, err_console
-from twinbench.cli.options import text_file
+from twinbench.cli.options import model_specs, text_file
 
 if TYPE_CHECKING:
     from twinbench.models import CallRecord, ModelSpec
@@ -31,7 +31,7 @@ async def _ask(spec: ModelSpec, prompt: str) -> CallRecord:
 
 @models_app.command("test")
 def test_model(
-    spec: Annotated[str | None, typer.Argument(help=SPEC_HELP)] = None,
+    spec: Annotated[str | None, typer.Argument(help=SPEC_HELP, callback=model_specs)] = None,
     prompt: Annotated[str, typer.Option("--prompt", "-p")] = "Write a Python function that adds two numbers.",
     models_file: Annotated[
         Path | None, typer.Option("--models-file", "-m", help="YAML file of named models.", callback=text_file)

@@ -55,6 +55,14 @@ def text_files(paths: list[Path] | None) -> list[Path] | None:
     return paths
 
 
+def model_specs(specs: list[str] | str | None) -> list[str] | str | None:
+    """Option callback for model specs: the file of a `replay:FILE` spec is checked as `check_text` does."""
+    for spec in [specs] if isinstance(specs, str) else specs or []:
+        if spec.startswith("replay:"):
+            check_text(Path(spec.removeprefix("replay:")), "replay file")
+    return specs
+
+
 def positive_seconds(value: float | None) -> float | None:
     """Option callback: a finite number of seconds above 0."""
     if value is not None and not (math.isfinite(value) and value > 0):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from twinbench.cli.app import app, console
-from twinbench.cli.options import DEFAULT_STORE, StoreOption, open_store, text_file
+from twinbench.cli.options import DEFAULT_STORE, StoreOption, model_specs, open_store, text_file
 from twinbench.errors import InputError
 
 if TYPE_CHECKING:
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 def run(
     suite: Annotated[str, typer.Option("--suite", help="Built-in suite name or a suite folder.")] = "beamline",
     model: Annotated[list[str] | None, typer.Option("--model", help="Model spec or models-file entry; repeat. "
-                                                     "Default: the embedded local model.")] = None,
+                                                     "Default: the embedded local model.",
+                                                     callback=model_specs)] = None,
     models_file: Annotated[Path | None, typer.Option("--models-file", help="YAML file of named models.",
                                                      callback=text_file)] = None,
     samples: Annotated[int, typer.Option("--samples", min=1, help="Samples per task.")] = 1,

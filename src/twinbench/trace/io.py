@@ -112,7 +112,8 @@ def _loads(data: bytes | str, source: str, item: str | None = None) -> Any:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         return json.loads(text)
     except UnicodeDecodeError as exc:
-        raise InputError(source, f"not UTF-8 text (byte at offset {exc.start})", item=item) from None
+        raise InputError(source, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
+                         item=item) from None
     except RecursionError:
         raise InputError(source, "nested too deeply", item=item) from None
     except json.JSONDecodeError as exc:
