@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from twinbench.trace.model import Event, Trace
 SCHEMA_VERSION = "1"
 MAX_NUMBER = 1.7976931348623157e308  # largest finite float: a value must fit in one
 _NUMBER = (int, float)
+_LONG_NUMBER = re.compile(rb"\d{19}")
 
 
 @dataclass(slots=True)
@@ -101,16 +103,17 @@ class _Columns:
         return TraceColumns(self.channel, np.asarray(self.t, dtype=np.float64), self.value, self.meta)
 
 
-def _loads(data: bytes | str, source: str, item: str | None = None) -> Any:
+def _loads(data: bytes, source: str, item: str | None = None) -> Any:
     """Parse JSON with orjson; what it refuses is parsed by `json` to name the fault (or to accept NaN, which
-    validation then reports at its event and field)."""
+    validation then reports at its event and field), and so is a text with 19 digits in a row (orjson would
+    turn an integer beyond 64 bits into a float)."""
+    if _LONG_NUMBER.search(data) is None:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
     try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        pass
-    try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-        return json.loads(text)
+        return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise InputError(source, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
                          item=item) from None
