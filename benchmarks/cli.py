@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 from _docs import markdown_table, write_section
-
 from twinbench.trace.io import read_trace, write_trace
 from twinbench.trace.scorer import Scorer
 from twinbench.trace.synthetic import pair
@@ -61,8 +60,8 @@ def commands(work: Path, plans: list[Path]) -> list[tuple[str, list[str], int]]:
         ("`twinbench score --help`", [*TB, "score", "--help"], 0),
         ("argument error: `check plan.py --wall-seconds nan`", [*TB, "check", str(plans[0]), "--wall-seconds", "nan"],
          2),
-        ("input error: `score` with a binary `--pred`", [*TB, "score", "--gt", str(gt), "--pred", str(work / "bin.json")],
-         2),
+        ("input error: `score` with a binary `--pred`",
+         [*TB, "score", "--gt", str(gt), "--pred", str(work / "bin.json")], 2),
         ("`score --gt examples/gt.json --pred examples/pred.json --json`",
          [*TB, "score", "--gt", str(gt), "--pred", str(pred), "--json"], 0),
         ("`score` of two 100,000-event traces (`--json`)",

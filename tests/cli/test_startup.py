@@ -24,8 +24,9 @@ def heavy(modules: set[str]) -> set[str]:
         m in LIGHT_OWN or m.startswith("twinbench.cli.")))}
 
 
-def command_paths(group: click.Group = typer.main.get_command(app), prefix: tuple[str, ...] = ()) -> list[tuple]:
+def command_paths(group: click.Group | None = None, prefix: tuple[str, ...] = ()) -> list[tuple]:
     """Every command and group of the CLI, as the words that name it."""
+    group = group or typer.main.get_command(app)  # type: ignore[assignment]
     out = [prefix]
     for name, cmd in group.commands.items():  # type: ignore[attr-defined]
         out += command_paths(cmd, (*prefix, name)) if isinstance(cmd, click.Group) else [(*prefix, name)]

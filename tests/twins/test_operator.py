@@ -101,7 +101,8 @@ print(beam.energy(), beam.transmission())
     assert result.final_state[pvs.LINKAM_TEMP] == 55.0
 
 
-def test_one_hour_program_runs_in_well_under_a_second(sandbox):
+def test_one_hour_program_runs_in_virtual_time(sandbox):
+    """An hour of beamline time; its wall time is measured by benchmarks/twin.py, not asserted here."""
     source = """
 sam.setLinkamRate(3)
 sam.setLinkamTemperature(205)
@@ -115,4 +116,3 @@ RE(plan())
     result = run_ok(sandbox, source)
     assert result.duration == 3600.0
     assert result.final_state[pvs.LINKAM_TEMP] == 205.0
-    assert result.wall_seconds < 1.0

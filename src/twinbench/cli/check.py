@@ -64,7 +64,9 @@ def _show(result: RunResult) -> None:
 @app.command()
 def check(
     plans: Annotated[list[Path], typer.Argument(help="Python plans to validate (one sandbox runs them all).")],
-    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON (a list for several plans)")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON (a list for several plans)")] = (
+        False
+    ),
     state: Annotated[
         Path | None, typer.Option(help="task initial state and limits (YAML or JSON)", callback=text_file)
     ] = None,
