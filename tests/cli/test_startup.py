@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,6 @@ def test_the_command_does_not_re_execute_itself(tmp_path):
     """The process that runs a command is the one started: no re-exec to pin the hash seed."""
     script = "import os, sys; sys.argv = ['twinbench', '--help']; os.execve = None; from twinbench.__main__ import main"
     proc = subprocess.run([sys.executable, "-c", script + "; main()"], capture_output=True, text=True, cwd=tmp_path,
-                          env={"PATH": "/usr/bin:/bin"}, timeout=60)
+                          env={k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "Usage" in proc.stdout

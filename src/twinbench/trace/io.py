@@ -39,8 +39,7 @@ class TraceColumns:
         return len(self.channel)
 
     def to_trace(self, source: str | None = None) -> Trace:
-        return Trace([Event(c, t, v, m) for c, t, v, m in zip(self.channel, self.t.tolist(), self.value, self.meta,
-                                                                strict=True)], source)
+        return Trace(list(map(Event, self.channel, self.t.tolist(), self.value, self.meta)), source)
 
 
 def _bad_json(value: Any, depth: int = 0) -> str | None:
