@@ -23,7 +23,9 @@ def test_several_plans_give_one_json_entry_each_in_order(tmp_path):
     results = json.loads(done.stdout)
     assert [r["plan"] for r in results] == [str(p) for p in plans]
     assert [r["outcome"] for r in results] == ["ok", "safety", "ok", "error"]
-    assert results[2]["duration"] == 2.5  # each plan starts from a fresh twin, not after the one before
+    x = "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"
+    assert results[0]["final_state"][x] == 1
+    assert results[2]["final_state"][x] != 1  # each plan starts from a fresh twin, not where the one before ended
 
 
 def test_clean_plans_exit_0_and_print_a_heading_per_plan(tmp_path):
