@@ -49,12 +49,6 @@ def text_file(path: Path | None) -> Path | None:
     return path
 
 
-def text_files(paths: list[Path] | None) -> list[Path] | None:
-    for path in paths or []:
-        check_text(path)
-    return paths
-
-
 def model_specs(specs: list[str] | str | None) -> list[str] | str | None:
     """Option callback for model specs: the file of a `replay:FILE` spec is checked as `check_text` does."""
     for spec in [specs] if isinstance(specs, str) else specs or []:
