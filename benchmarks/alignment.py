@@ -6,7 +6,8 @@ one synthetic pair (twinbench.trace.synthetic, EnvTrace's own benchmark design),
   - difflib: `SequenceMatcher(None, gt_channels, pred_channels, autojunk=False).get_opcodes()` in a
     child process stopped after --difflib-cap seconds (then the ratio is a lower bound, printed with >);
 and prints the ratio, the discrete score each method gives, and the peak memory of scoring the largest
-pairs (RSS growth of a fresh process). Usage: python benchmarks/alignment.py [--sizes 1000 10000] [--json F]
+pairs (RSS growth of a fresh process); the table goes into docs/benchmarks.md unless --no-docs.
+Usage: python benchmarks/alignment.py [--sizes 1000 10000] [--json F] [--no-docs]
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 from rich.console import Console
 from rich.table import Table
 
+from _docs import markdown_table, write_section
 from twinbench.trace.align import align_optimal
 from twinbench.trace.canonical import canonicalize
 from twinbench.trace.config import ScoringConfig
@@ -107,6 +109,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--difflib-cap", type=float, default=600.0, help="seconds before difflib is stopped")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
 
     console = Console(width=170)
@@ -144,6 +147,19 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"rows": rows, "memory": memory}, f, indent=1)
+    if not args.no_docs:
+        write_section("benchmarks.md", "alignment", _markdown(rows, memory, args.difflib_cap, largest))
+
+
+def _markdown(rows: list[dict], memory: dict, cap: float, largest: int) -> str:
+    body = [[f"{r['events']:,}", r["kind"], f"{r['edits']:.0%}", f"{r['align_s'] * 1e3:.1f} ms",
+             f"{r['score_s'] * 1e3:.1f} ms", f"> {cap:.0f} s" if r["difflib_capped"] else f"{r['difflib_s']:.3f} s",
+             f"{'> ' if r['difflib_capped'] else ''}{r['speedup']:,.0f}x", f"{r['discrete']:.3f}",
+             "-" if r["discrete_envtrace"] is None else f"{r['discrete_envtrace']:.3f}"] for r in rows]
+    table = markdown_table(["events", "kind", "edits", "ours, align", "ours, full score", "difflib", "speed-up",
+                            "discrete ours", "discrete EnvTrace"], body)
+    peaks = "; ".join(f"{k} +{v['added_mb']:.0f} MB ({v['process_peak_mb']:.0f} MB in all)" for k, v in memory.items())
+    return f"{table}\n\nPeak memory scoring {largest:,}-event pairs: {peaks}."
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ Every (task, sample) cell is generated (replay), its code extracted, run in the 
 against every reference, scored for CodeBLEU and edit similarity, and written to a fresh SQLite store.
 Reference traces are computed first (not cached, so the figure includes them) and timed separately.
 Baseline in the same run: one bare `python -c pass` subprocess, to read the figures against.
-Usage: python benchmarks/run.py [--samples 5] [--tasks PATTERN]
+Usage: python benchmarks/run.py [--samples 5] [--tasks PATTERN] [--no-docs]  (writes docs/benchmarks.md)
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from _docs import write_section
 from twinbench.models import parse_spec
 from twinbench.report.leaderboard import leaderboard, render
 from twinbench.runner.benchmark import reference_traces, run_cells, run_config, select_tasks
@@ -31,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=5)
     parser.add_argument("--tasks", nargs="*")
+    parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -60,11 +62,17 @@ def main() -> None:
         total = ref_seconds + cell_seconds
         board = leaderboard(store.result_rows("bench"), {t.id: (t.category, t.difficulty) for t in tasks})
         print(render(board, "markdown"))
-    print(f"tasks {len(tasks)}, samples {args.samples}, cells {done}")
-    print(f"reference traces: {ref_seconds:.1f} s ({sum(len(t.references) for t in tasks)} programs)")
-    print(f"cells: {cell_seconds:.1f} s, {done / cell_seconds:.1f} cells/s, {1000 * cell_seconds / done:.1f} ms/cell "
-          f"({cell_seconds / done / baseline:.2f}x a bare python start, {1000 * baseline:.1f} ms)")
-    print(f"total wall time: {total:.1f} s (target: 150 tasks x 5 samples under 120 s)")
+    text = (
+        f"{len(tasks)} tasks x {args.samples} samples = {done} cells, replay model (references, a wrong variant, "
+        f"an unfenced answer, a refusal), fresh store, reference traces computed without cache: "
+        f"{ref_seconds:.1f} s for the {sum(len(t.references) for t in tasks)} reference programs, "
+        f"{cell_seconds:.1f} s for the cells ({done / cell_seconds:.1f} cells/s, {1000 * cell_seconds / done:.1f} ms "
+        f"per cell = {cell_seconds / done / baseline:.2f}x a bare python start measured in the same run, "
+        f"{1000 * baseline:.1f} ms); {total:.1f} s in all."
+    )
+    print(text)
+    if not args.no_docs:
+        write_section("benchmarks.md", "run", text)
 
 
 if __name__ == "__main__":

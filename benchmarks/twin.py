@@ -1,16 +1,18 @@
 """Twin + sandbox speed: median wall time per typical program (sandbox start-up included) and a
 one-hour (virtual) temperature-ramp-and-measure program, against a bare `python -c pass` start.
 
-Run: python benchmarks/twin.py
+Run: python benchmarks/twin.py [--no-docs]  (writes its table into docs/benchmarks.md unless --no-docs)
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import subprocess
 import sys
 import time
 
+from _docs import markdown_table, write_section
 from twinbench.sandbox import Outcome, Sandbox
 
 KINDS = {
@@ -49,6 +51,9 @@ def median_wall(run, repeats: int) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
     baseline = median_wall(lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), 20)
     with Sandbox() as sandbox:
         sandbox.run("pass")  # start the zygote (once per worker)
@@ -63,17 +68,19 @@ def main() -> None:
         hour_wall = median_wall(lambda: sandbox.run(HOUR), 5)
         isolation = sandbox.isolation
     median = statistics.median(walls)
-    print(f"isolation: {isolation}")
-    print(f"baseline `python -c pass` subprocess: {baseline * 1000:.1f} ms (median of 20)")
-    print(
-        f"typical program, median of 100 (incl. sandbox start-up): {median * 1000:.1f} ms "
-        f"= {median / baseline:.2f}x baseline; p90 {statistics.quantiles(walls, n=10)[-1] * 1000:.1f} ms"
-    )
-    print(
-        f"one-hour ramp-and-measure program ({len(hour.trace)} events): {hour_wall * 1000:.1f} ms wall "
-        f"for {hour.duration:.0f} s simulated = {hour.duration / hour_wall:.0f}x real time; "
-        f"{hour_wall / baseline:.2f}x baseline"
-    )
+    p90 = statistics.quantiles(walls, n=10)[-1]
+    table = markdown_table(["measure", "wall", "vs bare start"], [
+        ["bare `python -c pass` subprocess (median of 20)", f"{baseline * 1000:.1f} ms", "1.00x"],
+        ["typical program, sandbox start-up included (median of 100)", f"{median * 1000:.1f} ms",
+         f"{median / baseline:.2f}x"],
+        ["typical program, p90", f"{p90 * 1000:.1f} ms", f"{p90 / baseline:.2f}x"],
+        [f"one-hour ramp-and-measure program ({len(hour.trace)} events; "
+         f"{hour.duration / hour_wall:,.0f}x real time)", f"{hour_wall * 1000:.1f} ms", f"{hour_wall / baseline:.2f}x"],
+    ])
+    text = f"Isolation: {isolation}. Typical programs: moves, measurements, scans, time series, temperature loops.\n\n"
+    print(text + table)
+    if not args.no_docs:
+        write_section("benchmarks.md", "twin", text + table)
 
 
 if __name__ == "__main__":

@@ -1,22 +1,6 @@
-"""The `twinbench` command (also `python -m twinbench`).
+"""The `twinbench` command (also `python -m twinbench`)."""
 
-It first re-executes itself once with PYTHONHASHSEED=0, before anything heavy is imported: CodeBLEU's
-data-flow match orders sets of variable names, so without a fixed hash seed the same pair of programs
-scores differently from one process to the next, and a resumed run would not equal an uninterrupted one.
-"""
-
-import os
-import sys
-
-
-def main() -> None:
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        os.execve(sys.executable, [sys.executable, "-m", "twinbench", *sys.argv[1:]],
-                  {**os.environ, "PYTHONHASHSEED": "0"})
-    from twinbench.cli import main as cli_main
-
-    cli_main()
-
+from twinbench.cli import main
 
 if __name__ == "__main__":
     main()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from codebleu import calc_codebleu
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rouge_score.rouge_scorer import RougeScorer
@@ -60,11 +63,28 @@ def test_rouge_equals_rouge_score_on_random_texts(ref, cand):
     assert rouge_lsum(ref, cand) == pytest.approx(expected["rougeLsum"].fmeasure, abs=1e-12)
 
 
-def test_codebleu_is_the_packages_value_with_components():
-    ref, cand = sample_pairs(1)[0]
-    parts = codebleu(ref, cand)
-    assert parts == calc_codebleu([ref], [cand], lang="python")
-    assert set(parts) == {
+CODEBLEU_IN = {
+    "package": "from codebleu import calc_codebleu as f; g = lambda r, c: f([r], [c], lang='python')",
+    "twinbench": "from twinbench.similarity import codebleu as g",
+}
+
+
+def codebleu_in_process(which: str, seed: str, ref: str, cand: str) -> dict[str, float]:
+    """CodeBLEU of one pair computed by a fresh process started with PYTHONHASHSEED=seed."""
+    code = CODEBLEU_IN[which] + "; import json, sys; r, c = json.load(sys.stdin); print(json.dumps(g(r, c)))"
+    proc = subprocess.run([sys.executable, "-c", code], input=json.dumps([ref, cand]), capture_output=True, text=True,
+                          env={**os.environ, "PYTHONHASHSEED": seed}, check=True, timeout=600)
+    return json.loads(proc.stdout)
+
+
+def test_codebleu_is_the_packages_value_under_hash_seed_0_in_any_process():
+    ref, cand = sample_pairs(30)[1]  # a pair whose data-flow match depends on the hash seed
+    package = {seed: codebleu_in_process("package", seed, ref, cand) for seed in ("0", "1", "2")}
+    assert package["1"] != package["0"]  # the package alone is not reproducible across processes
+    for seed in ("1", "2"):
+        assert codebleu_in_process("twinbench", seed, ref, cand) == package["0"]
+    assert codebleu(ref, cand) == package["0"]  # this process, whatever its seed
+    assert set(package["0"]) == {
         "codebleu",
         "ngram_match_score",
         "weighted_ngram_match_score",

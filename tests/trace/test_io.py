@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twinbench.errors import InputError
-from twinbench.trace.io import read_trace, write_trace
+from twinbench.trace.io import read_columns, read_trace, write_trace
 from twinbench.trace.model import Event, Trace
 
 values = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
@@ -51,7 +52,17 @@ def test_reads_bare_list_and_t_alias(tmp_path):
         ('{"channel": "x", "timestamp": 0}\n{"channel": "x", "timestamp": "soon"}\n', ".jsonl",
          "event 1: field 'timestamp'"),
         ('{"channel": "x", "timestamp": 0}\n{oops\n', ".jsonl", "line 2: malformed JSON"),
+        ('[{"channel": "x", "t": 0, "value": {"a": [1, NaN]}}]', ".json", "event 0: field 'value': must be finite"),
+        ('[{"channel": "x", "t": 0, "meta": {"u": [-Infinity]}}]', ".json", "event 0: field 'meta': must be finite"),
+        ('[{"channel": "x", "t": 0, "value": ' + "9" * 400 + "}]", ".json", "event 0: field 'value': integer too"),
+        ('[{"channel": "x", "t": ' + "9" * 400 + "}]", ".json", "event 0: field 'timestamp'"),
+        ('[{"channel": "x", "t": true}]', ".json", "event 0: field 'timestamp'"),
+        ('[{"channel": "x", "t": 0, "meta": [1]}]', ".json", "event 0: field 'meta': must be an object"),
+        ('[{"channel": "x", "t": 0, "value": ' + "[" * 100_000 + "]" * 100_000 + "}]", ".json",
+         "event 0: field 'value': nested more than 64 levels deep"),
+        ('{"channel": "x", "t": 0}\n{"channel": "x", "t": 1, "value": [NaN]}\n', ".jsonl", "event 1: field 'value'"),
     ],
+    ids=lambda v: str(v)[:40],
 )
 def test_bad_input_names_file_item_and_field(tmp_path, text, suffix, expected):
     path = tmp_path / f"bad{suffix}"
@@ -62,6 +73,24 @@ def test_bad_input_names_file_item_and_field(tmp_path, text, suffix, expected):
     assert message.startswith(str(path))
     assert expected in message
     assert "\n" not in message
+
+
+def test_non_utf8_file_names_the_byte(tmp_path):
+    path = tmp_path / "bin.json"
+    path.write_bytes(b'[{"channel": "\xff"}]')
+    with pytest.raises(InputError, match="not UTF-8 text"):
+        read_trace(path)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(event_st, max_size=20))
+def test_columns_hold_the_events(tmp_path_factory, events):
+    path = tmp_path_factory.mktemp("io") / "t.json"
+    write_trace(Trace(events), path)
+    columns = read_columns(path)
+    assert columns.t.dtype == np.float64 and columns.t.tolist() == [e.t for e in events]
+    assert columns.channel == [e.channel for e in events]
+    assert columns.value == [e.value for e in events]
 
 
 def test_missing_file_is_an_input_error(tmp_path):

@@ -103,6 +103,7 @@ print(beam.energy(), beam.transmission())
 
 
 def test_one_hour_program_runs_in_virtual_time(sandbox):
+    """An hour of beamline time; its wall time is measured by benchmarks/twin.py, not asserted here."""
     source = """
 sam.setLinkamRate(3)
 sam.setLinkamTemperature(205)

@@ -1,4 +1,8 @@
-"""Command-line interface: `twinbench <command>`."""
+"""Command-line interface: `twinbench <command>`.
+
+Command modules import only typer and the standard library at the top; each command imports what it
+needs when it runs, so `--help` and argument errors answer without loading the heavy stacks.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,10 @@ from twinbench.cli.app import app, err_console
 from twinbench.errors import InputError
 
 
-def main() -> None:
-    """Run the CLI: bad input ends as one line on stderr and exit code 2."""
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI on `argv` (default: the command line): bad input ends as one line on stderr and exit 2."""
     try:
-        app(prog_name="twinbench")
+        app(args=argv, prog_name="twinbench")
     except InputError as exc:
         err_console.print("[bold red]error:[/] " + escape(str(exc)), highlight=False, soft_wrap=True)
         sys.exit(2)

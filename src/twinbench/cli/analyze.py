@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from twinbench.analysis import AnalysisReport, Estimate, analyze, load_table
-from twinbench.analysis.table import ScoreTable
 from twinbench.cli.app import app
 from twinbench.cli.app import console as _console
+from twinbench.cli.options import DEFAULT_STORE, StoreOption, open_store
 from twinbench.errors import InputError
 
-StoreOption = Annotated[
-    Path, typer.Option("--store", "-s", envvar="TWINBENCH_STORE", help="Results store (SQLite file).")
-]
-DEFAULT_STORE = Path("twinbench.sqlite")
+if TYPE_CHECKING:
+    from twinbench.analysis import AnalysisReport, Estimate
+    from twinbench.analysis.table import ScoreTable
 
 INPUT_ONLY = {"turn_input"}
 
 
 def _select_runs(store, runs: list[str] | None, prefix: str | None, outcome: str) -> tuple[list[str], ScoreTable]:
     """The named runs, else those under PREFIX, else every run with the outcome; runs without it are dropped."""
+    from twinbench.analysis import load_table
+    from twinbench.analysis.table import ScoreTable
+
     ids = runs or [r.run_id for r in store.runs() if prefix is None or r.run_id.startswith(prefix)]
     kept, rows = [], []
     for run_id in ids:
@@ -65,7 +63,7 @@ def analyze_cmd(
     deltas: Annotated[
         list[str], typer.Option("--deltas", help="Scores for turn deltas (default: those that change).")
     ] = None,  # type: ignore[assignment]
-    boot: Annotated[int, typer.Option("--boot", help="Bootstrap resamples.")] = 2000,
+    boot: Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")] = 2000,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     store: StoreOption = DEFAULT_STORE,
@@ -73,9 +71,9 @@ def analyze_cmd(
     """Spearman, Kendall and Pearson with bootstrap 95% CIs (plus AUROC for counts), paired differences, deltas."""
     if level not in ("model", "instance", "both") or unit not in ("task", "cell"):
         raise InputError("--level/--unit", "level is model, instance or both; unit is task or cell")
-    from twinbench.cli.runs import _open
+    from twinbench.analysis import analyze
 
-    db = _open(store)
+    db = open_store(store, must_exist=True)
     run_ids, table = _select_runs(db, run, prefix, outcome)
     known = table.scorers()
     scores = score or [s for s in known if s != outcome and s not in INPUT_ONLY]
@@ -119,6 +117,9 @@ def _pct(v: float | None) -> str:
 
 
 def _print(report: AnalysisReport, run_ids: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     # tables 150 columns wide unless a terminal says otherwise, so the CIs do not wrap in files and pipes
     console = _console if _console.is_terminal else Console(width=150)
     console.print(

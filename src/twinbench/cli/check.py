@@ -4,30 +4,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
-from rich.table import Table
 
 from twinbench.cli.app import app, console
+from twinbench.cli.options import check_text, positive_seconds, text_file
 from twinbench.errors import InputError
-from twinbench.sandbox import Limits, Outcome, RunResult, Sandbox
 
-
-def _read_plan(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+if TYPE_CHECKING:
+    from twinbench.sandbox import RunResult
 
 
 def _read_state(path: Path | None) -> dict[str, Any] | None:
+    import yaml
+
     if path is None:
         return None
     try:
-        state = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        state = yaml.safe_load(check_text(path, "task state"))
+    except yaml.YAMLError as exc:
         raise InputError(str(path), f"cannot read the task state: {exc}") from None
     if not isinstance(state, dict):
         raise InputError(str(path), "the task state must be a mapping")
@@ -35,6 +31,10 @@ def _read_state(path: Path | None) -> dict[str, Any] | None:
 
 
 def _show(result: RunResult) -> None:
+    from rich.table import Table
+
+    from twinbench.sandbox import Outcome
+
     trace = Table(title="Trace", show_lines=False)
     for column in ("t (s)", "channel", "value"):
         trace.add_column(column)
@@ -63,19 +63,37 @@ def _show(result: RunResult) -> None:
 
 @app.command()
 def check(
-    plan: Annotated[Path, typer.Argument(help="Python plan to validate")],
-    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
-    state: Annotated[Path | None, typer.Option(help="task initial state and limits (YAML or JSON)")] = None,
-    wall_seconds: Annotated[float, typer.Option(help="wall-clock timeout")] = 20.0,
-    virtual_seconds: Annotated[float, typer.Option(help="simulated-time budget")] = 12 * 3600.0,
+    plans: Annotated[list[Path], typer.Argument(help="Python plans to validate (one sandbox runs them all).")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON (a list for several plans)")] = (
+        False
+    ),
+    state: Annotated[
+        Path | None, typer.Option(help="task initial state and limits (YAML or JSON)", callback=text_file)
+    ] = None,
+    wall_seconds: Annotated[float, typer.Option(help="wall-clock timeout", callback=positive_seconds)] = 20.0,
+    virtual_seconds: Annotated[
+        float, typer.Option(help="simulated-time budget", callback=positive_seconds)
+    ] = 12 * 3600.0,
 ) -> None:
-    """Run a plan in the beamline twin; exit 0 when it is safe and error-free, 1 otherwise."""
-    source = _read_plan(plan)
+    """Run plans in the beamline twin; exit 0 when every one is safe and error-free, 1 otherwise."""
+    sources = [check_text(plan, "plan") for plan in plans]
+    task_state = _read_state(state)
+    from twinbench.sandbox import Limits, Outcome, Sandbox
+
     limits = Limits(wall_seconds=wall_seconds, virtual_seconds=virtual_seconds)
+    results = []
     with Sandbox() as sandbox:
-        result = sandbox.run(source, _read_state(state), limits)
+        for plan, source in zip(plans, sources, strict=True):
+            result = sandbox.run(source, task_state, limits)
+            results.append(result)
+            if not as_json:
+                if len(plans) > 1:
+                    from rich.text import Text
+
+                    console.rule(Text(str(plan)), characters="=")
+                _show(result)
     if as_json:
-        console.print_json(json.dumps(result.to_obj()))
-    else:
-        _show(result)
-    raise typer.Exit(0 if result.outcome is Outcome.OK else 1)
+        objs = [result.to_obj() for result in results]
+        console.print_json(json.dumps(objs[0] if len(plans) == 1 else
+                                      [{"plan": str(p), **o} for p, o in zip(plans, objs, strict=True)]))
+    raise typer.Exit(0 if all(r.outcome is Outcome.OK for r in results) else 1)

@@ -7,11 +7,9 @@ from typing import Annotated
 
 import typer
 
-from twinbench.cli.analyze import DEFAULT_STORE, StoreOption
 from twinbench.cli.app import app, console
+from twinbench.cli.options import DEFAULT_STORE, StoreOption, open_store
 from twinbench.errors import InputError
-from twinbench.imports.simbench import import_simbench
-from twinbench.store import Store
 
 import_app = typer.Typer(help="Import published benchmark releases into the results store.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -21,14 +19,16 @@ app.add_typer(import_app, name="import")
 def simbench(
     directory: Annotated[Path, typer.Argument(help="Release root: demo_data/, output_llms/, statistics/.")],
     prefix: Annotated[str, typer.Option("--prefix", help="Run ids are PREFIX/<model>.")] = "simbench",
-    workers: Annotated[int, typer.Option("--workers", help="Processes for CodeBLEU and ROUGE.")] = 2,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes for CodeBLEU and ROUGE.")] = 2,
     json_out: Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")] = False,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Suite + one run per model; every judge output parsed, CodeBLEU and ROUGE recomputed and compared."""
     if not directory.is_dir():
         raise InputError(str(directory), "no such folder")
-    report = import_simbench(directory, Store.open(store), prefix=prefix, workers=workers)
+    from twinbench.imports.simbench import import_simbench
+
+    report = import_simbench(directory, open_store(store), prefix=prefix, workers=workers)
     if json_out:
         console.print_json(report.model_dump_json())
         return

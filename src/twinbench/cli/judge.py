@@ -2,36 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from twinbench.cli.analyze import DEFAULT_STORE, StoreOption
 from twinbench.cli.app import app, console
-from twinbench.errors import InputError
-from twinbench.judge import (
-    JUDGE_SETTINGS,
-    KINDS,
-    SEVERITIES,
-    JudgeItem,
-    Rubric,
-    TaskSuite,
-    Variant,
-    calibrate,
-    judge_items,
-    make_cases,
-    parse_judgement,
-    read_expert_scores,
-    read_references,
+from twinbench.cli.options import (
+    DEFAULT_STORE,
+    StoreOption,
+    model_specs,
+    open_store,
+    sqlite_path,
+    text_file,
+    writable_target,
 )
-from twinbench.judge.rubric import DEFAULT_RUBRIC
-from twinbench.models import GenerationSettings, ResponseCache, make_provider, resolve_spec
-from twinbench.runner.extract import extract_code
-from twinbench.store import Cell, Store
+from twinbench.errors import InputError
+
+if TYPE_CHECKING:
+    from twinbench.judge import Variant
+    from twinbench.store import Store
 
 judge_app = typer.Typer(
     help="Rubric LLM judge: grade answers, calibrate the judge, parse judge outputs.", no_args_is_help=True
@@ -39,17 +30,54 @@ judge_app = typer.Typer(
 app.add_typer(judge_app, name="judge")
 
 JudgeOption = Annotated[
-    list[str], typer.Option("--judge", "-j", help="Judge model spec or models-file name; repeat for a panel.")
+    list[str],
+    typer.Option("--judge", "-j", help="Judge model spec or models-file name; repeat for a panel.",
+                 callback=model_specs),
 ]
 VariantOption = Annotated[str, typer.Option("--variant", help="ref, doc or ref_doc.")]
-DocOption = Annotated[Path | None, typer.Option("--doc", help="API documentation text (doc and ref_doc variants).")]
-RubricOption = Annotated[Path, typer.Option("--rubric", help="Rubric YAML (templates relative to it).")]
-ModelsFileOption = Annotated[Path | None, typer.Option("--models-file", help="YAML file of named models.")]
-CacheOption = Annotated[Path | None, typer.Option("--cache", help="Response cache (SQLite) shared with generation.")]
-MaxTokens = Annotated[int, typer.Option("--max-tokens", help="Judge answer budget.")]
+DocOption = Annotated[
+    Path | None, typer.Option("--doc", help="API documentation text (doc and ref_doc variants).", callback=text_file)
+]
+RubricOption = Annotated[
+    Path | None,
+    typer.Option("--rubric", help="Rubric YAML (templates relative to it; default: the built-in rubric).",
+                 callback=text_file),
+]
+ModelsFileOption = Annotated[
+    Path | None, typer.Option("--models-file", help="YAML file of named models.", callback=text_file)
+]
+CacheOption = Annotated[
+    Path | None,
+    typer.Option("--cache", help="Response cache (SQLite) shared with generation.", callback=sqlite_path),
+]
+MaxTokens = Annotated[
+    int | None, typer.Option("--max-tokens", min=1, help="Judge answer budget (default: the judge's setting).")
+]
 Temperature = Annotated[float, typer.Option("--temperature")]
 Seed = Annotated[int, typer.Option("--seed")]
-MaxChars = Annotated[int | None, typer.Option("--max-code-chars", help="Cut each program to this many characters.")]
+MaxChars = Annotated[
+    int | None, typer.Option("--max-code-chars", min=1, help="Cut each program to this many characters.")
+]
+
+
+def _rubric(path: Path | None):
+    from twinbench.judge import Rubric
+    from twinbench.judge.rubric import DEFAULT_RUBRIC
+
+    return Rubric.load(path or DEFAULT_RUBRIC)
+
+
+def _settings(temperature: float, max_tokens: int | None, seed: int):
+    from twinbench.judge import JUDGE_SETTINGS
+    from twinbench.models import GenerationSettings
+
+    return GenerationSettings(temperature=temperature, max_tokens=max_tokens or JUDGE_SETTINGS.max_tokens, seed=seed)
+
+
+def _cache(path: Path | None):
+    from twinbench.models import ResponseCache
+
+    return ResponseCache(path) if path else None
 
 
 def _variant(value: str) -> Variant:
@@ -59,12 +87,15 @@ def _variant(value: str) -> Variant:
 
 
 def _providers(judges: list[str], models_file: Path | None) -> dict:
+    from twinbench.models import make_provider, resolve_spec
+
     specs = [resolve_spec(j, models_file) for j in (judges or [None])]
     return {spec.name: make_provider(spec) for spec in specs}
 
 
 def _with_providers(judges: list[str], models_file: Path | None, work):
     """Run `work(providers)` (a coroutine factory) with the judges' providers, closing them afterwards."""
+    import asyncio
 
     async def go():
         providers = _providers(judges, models_file)
@@ -93,6 +124,8 @@ def _references(store: Store, run_id: str, references: Path | None):
             raise InputError(str(references), "not a folder of <task>.py references")
         files = {p.stem: p.read_text(encoding="utf-8") for p in references.glob("*.py")}
         return lambda task, turn: files.get(task)
+    from twinbench.judge import TaskSuite
+
     sha = store.run(run_id).config.get("suite_sha")
     if sha is None:
         return lambda task, turn: None
@@ -108,10 +141,10 @@ def judge_run(
     variant: VariantOption = "ref",
     doc: DocOption = None,
     references: Annotated[Path | None, typer.Option("--references", help="Folder of <task>.py references.")] = None,
-    rubric: RubricOption = DEFAULT_RUBRIC,
+    rubric: RubricOption = None,
     models_file: ModelsFileOption = None,
     cache: CacheOption = None,
-    max_tokens: MaxTokens = JUDGE_SETTINGS.max_tokens,
+    max_tokens: MaxTokens = None,
     temperature: Temperature = 0.0,
     seed: Seed = 0,
     max_code_chars: MaxChars = None,
@@ -122,9 +155,13 @@ def judge_run(
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Judge every answered cell of RUN_ID; grades go to a judge run and the panel mean back onto RUN_ID."""
+    from twinbench.judge import JudgeItem, judge_items
+    from twinbench.runner.extract import extract_code
+    from twinbench.store import Cell
+
     kind = _variant(variant)
-    rub = Rubric.load(rubric)
-    db = Store.open(store)
+    rub = _rubric(rubric)
+    db = open_store(store, must_exist=True)
     ref_for = _references(db, run_id, references)
     items = []
     for row in db.result_rows(run_id):
@@ -136,7 +173,7 @@ def judge_run(
             )
     if "ref" in kind.split("_") and any(i.reference is None for i in items):
         raise InputError(run_id, f"variant '{kind}' needs a reference for every cell (use --references DIR)")
-    settings = GenerationSettings(temperature=temperature, max_tokens=max_tokens, seed=seed)
+    settings = _settings(temperature, max_tokens, seed)
     doc_text = _doc_text(doc)
     summary = _with_providers(
         judge,
@@ -150,7 +187,7 @@ def judge_run(
             kind,
             doc=doc_text,
             settings=settings,
-            cache=ResponseCache(cache) if cache else None,
+            cache=_cache(cache),
             max_code_chars=max_code_chars,
             scorer=scorer,
         ),
@@ -176,23 +213,27 @@ def judge_calibrate(
     doc: DocOption = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Use the N smallest references.")] = None,
     kind: Annotated[
-        list[str], typer.Option("--kind", help=f"Perturbation kinds (default all: {', '.join(KINDS)}).")
+        list[str], typer.Option("--kind", help="Perturbation kinds (default: all of them).")
     ] = None,  # type: ignore[assignment]
     severity: Annotated[list[str], typer.Option("--severity", help="mild and/or severe (default both).")] = None,  # type: ignore[assignment]
-    expert_csv: Annotated[Path | None, typer.Option("--expert-csv", help="CSV case_id,score of expert grades.")] = None,
-    out: Annotated[Path, typer.Option("--out", help="Where to write the agreement report (JSON).")] = Path(
-        "calibration.json"
-    ),
-    rubric: RubricOption = DEFAULT_RUBRIC,
+    expert_csv: Annotated[
+        Path | None, typer.Option("--expert-csv", help="CSV case_id,score of expert grades.", callback=text_file)
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Where to write the agreement report (JSON).", callback=writable_target)
+    ] = Path("calibration.json"),
+    rubric: RubricOption = None,
     models_file: ModelsFileOption = None,
     cache: CacheOption = None,
-    max_tokens: MaxTokens = JUDGE_SETTINGS.max_tokens,
+    max_tokens: MaxTokens = None,
     seed: Seed = 0,
     max_code_chars: MaxChars = None,
-    boot: Annotated[int, typer.Option("--boot", help="Bootstrap resamples for the CIs.")] = 2000,
+    boot: Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples for the CIs.")] = 2000,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Judge references and perturbed variants of known kind and severity; write the agreement report."""
+    from twinbench.judge import KINDS, SEVERITIES, calibrate, make_cases, read_expert_scores, read_references
+
     kinds = kind or list(KINDS)
     severities = severity or list(SEVERITIES)
     for k in kinds:
@@ -203,9 +244,9 @@ def judge_calibrate(
             raise InputError("--severity", f"'{s}' is not mild or severe")
     cases = make_cases(read_references(references, limit), kinds, severities, seed)  # type: ignore[arg-type]
     expert = read_expert_scores(expert_csv, {c.case_id for c in cases}) if expert_csv else None
-    rub, kind_v, doc_text = Rubric.load(rubric), _variant(variant), _doc_text(doc)
-    settings = GenerationSettings(temperature=0.0, max_tokens=max_tokens, seed=seed)
-    db = Store.open(store)
+    rub, kind_v, doc_text = _rubric(rubric), _variant(variant), _doc_text(doc)
+    settings = _settings(0.0, max_tokens, seed)
+    db = open_store(store)
     report = _with_providers(
         judge,
         models_file,
@@ -218,13 +259,15 @@ def judge_calibrate(
             expert=expert,
             doc=doc_text,
             settings=settings,
-            cache=ResponseCache(cache) if cache else None,
+            cache=_cache(cache),
             max_code_chars=max_code_chars,
             n_boot=boot,
             seed=seed,
         ),
     )
     out.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    from rich.table import Table
+
     table = Table("case", "level", "target", "grade")
     for case in report.cases:
         table.add_row(case.case_id, case.level, f"{case.target:g}", "-" if case.grade is None else f"{case.grade:g}")
@@ -241,11 +284,15 @@ def judge_calibrate(
 @judge_app.command("parse")
 def judge_parse(
     files: Annotated[list[Path], typer.Argument(help="Judge output text files.")],
-    rubric: RubricOption = DEFAULT_RUBRIC,
+    rubric: RubricOption = None,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Parse judge outputs: grade, status, deductions and every inconsistency."""
-    rub = Rubric.load(rubric)
+    from rich.table import Table
+
+    from twinbench.judge import parse_judgement
+
+    rub = _rubric(rubric)
     parsed = {}
     for f in files:
         try:

@@ -2,48 +2,54 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from twinbench.cli.app import app, console
+from twinbench.cli.options import DEFAULT_STORE, StoreOption, model_specs, open_store, text_file
 from twinbench.errors import InputError
-from twinbench.models import resolve_spec
-from twinbench.report.leaderboard import Format, leaderboard, render
-from twinbench.runner.benchmark import (
-    Tally,
-    default_run_id,
-    reference_traces,
-    run_cells,
-    run_config,
-    select_tasks,
-)
-from twinbench.runner.prompting import system_prompt
-from twinbench.sandbox import Sandbox
-from twinbench.store import Cell, Store
-from twinbench.tasks import load_suite
 
-StoreOption = Annotated[Path, typer.Option("--store", envvar="TWINBENCH_STORE", help="Results store (SQLite).")]
+if TYPE_CHECKING:
+    from twinbench.report.leaderboard import Format
+    from twinbench.store import Store
 
 
 @app.command()
 def run(
     suite: Annotated[str, typer.Option("--suite", help="Built-in suite name or a suite folder.")] = "beamline",
     model: Annotated[list[str] | None, typer.Option("--model", help="Model spec or models-file entry; repeat. "
-                                                     "Default: the embedded local model.")] = None,
-    models_file: Annotated[Path | None, typer.Option("--models-file", help="YAML file of named models.")] = None,
+                                                     "Default: the embedded local model.",
+                                                     callback=model_specs)] = None,
+    models_file: Annotated[Path | None, typer.Option("--models-file", help="YAML file of named models.",
+                                                     callback=text_file)] = None,
     samples: Annotated[int, typer.Option("--samples", min=1, help="Samples per task.")] = 1,
     tasks: Annotated[list[str] | None, typer.Option("--tasks", help="Glob on task id or category; repeat.")] = None,
     run_id: Annotated[str | None, typer.Option("--run-id", help="Default: derived from the run's settings, "
                                                 "so the same command resumes.")] = None,
-    store_path: StoreOption = Path("twinbench.sqlite"),
+    store_path: StoreOption = DEFAULT_STORE,
     show_leaderboard: Annotated[bool, typer.Option("--leaderboard/--no-leaderboard")] = True,
 ) -> None:
     """Generate, execute in the twin, score and store every (model, task, sample) cell; resumable."""
+    import asyncio
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from twinbench.models import resolve_spec
+    from twinbench.runner.benchmark import (
+        Tally,
+        default_run_id,
+        reference_traces,
+        run_cells,
+        run_config,
+        select_tasks,
+    )
+    from twinbench.runner.prompting import system_prompt
+    from twinbench.sandbox import Sandbox
+    from twinbench.store import Cell
+    from twinbench.tasks import load_suite
+
     loaded = load_suite(suite)
     chosen = select_tasks(loaded, tasks)
     if not chosen:
@@ -53,7 +59,7 @@ def run(
     config = run_config(loaded, chosen, specs, samples, system)
     run_id = run_id or default_run_id(config)
     cells = [Cell(model=s.name, task=t.id, sample=i) for s in specs for t in chosen for i in range(samples)]
-    store = Store.open(store_path)
+    store = open_store(store_path)
     store.put_blob(system.encode())  # the exact system prompt; the user message is the task's instruction
     resumed = not store.create_run(run_id, config, cells)
     pending = len(store.pending_cells(run_id))
@@ -78,6 +84,10 @@ def run(
 
 
 def _print_board(store: Store, run_id: str, fmt: Format) -> None:
+    from rich.console import Console
+
+    from twinbench.report.leaderboard import leaderboard, render
+
     tasks = store.run(run_id).config["tasks"]  # category and difficulty were stored with the run
     meta = {task_id: (t["category"], t["difficulty"]) for task_id, t in tasks.items()}
     board = leaderboard(store.result_rows(run_id), meta)
@@ -94,13 +104,13 @@ def _print_board(store: Store, run_id: str, fmt: Format) -> None:
 def leaderboard_command(
     run_id: Annotated[str | None, typer.Argument(help="Run id (default: the latest run).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json | markdown")] = "table",
-    store_path: StoreOption = Path("twinbench.sqlite"),
+    store_path: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Per model: mean full score with a bootstrap 95% CI, pass rate, pass@k, per category, difficulty and
     dimension, outcome shares, and CodeBLEU / edit similarity beside them."""
     if fmt not in ("table", "csv", "json", "markdown"):
         raise InputError("--format", f"unknown format {fmt!r}: table, csv, json or markdown")
-    store = Store.open(store_path)
+    store = open_store(store_path, must_exist=True)
     runs = store.runs()
     if not runs:
         raise InputError(str(store_path), "the store holds no run")

@@ -6,28 +6,24 @@ import json
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from twinbench.cli.app import app, console
+from twinbench.cli.options import DEFAULT_STORE, StoreOption, open_store, writable_target
 from twinbench.errors import InputError
-from twinbench.store import ExportFormat, RunSummary, Store, export_run
+
+if TYPE_CHECKING:
+    from twinbench.store import RunSummary
 
 runs_app = typer.Typer(help="Runs in the results store.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
 
-StoreOption = Annotated[
-    Path, typer.Option("--store", "-s", envvar="TWINBENCH_STORE", help="Results store (SQLite file).")
-]
-DEFAULT_STORE = Path("twinbench.sqlite")
 
-
-def _open(path: Path) -> Store:
-    if not path.is_file():
-        raise InputError(str(path), "no results store here (use --store or TWINBENCH_STORE)")
-    return Store.open(path)
+def _open(path: Path):
+    return open_store(path, must_exist=True)
 
 
 def _cost(value: float | None) -> str:
@@ -90,13 +86,19 @@ def show_run(run_id: str, store: StoreOption = DEFAULT_STORE) -> None:
 @runs_app.command("export")
 def export(
     run_id: str,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, jsonl or parquet.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, jsonl or parquet.")] = "csv",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Default: RUN_ID.FORMAT here.")
+        Path | None, typer.Option("--output", "-o", help="Default: RUN_ID.FORMAT here.", callback=writable_target)
     ] = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """One row per manifest cell: coordinates, status, answer, tokens, cost, execution, scores."""
-    out = output or Path(f"{run_id}.{fmt}")
+    from typing import get_args
+
+    from twinbench.store import ExportFormat, export_run
+
+    if fmt not in get_args(ExportFormat):
+        raise InputError("--format", f"unknown format {fmt!r}: {', '.join(get_args(ExportFormat))}")
+    out = writable_target(output or Path(f"{run_id}.{fmt}"))
     rows = export_run(_open(store), run_id, fmt, out)
     console.print(f"wrote {rows} rows to {out}")

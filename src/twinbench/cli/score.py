@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from twinbench.cli.app import app, console
+from twinbench.cli.options import text_file
 from twinbench.errors import InputError
-from twinbench.report.score_report import render_score, score_json
-from twinbench.trace.config import ScoringConfig, load_config
-from twinbench.trace.io import read_trace
-from twinbench.trace.model import Trace
-from twinbench.trace.scoring import score_best_of
+
+if TYPE_CHECKING:
+    from twinbench.trace.model import Trace
 
 
 def _nonempty(path: Path) -> Trace:
+    from twinbench.trace.io import read_trace
+
     trace = read_trace(path)
     if not trace.events:
         raise InputError(str(path), "the trace has no events", field="events")
@@ -29,7 +30,8 @@ def score(
     gt: Annotated[list[Path], typer.Option("--gt", help="Reference trace (JSON or JSONL); repeat for several.")],
     pred: Annotated[Path, typer.Option("--pred", help="Predicted trace (JSON or JSONL).")],
     config: Annotated[
-        Path | None, typer.Option("--config", help="Scoring config (JSON/YAML; EnvTrace's format is accepted).")
+        Path | None,
+        typer.Option("--config", help="Scoring config (JSON/YAML; EnvTrace's format is accepted).", callback=text_file),
     ] = None,
     preset: Annotated[
         str | None, typer.Option("--preset", help="default | envtrace (overrides the config's preset).")
@@ -41,6 +43,10 @@ def score(
 
     Exit code 0 when it scored (pass or fail), 2 on bad input.
     """
+    from twinbench.report.score_report import render_score, score_json
+    from twinbench.trace.config import ScoringConfig, load_config
+    from twinbench.trace.scoring import score_best_of
+
     cfg = load_config(config, preset) if config else ScoringConfig.build(preset)  # type: ignore[arg-type]
     references = [_nonempty(path) for path in gt]
     outcome = score_best_of(references, _nonempty(pred), cfg)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from twinbench.cli.app import app, console
-from twinbench.tasks.checks import check_suite
-from twinbench.tasks.envtrace_import import import_envtrace
-from twinbench.tasks.references import ReferenceRunner
-from twinbench.tasks.suite import Suite, load_suite
-from twinbench.tasks.validity import check_validity
-from twinbench.tasks.variants import EQUIVALENT, WRONG
+from twinbench.cli.options import text_file
+
+if TYPE_CHECKING:
+    from twinbench.tasks.references import ReferenceRunner
+    from twinbench.tasks.suite import Suite
 
 suite_app = typer.Typer(help="Task suites: statistics, checks, import.", no_args_is_help=True)
 app.add_typer(suite_app, name="suite")
@@ -24,6 +23,10 @@ app.add_typer(suite_app, name="suite")
 
 def suite_stats(suite: Suite, runner: ReferenceRunner, validity: bool = False) -> dict[str, Any]:
     """Size, category and difficulty counts, self-consistency and discrimination (and validity) as data."""
+    from twinbench.tasks.checks import check_suite
+    from twinbench.tasks.validity import check_validity
+    from twinbench.tasks.variants import EQUIVALENT, WRONG
+
     started = time.monotonic()
     checked = check_suite(suite, runner)
     stats: dict[str, Any] = {
@@ -84,6 +87,9 @@ def stats_command(
     cache_dir: Annotated[Path | None, typer.Option(help="Cache reference traces here (keyed by twin code).")] = None,
 ) -> None:
     """Suite size, category and difficulty counts, self-consistency and discrimination rates."""
+    from twinbench.tasks.references import ReferenceRunner
+    from twinbench.tasks.suite import load_suite
+
     loaded = load_suite(suite)
     with ReferenceRunner(loaded.meta.twin, cache_dir) as runner:
         stats = suite_stats(loaded, runner, validity)
@@ -95,12 +101,14 @@ def stats_command(
 
 @suite_app.command("import-envtrace")
 def import_envtrace_command(
-    file: Annotated[Path, typer.Argument(help="A dataset in the EnvTrace format (JSON list).")],
+    file: Annotated[Path, typer.Argument(help="A dataset in the EnvTrace format (JSON list).", callback=text_file)],
     out_dir: Annotated[Path, typer.Argument(help="The suite folder to create.")],
     name: Annotated[str | None, typer.Option(help="Suite name (default: the folder name).")] = None,
     version: Annotated[str, typer.Option(help="Suite version.")] = "1",
 ) -> None:
     """Import a task set in the published EnvTrace format as a suite folder."""
+    from twinbench.tasks.envtrace_import import import_envtrace
+
     tasks = import_envtrace(file, out_dir, name, version)
     complex_ = sum(t.difficulty == "complex" for t in tasks)
     console.print(f"Imported {len(tasks)} tasks ({complex_} complex) into {out_dir}", highlight=False)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
+from twinbench.cache import cache_root
 from twinbench.models import CallRecord, ModelSpec, ResponseCache, generate, make_provider
 from twinbench.runner.cell import finish_generated
 from twinbench.runner.prompting import PROMPT_VERSION, messages_for, prompt_sha
@@ -28,7 +28,7 @@ from twinbench.trace.model import Trace
 
 def cache_dir() -> Path:
     """Where reference traces are cached (per twin version): $TWINBENCH_CACHE or ~/.cache/twinbench."""
-    return Path(os.environ.get("TWINBENCH_CACHE", Path.home() / ".cache" / "twinbench")) / "references"
+    return cache_root() / "references"
 
 
 def select_tasks(suite: Suite, patterns: Sequence[str] | None) -> list[Task]:

@@ -1,6 +1,5 @@
 """Reference-similarity baselines: CodeBLEU, BLEU, chrF, ROUGE-L(sum), edit similarity, exact match."""
 
-from twinbench.similarity.batch import batch_similarity
 from twinbench.similarity.metrics import (
     METRICS,
     bleu,
@@ -13,6 +12,7 @@ from twinbench.similarity.metrics import (
     similarity_scores,
     strip_comments,
 )
+from twinbench.similarity.seeded import batch_similarity
 
 __all__ = [
     "METRICS",

@@ -18,6 +18,8 @@ from rouge_score.rouge_scorer import lcs_ind
 from rouge_score.tokenizers import DefaultTokenizer
 from sacrebleu.metrics import BLEU, CHRF
 
+from twinbench.similarity.seeded import seed_is_fixed, seeded_scores
+
 _TOKENIZER = DefaultTokenizer(use_stemmer=False)
 _BLEU = BLEU(effective_order=True)
 
@@ -34,7 +36,11 @@ _CHRF = CHRF()
 
 
 def codebleu(reference: str, candidate: str) -> dict[str, float]:
-    """CodeBLEU and its four components, exactly as `codebleu.calc_codebleu(lang="python")` gives them."""
+    """CodeBLEU and its four components, exactly as `codebleu.calc_codebleu(lang="python")` gives them in a
+    process with PYTHONHASHSEED=0 (computed in a worker with that seed when this process's differs)."""
+    if not seed_is_fixed():
+        flat = seeded_scores([(reference, candidate)], ["codebleu"])[0]
+        return {name.removeprefix("codebleu."): value for name, value in flat.items()}
     from codebleu import calc_codebleu
 
     return calc_codebleu([reference], [candidate], lang="python")
@@ -159,8 +165,13 @@ METRICS: dict[str, Callable[[str, str], float]] = {
 
 
 def similarity_scores(reference: str, candidate: str, names: list[str] | None = None) -> dict[str, float]:
-    """The named metrics (all by default; `codebleu` adds its four components as `codebleu.<part>`)."""
+    """The named metrics (all by default; `codebleu` adds its four components as `codebleu.<part>`).
+
+    With `codebleu` among them in a process whose hash seed is not 0, all are computed by the seeded worker.
+    """
     wanted = names or ["codebleu", *METRICS]
+    if "codebleu" in wanted and not seed_is_fixed():
+        return seeded_scores([(reference, candidate)], wanted)[0]
     out: dict[str, float] = {}
     for name in wanted:
         if name == "codebleu":

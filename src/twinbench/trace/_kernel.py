@@ -21,12 +21,54 @@ within U, its result is the exact one.
 Traceback: the column state of every `stride`-th column is kept; each stretch between two is recomputed
 with its horizontal differences, and the path is walked back through it: memory O(m/stride · band/64),
 time twice the forward pass.
+
+Cache: the compiled functions are kept on disk, so only the first process after an install or a change of
+this file compiles them: beside this file (`__pycache__`) when that folder can be written, else in
+`<twinbench cache>/numba` (see `twinbench.cache`), which any install can write.
 """
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+import numba
 import numpy as np
 from numba import njit
+
+from twinbench.cache import cache_root
+
+
+def _writable(path: Path) -> bool:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=path).close()
+    except OSError:
+        return False
+    return True
+
+
+def _cache_dir() -> str | None:
+    """The kernel's cache folder outside the package, or None to keep numba's own choice (beside the source)."""
+    if _writable(Path(__file__).parent / "__pycache__"):
+        return None
+    path = cache_root() / "numba"
+    return str(path) if _writable(path) else None
+
+
+def cached(fn):
+    """`njit(cache=True)` in `CACHE_DIR` (with no writable place at all, compiled once per process)."""
+    saved = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = CACHE_DIR or saved  # numba reads it when the cache is enabled, at decoration
+    try:
+        return njit(cache=True)(fn)
+    except RuntimeError:  # numba found no writable cache location
+        return njit(fn)
+    finally:
+        numba.config.CACHE_DIR = saved
+
+
+CACHE_DIR = _cache_dir()
 
 MATCH, SUB, DEL, INS = 0, 1, 2, 3
 ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -35,7 +77,7 @@ ZERO = np.uint64(0)
 SHIFT63 = np.uint64(63)
 
 
-@njit(cache=True)
+@cached
 def popcount(x):
     """Number of set bits of a uint64."""
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
@@ -44,7 +86,7 @@ def popcount(x):
     return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
 
-@njit(cache=True)
+@cached
 def numbers_agree(x, y, kind, atol, rtol):
     """Two numbers of a channel compared by its rule: 1 exact, 2 any value, else within tolerance."""
     if kind == 2:
@@ -54,7 +96,7 @@ def numbers_agree(x, y, kind, atol, rtol):
     return abs(x - y) <= atol + rtol * max(abs(x), abs(y))
 
 
-@njit(cache=True)
+@cached
 def values_agree(i, j, ach, anum, asym, bnum, bsym, mode, atol, rtol):
     """Whether gt event i and pred event j (same channel assumed) agree within the channel's tolerance."""
     c = ach[i]
@@ -67,7 +109,7 @@ def values_agree(i, j, ach, anum, asym, bnum, bsym, mode, atol, rtol):
     return numbers_agree(anum[i], bnum[j], mode[c], atol[c], rtol[c])
 
 
-@njit(cache=True)
+@cached
 def matching_tokens(tok_ch, tok_sym, tok_num, chan_first, chan_num_end, chan_end, chan_tok,
                     bch, bnum, bsym, mode, atol, rtol):
     """For each pred event, the gt tokens whose rows agree with it, as CSR (starts, tokens).
@@ -117,7 +159,7 @@ def matching_tokens(tok_ch, tok_sym, tok_num, chan_first, chan_num_end, chan_end
     return starts, out[:used].copy()
 
 
-@njit(cache=True)
+@cached
 def _fill(rows, dest, tok, dense_of, pos_start, pos, wlo, whi):
     """OR token `tok`'s rows within words wlo..whi into rows[dest]."""
     d = dense_of[tok]
@@ -135,7 +177,7 @@ def _fill(rows, dest, tok, dense_of, pos_start, pos, wlo, whi):
         k += 1
 
 
-@njit(cache=True)
+@cached
 def _masks(j, wlo, whi, rows, dense_of, pos_start, pos, chan_tok, bch, mstart, mtok):
     """Row indices in `rows` of the Eq and same-channel words for pred event j.
 
@@ -163,7 +205,7 @@ def _masks(j, wlo, whi, rows, dense_of, pos_start, pos, chan_tok, bch, mstart, m
     return eq, ch
 
 
-@njit(cache=True)
+@cached
 def _wipe(rows, wlo, whi):
     """Zero the two scratch rows over words wlo..whi."""
     nrow = rows.shape[0]
@@ -172,7 +214,7 @@ def _wipe(rows, wlo, whi):
         rows[nrow - 1, w] = ZERO
 
 
-@njit(cache=True)
+@cached
 def _column(vp, vn, wlo, whi, eq, ch, hp_keep, hn_keep, keep):
     """Advance the column state vp/vn (words wlo..whi) by one pred event.
 
@@ -215,7 +257,7 @@ def _column(vp, vn, wlo, whi, eq, ch, hp_keep, hn_keep, keep):
             hn_keep[w - wlo] = HN
 
 
-@njit(cache=True)
+@cached
 def band_words(j, n, lo_d, hi_d):
     """First and last word of rows computed in column j: rows i with lo_d <= j - i <= hi_d (never empty)."""
     i_lo = min(max(1, j - hi_d), n)
@@ -223,7 +265,7 @@ def band_words(j, n, lo_d, hi_d):
     return (i_lo - 1) >> 6, (i_hi - 1) >> 6
 
 
-@njit(cache=True)
+@cached
 def _advance(j, n, lo_d, hi_d, vp, vn, wlo, whi, top):
     """Move the band from column j-1 to j: new bounds and the value of the row above the band."""
     nlo, nhi = band_words(j, n, lo_d, hi_d)
@@ -235,7 +277,7 @@ def _advance(j, n, lo_d, hi_d, vp, vn, wlo, whi, top):
     return nlo, nhi, top + 1
 
 
-@njit(cache=True)
+@cached
 def forward(n, m, lo_d, hi_d, stride, rows, dense_of, pos_start, pos, chan_tok, bch, mstart, mtok):
     """Return (D, checkpoint words, offsets, bounds) for columns 0, stride, 2·stride, ...
 
@@ -281,7 +323,7 @@ def forward(n, m, lo_d, hi_d, stride, rows, dense_of, pos_start, pos, chan_tok, 
     return cost, store, offsets, bounds
 
 
-@njit(cache=True)
+@cached
 def _bit(words, lo, hi, i, virtual):
     """Difference (+1, 0, -1) at row i from a pair of word arrays covering words lo..hi."""
     w = (i - 1) >> 6
@@ -295,7 +337,7 @@ def _bit(words, lo, hi, i, virtual):
     return 0
 
 
-@njit(cache=True)
+@cached
 def traceback(n, m, lo_d, hi_d, stride, store, offsets, bounds, rows, dense_of, pos_start, pos, chan_tok, bch,
               mstart, mtok, ach, anum, asym, bnum, bsym, mode, atol, rtol):
     """Walk back from (n, m) and return the alignment as (gt index, pred index, kind) arrays."""
