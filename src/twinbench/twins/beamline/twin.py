@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -88,9 +89,10 @@ class BeamlineTwin:
         if method is None or not isinstance(args, Mapping):
             raise CommandError(f"unknown command {op!r}")
         try:
-            return method(**args)
+            inspect.signature(method).bind(**args)
         except TypeError as exc:
             raise CommandError(f"bad arguments for {op}: {exc}") from None
+        return method(**args)
 
     # --- time -------------------------------------------------------------------------------------------
     def _advance(self, target: float) -> None:
@@ -208,7 +210,9 @@ class BeamlineTwin:
 
     def _expose(self, detectors: Any) -> float:
         """Expose the detectors together: Acquire 1, wait out the frames, Acquire 0."""
-        if not isinstance(detectors, list) or not detectors or any(d not in pvs.DETECTORS for d in detectors):
+        if not isinstance(detectors, list) or not detectors or any(
+            not isinstance(d, str) or d not in pvs.DETECTORS for d in detectors
+        ):
             raise CommandError(f"detectors must be a non-empty list of {sorted(pvs.DETECTORS)}")
         detectors = list(dict.fromkeys(detectors))
         v = self.rec.values
@@ -230,6 +234,9 @@ class BeamlineTwin:
     # --- results ----------------------------------------------------------------------------------------
     def events(self) -> list[Event]:
         return list(self.rec.events)
+
+    def recorded(self) -> tuple[int, int]:
+        return len(self.rec.events), self.rec.size
 
     def safety_events(self) -> list[Event]:
         return [e for e in self.rec.events if e.channel == SAFETY_CHANNEL]
