@@ -215,7 +215,9 @@ class Sandbox:
             run.outbox.clear()
             sent = 0
         del run.outbox[:sent]
-        sel.modify(sock, selectors.EVENT_WRITE if run.outbox else selectors.EVENT_READ, "rpc")
+        want = selectors.EVENT_WRITE if run.outbox else selectors.EVENT_READ
+        if sel.get_key(sock).events != want:
+            sel.modify(sock, want, "rpc")
 
     def _commands(
         self, run: _Run, zygote: ZygoteHost, sock: socket.socket, reader: frames.FrameReader, alive: bool

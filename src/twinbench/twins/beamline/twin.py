@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from collections.abc import Callable, Mapping
@@ -37,6 +38,13 @@ def _json_like(value: Any, depth: int = 0) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and _json_like(v, depth + 1) for k, v in value.items())
     return False
+
+
+@functools.cache
+def _signature(function: Callable[..., Any]) -> inspect.Signature:
+    """A command method's signature without `self` (computed once per method)."""
+    sig = inspect.signature(function)
+    return sig.replace(parameters=list(sig.parameters.values())[1:])
 
 
 class BeamlineTwin:
@@ -89,7 +97,7 @@ class BeamlineTwin:
         if method is None or not isinstance(args, Mapping):
             raise CommandError(f"unknown command {op!r}")
         try:
-            inspect.signature(method).bind(**args)
+            _signature(method.__func__).bind(**args)
         except TypeError as exc:
             raise CommandError(f"bad arguments for {op}: {exc}") from None
         return method(**args)
