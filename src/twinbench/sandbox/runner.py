@@ -128,13 +128,15 @@ class Sandbox:
             if size > MAX_SOURCE:
                 self._stop(run, None, "budget", f"a program of {size} bytes exceeds {MAX_SOURCE}")
             else:
-                self._start_and_serve(run, source, started + limits.wall_seconds)
+                self._start_and_serve(run, source)
         except Exception as exc:  # noqa: BLE001  (a harness bug is recorded for this run, never raised)
             self.close()
-            run.stop, run.stop_detail = "harness", f"harness error: {type(exc).__name__}: {exc}"[:2000]
+            _harness_error(run, "harness error", exc)
         return self._result(run, time.monotonic() - started)
 
-    def _start_and_serve(self, run: _Run, source: str, deadline: float) -> None:
+    def _start_and_serve(self, run: _Run, source: str) -> None:
+        """Start the program and serve it; its wall clock starts once its process exists (the zygote may
+        still have been cleaning up after the previous program)."""
         zygote = self._ready_zygote()
         ours, theirs = socket.socketpair()
         out_r, out_w = os.pipe()
@@ -145,6 +147,7 @@ class Sandbox:
             finally:
                 theirs.close()
                 os.close(out_w)
+            deadline = time.monotonic() + run.limits.wall_seconds
             frames.send(ours, {"source": source})
             ours.setblocking(False)
             self._serve(run, zygote, ours, out_r, deadline)
@@ -258,7 +261,8 @@ class Sandbox:
             except CommandError:
                 raise
             except Exception as exc:  # noqa: BLE001  (the twin failed: the harness's error, not the program's)
-                self._stop(run, zygote, "harness", f"twin error in {op}: {type(exc).__name__}: {exc}"[:2000])
+                _harness_error(run, f"twin error in {op}", exc)
+                zygote.kill()
                 return
             reply["t"] = run.twin.now
             run.outbox += frames.encode(reply)
@@ -277,23 +281,30 @@ class Sandbox:
     def _result(self, run: _Run, wall: float) -> RunResult:
         try:
             run.twin.finish()
-        except Exception as exc:  # noqa: BLE001
-            self._stop(run, None, "harness", f"twin error at the end: {type(exc).__name__}: {exc}"[:2000])
+            trace, duration, state = Trace(run.twin.events(), "twin"), run.twin.now, run.twin.final_state()
+        except Exception as exc:  # noqa: BLE001  (the twin failed: the harness's error, not the program's)
+            _harness_error(run, "twin error at the end", exc)
+            trace, duration, state = Trace(), 0.0, {}
         outcome, detail, error = _classify(run)
         return RunResult(
             outcome=outcome,
             detail=detail,
             error=error,
-            trace=Trace(run.twin.events(), "twin"),
-            duration=run.twin.now,
+            trace=trace,
+            duration=duration,
             wall_seconds=wall,
             output=run.output.decode(errors="replace"),
             output_truncated=run.output_total > len(run.output),
-            final_state=run.twin.final_state(),
+            final_state=state,
             warnings=list(self.warnings),
             isolation=self.isolation,
             audit=run.audit,
         )
+
+
+def _harness_error(run: _Run, where: str, exc: Exception) -> None:
+    """The harness failed: that, not anything the program did, is the run's outcome."""
+    run.stop, run.stop_detail = "harness", f"{where}: {type(exc).__name__}: {exc}"[:2000]
 
 
 def _classify(run: _Run) -> tuple[Outcome, str, ErrorInfo | None]:
