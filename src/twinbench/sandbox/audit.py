@@ -3,7 +3,8 @@
 Defence in depth only: the operating-system sandbox is what stops these, and the outcome is decided on the
 trusted side. The hook refuses with PermissionError and tells the trusted side, which lists the report in
 the result's `audit` (information, never an outcome: the program could send or suppress such a report).
-The lists are copied into the hook when it is installed, so changing this module afterwards changes nothing.
+The lists and helpers are bound into the hook when it is installed: changing this module afterwards changes
+nothing.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def _outside(path: Any, home: str) -> bool:
 
 
 def safe_text(obj: Any) -> str:
-    """str() of something the program made, which may raise or never end: never fails."""
+    """str() of something the program made, whose __str__ may raise anything: never raises."""
     try:
         return str(obj)[:2000]
     except BaseException:  # noqa: BLE001  (whatever its __str__ does)
@@ -65,8 +66,10 @@ def safe_text(obj: Any) -> str:
 
 
 def _refuser(link: Link) -> Callable[[str, Any], None]:
+    notify, text = link.notify, safe_text
+
     def refuse(event: str, args: Any) -> None:
-        link.notify("audit", event=event[:64], detail=safe_text(args)[:200])
+        notify("audit", event=event[:64], detail=text(args)[:200])
         raise PermissionError(f"forbidden in the sandbox: {event}")
 
     return refuse
@@ -96,6 +99,7 @@ def install(link: Link, home: str) -> None:
     refuse = _refuser(link)
     _disarm(refuse)
     forbidden, path_events, two_paths, no_reimport = FORBIDDEN, PATH_EVENTS, TWO_PATHS, NO_REIMPORT
+    outside = _outside
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         if event == "open":
@@ -103,10 +107,10 @@ def install(link: Link, home: str) -> None:
             writes = (mode is not None and any(c in mode for c in "wax+")) or (
                 mode is None and flags & WRITE_FLAGS
             )
-            bad = writes and _outside(path, home)
+            bad = writes and outside(path, home)
         elif event in path_events:
             paths = args[:2] if event in two_paths else args[:1]
-            bad = any(_outside(p, home) for p in paths)
+            bad = any(outside(p, home) for p in paths)
         elif event == "import":
             bad = args[0] in no_reimport
         else:

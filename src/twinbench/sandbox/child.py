@@ -11,6 +11,7 @@ import traceback
 from typing import Any
 
 from twinbench.sandbox import audit, frames
+from twinbench.sandbox.audit import safe_text
 from twinbench.sandbox.limits import Limits, apply_limits
 from twinbench.sandbox.link import Link
 
@@ -25,7 +26,7 @@ def _error(exc: BaseException) -> dict[str, Any]:
     return {
         "status": status,
         "type": type(exc).__name__[:200],
-        "message": audit.safe_text(exc),
+        "message": safe_text(exc),
         "line": (lines or [None])[-1],
     }
 
@@ -35,7 +36,7 @@ def _execute(source: str, names: dict[str, Any]) -> dict[str, Any]:
         exec(compile(source, PROGRAM, "exec"), names)
     except SystemExit as exc:
         if exc.code not in (None, 0):
-            return {"status": "error", "type": "SystemExit", "message": audit.safe_text(exc.code), "line": None}
+            return {"status": "error", "type": "SystemExit", "message": safe_text(exc.code), "line": None}
     except BaseException as exc:  # noqa: BLE001  (everything the program raises is its outcome)
         return _error(exc)
     return {"status": "ok"}
