@@ -14,7 +14,8 @@ from twinbench.twins.beamline.twin import CALLS
 from twinbench.twins.recorder import SAFETY_CHANNEL
 
 CORPUS = sorted((Path(__file__).parent / "hostile").glob("*.py"))
-LIMITS = Limits(wall_seconds=4, cpu_seconds=2, memory_mb=256)
+LIMITS = Limits(wall_seconds=4, cpu_seconds=2, memory_mb=256, events=20_000, recorded_bytes=2 << 20,
+                harness_cpu_seconds=1)
 KNOWN = {
     *pvs.MOTORS.values(),
     *CALLS,
@@ -30,7 +31,14 @@ KNOWN |= {pvs.cam(d, f) for d in pvs.DETECTORS for f in pvs.CAM_FIELDS}
 
 
 def test_corpus_is_large_enough():
-    assert len(CORPUS) >= 25
+    assert len(CORPUS) >= 90
+
+
+def expectation(source: str) -> tuple[list[str], bool]:
+    """The outcomes a corpus program may end in (its first line), and whether the in-program audit hook
+    must have reported it ("(audit)")."""
+    line = source.splitlines()[0].removeprefix("# expect: ")
+    return line.split(" ")[0].split("|"), "(audit)" in line
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
@@ -38,9 +46,10 @@ def test_hostile_program_is_contained(sandbox, path):
     sandbox.run("pass")
     starts = sandbox.zygote_starts
     source = path.read_text()
-    expected = source.splitlines()[0].removeprefix("# expect: ").split("|")
+    expected, audited = expectation(source)
     result = sandbox.run(source, limits=LIMITS)
     assert result.outcome.value in expected, (result.outcome, result.detail, result.output[-500:])
+    assert bool(result.audit) == audited, result.audit
     assert SECRET not in result.output
     assert {e.channel for e in result.trace} <= KNOWN
     assert all(e.t >= 0 for e in result.trace)

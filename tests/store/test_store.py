@@ -159,3 +159,13 @@ def test_summaries_add_up_tokens_and_cost(store):
 def test_cell_ids_are_unambiguous():
     assert Cell(model="a|b", task="c").id != Cell(model="a", task="b|c").id
     assert len({c.id for c in CELLS}) == len(CELLS)
+
+
+def test_a_blob_over_the_limit_is_refused_before_sqlite_sees_it(store, monkeypatch):
+    from twinbench.store import sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "MAX_BLOB", 1000)
+    with pytest.raises(ValueError, match="exceeds the store's limit"):
+        store.put_blob(b"x" * 1001)
+    sha = store.put_blob(b"x" * 1000)
+    assert store.get_blob(sha) == b"x" * 1000

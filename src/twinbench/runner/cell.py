@@ -6,9 +6,9 @@ import json
 
 from twinbench.models import CallRecord
 from twinbench.runner.extract import ExtractedCode, extract_code
-from twinbench.sandbox import Limits, RunResult, Sandbox
+from twinbench.sandbox import Limits, Outcome, RunResult, Sandbox
 from twinbench.similarity import similarity_scores, strip_comments
-from twinbench.store import CellResult, ErrorRecord, ExecutionRecord, ScoreRecord, blob_sha
+from twinbench.store import CellResult, ErrorRecord, ExecutionRecord, ScoreRecord, blob_sha, check_blob
 from twinbench.tasks.schema import Task
 from twinbench.trace.io import trace_to_obj
 from twinbench.trace.model import Trace
@@ -52,15 +52,33 @@ class Blobs(dict[str, bytes]):
     """Content to store beside a cell, keyed by sha256; written by the store's own thread."""
 
     def add(self, data: bytes) -> str:
+        """Keep `data`; what the store would refuse is refused here, before anything reaches the store."""
+        check_blob(data)
         sha = blob_sha(data)
         self[sha] = data
         return sha
 
 
+def harness_failure(record: CallRecord, message: str, code_sha: str | None = None) -> CellResult:
+    """A cell the harness could not finish (its own failure, not the program's): failed, no scores."""
+    execution = ExecutionRecord(status=str(Outcome.HARNESS_ERROR), code_sha=code_sha)
+    error = ErrorRecord(stage="execute", kind=str(Outcome.HARNESS_ERROR), message=message[:2000])
+    return CellResult(status="failed", response=record, execution=execution, errors=[error])
+
+
 def finish_generated(record: CallRecord, task: Task, references: list[Trace], sandbox: Sandbox,
                      limits: Limits | None = None) -> tuple[CellResult, Blobs]:
     """Everything after generation for one cell: the result to store (program errors are results) and the
-    blobs it refers to (extracted code, output, trace)."""
+    blobs it refers to (extracted code, output, trace). Never raises: a failure of the harness while
+    finishing the cell is that cell's `harness_error`, and the run goes on."""
+    try:
+        return _finish(record, task, references, sandbox, limits)
+    except Exception as exc:  # noqa: BLE001  (one cell's harness failure must not end the run)
+        return harness_failure(record, f"{type(exc).__name__}: {exc}"), Blobs()
+
+
+def _finish(record: CallRecord, task: Task, references: list[Trace], sandbox: Sandbox,
+            limits: Limits | None) -> tuple[CellResult, Blobs]:
     blobs = Blobs()
     if not record.ok:
         return CellResult.from_call(record), blobs
@@ -73,6 +91,8 @@ def finish_generated(record: CallRecord, task: Task, references: list[Trace], sa
                           scores=[*zero, ScoreRecord(scorer="safety", value=1.0),
                                   *reference_similarity("", task.references)]), blobs
     result = sandbox.run(extracted.code, task_state=task.initial_state, limits=limits)
+    if result.outcome is Outcome.HARNESS_ERROR:
+        return harness_failure(record, result.detail, code_sha), blobs
     execution = ExecutionRecord(
         status=str(result.outcome), duration_s=result.duration, code_sha=code_sha, extraction=extracted.method,
         stdout_sha=blobs.add(result.output.encode()),

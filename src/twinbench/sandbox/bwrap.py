@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import site
 import subprocess
 import sys
 
@@ -20,6 +21,10 @@ ENV = {
 }
 
 
+STAGED = ("__init__.py", "errors.py", "sandbox", "trace", "twins")
+STAGE_MOUNT = "/opt/twinbench"
+
+
 def find_bwrap() -> str | None:
     """The bwrap binary, if it is installed and can create namespaces here."""
     path = shutil.which("bwrap")
@@ -31,19 +36,50 @@ def find_bwrap() -> str | None:
 
 
 def python_roots() -> list[str]:
-    """Directories the interpreter and its packages live in (read-only inside the sandbox), including the one
-    twinbench itself is imported from (an editable install need not put it on sys.path)."""
-    import twinbench
-
-    here = os.path.dirname(os.path.dirname(os.path.realpath(twinbench.__file__)))
-    dirs = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(sys.executable), here)}
-    dirs |= {os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)}
-    ordered = sorted(dirs)
+    """Directories of the interpreter, its standard library and its installed packages (read-only in the
+    sandbox). Never the other `sys.path` entries: the working directory (where the store usually lives),
+    a checkout, test folders."""
+    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, os.path.dirname(sys.executable)}
+    dirs |= set(site.getsitepackages())
+    if site.ENABLE_USER_SITE and site.getusersitepackages():
+        dirs.add(site.getusersitepackages())
+    real = {os.path.realpath(d) for d in dirs if os.path.isdir(d)}
+    ordered = sorted(real)
     return [d for d in ordered if d != "/" and not any(d.startswith(r + os.sep) for r in ordered if r != d)]
 
 
-def command(bwrap: str, tmp_mb: int) -> list[str]:
-    """bwrap arguments: no network, own pid/ipc/uts namespaces, read-only system, private /tmp, clean env."""
+def _python_only(folder: str, names: list[str]) -> list[str]:
+    return [n for n in names if n == "__pycache__" or not (n.endswith(".py") or os.path.isdir(os.path.join(folder, n)))]
+
+
+def stage_package(dest: str) -> str:
+    """Copy the modules of twinbench the sandbox imports (STAGED, `.py` files only: no suites, reference
+    programs or data) into `dest`; returns `dest`, the folder to put first on the zygote's `sys.path`."""
+    import twinbench
+
+    src = os.path.dirname(os.path.realpath(twinbench.__file__))
+    pkg = os.path.join(dest, "twinbench")
+    os.makedirs(pkg)
+    os.chmod(dest, 0o755)  # readable by the sandbox uid (a lazy import after the uid switch)
+    for name in STAGED:
+        path = os.path.join(src, name)
+        if os.path.isdir(path):
+            shutil.copytree(path, os.path.join(pkg, name), ignore=_python_only)
+        else:
+            shutil.copy2(path, pkg)
+    return dest
+
+
+def installed_package() -> str:
+    """The folder twinbench itself is imported from (hidden in the sandbox when a mounted root holds it)."""
+    import twinbench
+
+    return os.path.dirname(os.path.realpath(twinbench.__file__))
+
+
+def command(bwrap: str, tmp_mb: int, stage: str) -> list[str]:
+    """bwrap arguments: no network, own pid/ipc/uts namespaces, read-only system and Python installation,
+    the staged twinbench modules at STAGE_MOUNT, private /tmp, clean env. Nothing else of the host."""
     args = [bwrap, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--die-with-parent", "--new-session", "--clearenv", "--proc", "/proc", "--dev", "/dev"]
     for d in SYSTEM_DIRS:
@@ -51,10 +87,11 @@ def command(bwrap: str, tmp_mb: int) -> list[str]:
             args += ["--symlink", os.readlink(d), d]
         elif os.path.isdir(d):
             args += ["--ro-bind", d, d]
-    # The private /tmp first: binds below may live under /tmp (a checkout there) and must stay visible.
+    # The private /tmp first: binds below may live under /tmp (a venv there) and must stay visible.
     args += ["--size", str(tmp_mb << 20), "--tmpfs", "/tmp"]
     made = set()
-    for root in python_roots():
+    roots = python_roots()
+    for root in roots:
         parent = os.path.dirname(root)
         chain = []
         while parent not in ("/", "") and parent not in made and not parent.startswith(SYSTEM_DIRS):
@@ -65,7 +102,10 @@ def command(bwrap: str, tmp_mb: int) -> list[str]:
             made.add(d)
         if not root.startswith(tuple(d + os.sep for d in SYSTEM_DIRS)):
             args += ["--ro-bind", root, root]
-    args += ["--chdir", "/tmp"]
+    package = installed_package()
+    if any(package.startswith(r + os.sep) for r in (*roots, *SYSTEM_DIRS)):
+        args += ["--tmpfs", package]  # an installed (not editable) twinbench ships the suites: hide it
+    args += ["--ro-bind", stage, STAGE_MOUNT, "--chdir", "/tmp"]
     for key, value in ENV.items():
         args += ["--setenv", key, value]
     return args + ["--"]

@@ -11,6 +11,7 @@ import traceback
 from typing import Any
 
 from twinbench.sandbox import audit, frames
+from twinbench.sandbox.audit import safe_text
 from twinbench.sandbox.limits import Limits, apply_limits
 from twinbench.sandbox.link import Link
 
@@ -19,13 +20,13 @@ PROGRAM = "<program>"
 
 def _error(exc: BaseException) -> dict[str, Any]:
     lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == PROGRAM]
-    if isinstance(exc, SyntaxError) and exc.filename == PROGRAM:
+    if isinstance(exc, SyntaxError) and exc.filename == PROGRAM and isinstance(exc.lineno, int):
         lines.append(exc.lineno)
     status = "oom" if isinstance(exc, MemoryError) else "error"
     return {
         "status": status,
-        "type": type(exc).__name__,
-        "message": str(exc)[:2000],
+        "type": type(exc).__name__[:200],
+        "message": safe_text(exc),
         "line": (lines or [None])[-1],
     }
 
@@ -35,7 +36,7 @@ def _execute(source: str, names: dict[str, Any]) -> dict[str, Any]:
         exec(compile(source, PROGRAM, "exec"), names)
     except SystemExit as exc:
         if exc.code not in (None, 0):
-            return {"status": "error", "type": "SystemExit", "message": str(exc.code)[:2000], "line": None}
+            return {"status": "error", "type": "SystemExit", "message": safe_text(exc.code), "line": None}
     except BaseException as exc:  # noqa: BLE001  (everything the program raises is its outcome)
         return _error(exc)
     return {"status": "ok"}

@@ -23,6 +23,10 @@ class Limits(BaseModel):
     processes: int = Field(32, gt=0, description="processes and threads of the sandbox uid (RLIMIT_NPROC)")
     output_bytes: int = Field(64 * 1024, gt=0, description="stdout+stderr kept in the result")
     output_kill_bytes: int = Field(8 << 20, gt=0, description="output after which the program is killed")
+    events: int = Field(100_000, gt=0, description="events the trusted side records (trace length)")
+    recorded_bytes: int = Field(16 << 20, gt=0, description="approximate size of the recorded trace")
+    command_bytes: int = Field(64 * 1024, gt=0, le=1 << 20, description="largest command frame (call arguments)")
+    harness_cpu_seconds: float = Field(10.0, gt=0, description="harness CPU spent serving the program's commands")
 
 
 def _address_space() -> int:

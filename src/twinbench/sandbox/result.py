@@ -19,6 +19,8 @@ class Outcome(StrEnum):
     KILLED = "killed"
     SAFETY = "safety"
     FORBIDDEN = "forbidden"
+    BUDGET = "budget"  # a trusted-side budget: events, recorded bytes, command size, harness CPU
+    HARNESS_ERROR = "harness_error"  # the harness itself failed: not the program's outcome
 
 
 class ErrorInfo(BaseModel):
@@ -45,6 +47,8 @@ class RunResult(BaseModel):
     final_state: dict[str, Any] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     isolation: str = ""
+    audit: list[str] = Field(default_factory=list, description="operations the in-program hook refused (as the "
+                             "program reported them: information, never an outcome)")
 
     @property
     def safety(self) -> list[Any]:

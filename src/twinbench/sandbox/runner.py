@@ -20,8 +20,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from twinbench.errors import InputError
-from twinbench.sandbox import bwrap, frames
+from twinbench.sandbox import bwrap, frames, messages
 from twinbench.sandbox.limits import SANDBOX_UID, Limits
+from twinbench.sandbox.messages import Done
 from twinbench.sandbox.result import ErrorInfo, Outcome, RunResult
 from twinbench.sandbox.zygote_host import ZygoteError, ZygoteHost
 from twinbench.trace.model import Trace
@@ -31,19 +32,33 @@ NO_BWRAP = "bubblewrap unavailable: programs run WITHOUT network, filesystem and
 DRAIN_SECONDS = 2.0
 
 
+STOPS = {
+    "forbidden": Outcome.FORBIDDEN,
+    "harness": Outcome.HARNESS_ERROR,
+    "budget": Outcome.BUDGET,
+    "timeout": Outcome.TIMEOUT,
+    "output": Outcome.KILLED,
+    "sandbox": Outcome.KILLED,
+}
+MAX_AUDIT = 20
+MAX_SOURCE = frames.MAX_FRAME - 1024  # the program's source crosses in one frame
+
+
 @dataclass
 class _Run:
     """What the trusted side learned while the program ran."""
 
     twin: Twin
     limits: Limits
-    report: dict[str, Any] | None = None
-    forbidden: str | None = None
-    stop: str | None = None  # why the harness ended the program: "timeout", "output"
+    report: Done | None = None
+    stop: str | None = None  # why the harness ended the program: a key of STOPS
     stop_detail: str = ""
     exit_code: int | None = None
     output: bytearray = field(default_factory=bytearray)
     output_total: int = 0
+    outbox: bytearray = field(default_factory=bytearray)
+    audit: list[str] = field(default_factory=list)
+    cpu_start: float = field(default_factory=time.thread_time)
 
 
 class Sandbox:
@@ -96,7 +111,9 @@ class Sandbox:
     def run(
         self, source: str, task_state: Mapping[str, Any] | None = None, limits: Limits | None = None
     ) -> RunResult:
-        """Run `source` from the task's initial state; the harness survives whatever the program does."""
+        """Run `source` from the task's initial state; the harness survives whatever the program does.
+
+        A failure of the harness itself ends the run as `harness_error` (never the program's outcome)."""
         limits = limits or Limits()
         twin = get_twin(self.twin_name)
         try:
@@ -106,29 +123,43 @@ class Sandbox:
             raise InputError("task state", err["msg"], field=".".join(map(str, err["loc"])) or None) from None
         run = _Run(twin, limits)
         started = time.monotonic()
+        size = len(source.encode(errors="replace"))
+        try:
+            if size > MAX_SOURCE:
+                self._stop(run, None, "budget", f"a program of {size} bytes exceeds {MAX_SOURCE}")
+            else:
+                self._start_and_serve(run, source)
+        except Exception as exc:  # noqa: BLE001  (a harness bug is recorded for this run, never raised)
+            self.close()
+            _harness_error(run, "harness error", exc)
+        return self._result(run, time.monotonic() - started)
+
+    def _start_and_serve(self, run: _Run, source: str) -> None:
+        """Start the program and serve it; its wall clock starts once its process exists (the zygote may
+        still have been cleaning up after the previous program)."""
         zygote = self._ready_zygote()
         ours, theirs = socket.socketpair()
         out_r, out_w = os.pipe()
         try:
             try:
-                request = {"uid": self.uid, "limits": limits.model_dump(), "client": self.client}
+                request = {"uid": self.uid, "limits": run.limits.model_dump(), "client": self.client}
                 zygote.start(request, theirs.fileno(), out_w)
             finally:
                 theirs.close()
                 os.close(out_w)
+            deadline = time.monotonic() + run.limits.wall_seconds
             frames.send(ours, {"source": source})
             ours.setblocking(False)
-            self._serve(run, zygote, ours, out_r, started + limits.wall_seconds)
+            self._serve(run, zygote, ours, out_r, deadline)
         except (OSError, ZygoteError) as exc:  # the zygote died: a new one starts on the next run
             self.close()
-            run.stop, run.stop_detail = "sandbox", f"sandbox failure: {exc}"
+            self._stop(run, None, "sandbox", f"sandbox failure: {exc}")
         finally:
             ours.close()
             os.close(out_r)
-        return self._result(run, time.monotonic() - started)
 
     def _serve(self, run: _Run, zygote: ZygoteHost, sock: socket.socket, out_r: int, deadline: float) -> None:
-        reader = frames.FrameReader()
+        reader = frames.FrameReader(run.limits.command_bytes)
         sel = selectors.DefaultSelector()
         sel.register(sock, selectors.EVENT_READ, "rpc")
         sel.register(out_r, selectors.EVENT_READ, "out")
@@ -142,7 +173,7 @@ class Sandbox:
                 self._stop(run, zygote, "timeout", f"wall-clock limit of {run.limits.wall_seconds:g} s")
                 deadline = time.monotonic() + 3600
                 continue
-            for key, _ in sel.select(timeout):
+            for key, events in sel.select(timeout):
                 if key.data == "ctrl":
                     run.exit_code = zygote.receive()["exit"]
                     sel.unregister(zygote.ctrl)
@@ -150,19 +181,20 @@ class Sandbox:
                 elif key.data == "out":
                     if not self._output(run, zygote, out_r):
                         sel.unregister(out_r)
+                elif events & selectors.EVENT_WRITE:
+                    self._flush(run, sock, sel)
                 elif not self._commands(run, zygote, sock, reader, alive=run.exit_code is None):
                     sel.unregister(sock)
+                else:
+                    self._flush(run, sock, sel)
         sel.close()
 
-    def _stop(self, run: _Run, zygote: ZygoteHost, why: str, detail: str) -> None:
-        if run.stop is None and run.forbidden is None:
+    def _stop(self, run: _Run, zygote: ZygoteHost | None, why: str, detail: str) -> None:
+        """End the program for `why` (a key of STOPS); the first reason stands."""
+        if run.stop is None:
             run.stop, run.stop_detail = why, detail
-            zygote.kill()
-
-    def _forbid(self, run: _Run, zygote: ZygoteHost, detail: str) -> None:
-        if run.stop is None and run.forbidden is None:
-            run.forbidden = detail
-            zygote.kill()
+            if zygote is not None:
+                zygote.kill()
 
     def _output(self, run: _Run, zygote: ZygoteHost, fd: int) -> bool:
         data = os.read(fd, 1 << 16)
@@ -174,34 +206,51 @@ class Sandbox:
             self._stop(run, zygote, "output", f"more than {run.limits.output_kill_bytes} bytes of output")
         return bool(data)
 
+    @staticmethod
+    def _flush(run: _Run, sock: socket.socket, sel: selectors.BaseSelector) -> None:
+        """Send queued replies as far as the socket takes them; read no command while replies wait, so a
+        program that does not read its replies is slowed down, never blamed for the harness's full buffer."""
+        try:
+            sent = sock.send(run.outbox) if run.outbox else 0
+        except BlockingIOError:
+            sent = 0
+        except OSError:  # the program is gone: its replies no longer matter
+            run.outbox.clear()
+            sent = 0
+        del run.outbox[:sent]
+        want = selectors.EVENT_WRITE if run.outbox else selectors.EVENT_READ
+        if sel.get_key(sock).events != want:
+            sel.modify(sock, want, "rpc")
+
     def _commands(
         self, run: _Run, zygote: ZygoteHost, sock: socket.socket, reader: frames.FrameReader, alive: bool
     ) -> bool:
         try:
             data = sock.recv(1 << 16)
-            for msg in reader.feed(data):
-                self._command(run, zygote, sock, msg, alive)
-        except (
-            frames.ProtocolError,
-            CommandError,
-            BlockingIOError,
-            ConnectionError,
-            TypeError,
-            KeyError,
-        ) as exc:
-            self._forbid(run, zygote, f"protocol violation: {exc}")
+        except BlockingIOError:
+            return True
+        except ConnectionError:
             return False
+        try:
+            for msg in reader.feed(data):
+                self._command(run, zygote, messages.parse(msg), alive)
+        except frames.FrameTooLarge as exc:
+            self._stop(run, zygote, "budget", str(exc))
+            return False
+        except (frames.ProtocolError, CommandError) as exc:
+            self._stop(run, zygote, "forbidden", f"protocol violation: {exc}"[:2000])
+            return False
+        self._check_budgets(run, zygote)
         return bool(data)
 
-    def _command(self, run: _Run, zygote: ZygoteHost, sock: socket.socket, msg: Any, alive: bool) -> None:
-        op, args = msg["op"], msg["args"]
-        if not isinstance(args, dict):
-            raise CommandError("arguments must be an object")
+    def _command(self, run: _Run, zygote: ZygoteHost, parsed: tuple[str, Any], alive: bool) -> None:
+        op, args = parsed
         if op == "done":
-            run.report = args
-        elif op == "forbidden":
-            self._forbid(run, zygote, f"{args.get('event')}: {args.get('detail')}")
-        elif alive and run.stop is None and run.forbidden is None:
+            run.report = run.report or args
+        elif op == "audit":
+            if len(run.audit) < MAX_AUDIT:
+                run.audit.append(f"{args.event}: {args.detail}")
+        elif alive and run.stop is None:
             try:
                 reply = {"r": run.twin.handle(op, args)}
             except SafetyRefusal as exc:
@@ -209,48 +258,76 @@ class Sandbox:
             except BudgetExceeded as exc:
                 self._stop(run, zygote, "timeout", str(exc))
                 return
+            except CommandError:
+                raise
+            except Exception as exc:  # noqa: BLE001  (the twin failed: the harness's error, not the program's)
+                _harness_error(run, f"twin error in {op}", exc)
+                zygote.kill()
+                return
             reply["t"] = run.twin.now
-            sock.sendall(frames.encode(reply))
+            run.outbox += frames.encode(reply)
+
+    def _check_budgets(self, run: _Run, zygote: ZygoteHost) -> None:
+        limits = run.limits
+        events, size = run.twin.recorded()
+        cpu = time.thread_time() - run.cpu_start
+        if events > limits.events:
+            self._stop(run, zygote, "budget", f"more than {limits.events} recorded events")
+        elif size > limits.recorded_bytes:
+            self._stop(run, zygote, "budget", f"more than {limits.recorded_bytes} bytes recorded")
+        elif cpu > limits.harness_cpu_seconds:
+            self._stop(run, zygote, "budget", f"more than {limits.harness_cpu_seconds:g} s of harness CPU")
 
     def _result(self, run: _Run, wall: float) -> RunResult:
-        run.twin.finish()
+        try:
+            run.twin.finish()
+            trace, duration, state = Trace(run.twin.events(), "twin"), run.twin.now, run.twin.final_state()
+        except Exception as exc:  # noqa: BLE001  (the twin failed: the harness's error, not the program's)
+            _harness_error(run, "twin error at the end", exc)
+            trace, duration, state = Trace(), 0.0, {}
         outcome, detail, error = _classify(run)
         return RunResult(
             outcome=outcome,
             detail=detail,
             error=error,
-            trace=Trace(run.twin.events(), "twin"),
-            duration=run.twin.now,
+            trace=trace,
+            duration=duration,
             wall_seconds=wall,
             output=run.output.decode(errors="replace"),
             output_truncated=run.output_total > len(run.output),
-            final_state=run.twin.final_state(),
+            final_state=state,
             warnings=list(self.warnings),
             isolation=self.isolation,
+            audit=run.audit,
         )
 
 
+def _harness_error(run: _Run, where: str, exc: Exception) -> None:
+    """The harness failed: that, not anything the program did, is the run's outcome."""
+    run.stop, run.stop_detail = "harness", f"{where}: {type(exc).__name__}: {exc}"[:2000]
+
+
 def _classify(run: _Run) -> tuple[Outcome, str, ErrorInfo | None]:
-    report = run.report or {}
-    error = ErrorInfo(**{k: report[k] for k in ("type", "message", "line")}) if "type" in report else None
-    if run.forbidden:
-        return Outcome.FORBIDDEN, run.forbidden, error
-    if run.stop == "timeout":
-        return Outcome.TIMEOUT, run.stop_detail, error
-    if run.stop in ("output", "sandbox"):
-        return Outcome.KILLED, run.stop_detail, error
-    if run.report is None:
+    """The outcome, from what the trusted side saw; the program's own report only tells ok, error and oom
+    apart once it has run to its end."""
+    report = run.report
+    error = None
+    if report is not None and report.type is not None:
+        error = ErrorInfo(type=report.type, message=report.message or "", line=report.line)
+    if run.stop is not None:
+        return STOPS[run.stop], run.stop_detail, error
+    if report is None:
         code = run.exit_code
         if code == -signal.SIGXCPU:
             return Outcome.TIMEOUT, "CPU-time limit", None
         how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
         return Outcome.KILLED, f"the program ended by {how} before finishing", None
-    if report.get("status") == "oom":
-        return Outcome.OOM, report.get("message", ""), error
+    if report.status == "oom":
+        return Outcome.OOM, report.message or "", error
     if run.twin.safety_events():
         return Outcome.SAFETY, str(run.twin.safety_events()[0].value), error
-    if report.get("status") == "error":
-        return Outcome.ERROR, f"{report.get('type')}: {report.get('message')}", error
+    if report.status == "error":
+        return Outcome.ERROR, f"{report.type}: {report.message}", error
     return Outcome.OK, "", None
 
 

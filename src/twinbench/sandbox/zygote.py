@@ -1,6 +1,6 @@
 """The fork server: imports the twin's client once, then forks a fresh, limited process per program.
 
-Runs inside bubblewrap (when available) as `python -m twinbench.sandbox.zygote FD CLIENT`; talks to the
+Runs inside bubblewrap (when available) as `main()` with argv `FD CLIENT` (see zygote_host.BOOT); talks to the
 harness over a SOCK_SEQPACKET socket: {"run": ...} with two fds -> {"pid"}, {"kill": true}, -> {"exit"}.
 """
 
@@ -11,9 +11,9 @@ import importlib
 import json
 import os
 import select
-import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 from typing import Any
@@ -71,9 +71,15 @@ def _run(ctrl: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
     _, status = os.waitpid(pid, 0)
     os.close(pidfd)
     _reap(uid)
-    shutil.rmtree(home, ignore_errors=True)
-    code = os.waitstatus_to_exitcode(status)
-    _send(ctrl, {"exit": code})
+    _send(ctrl, {"exit": os.waitstatus_to_exitcode(status)})
+    _remove(home)
+
+
+def _remove(path: str) -> None:
+    """Delete the program's directory, however deep it made it (rm walks by file descriptor: no recursion
+    limit, no path-length limit); after the harness has its answer, so cleanup never counts against the run."""
+    subprocess.run(["rm", "-rf", "--", path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
 
 
 def _kill(pid: int) -> None:

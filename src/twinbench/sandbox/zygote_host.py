@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from typing import Any
 from twinbench.sandbox import bwrap
 
 START_TIMEOUT = 120.0
+# -I: no working directory, no PYTHON* variables; the staged twinbench modules come first on sys.path.
+BOOT = "import sys; sys.path.insert(0, {path!r}); from twinbench.sandbox.zygote import main; main()"
 
 
 class ZygoteError(RuntimeError):
@@ -21,13 +24,16 @@ class ZygoteError(RuntimeError):
 
 
 class ZygoteHost:
-    """Starts `python -m twinbench.sandbox.zygote`, hands it programs, asks it to kill them."""
+    """Starts the zygote (`twinbench.sandbox.zygote.main` from a staged copy), hands it programs, asks it to
+    kill them."""
 
     def __init__(self, client: str, use_bwrap: str | None, tmp_mb: int = 64):
         self.ctrl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        argv = [sys.executable, "-I", "-m", "twinbench.sandbox.zygote", str(theirs.fileno()), client]
+        self.stage = bwrap.stage_package(tempfile.mkdtemp(prefix="twinbench-stage-"))
+        path = bwrap.STAGE_MOUNT if use_bwrap else self.stage
+        argv = [sys.executable, "-I", "-c", BOOT.format(path=path), str(theirs.fileno()), client]
         if use_bwrap:
-            argv = bwrap.command(use_bwrap, tmp_mb) + argv
+            argv = bwrap.command(use_bwrap, tmp_mb, self.stage) + argv
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             argv,
@@ -83,3 +89,4 @@ class ZygoteHost:
         while self.proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
         self.log.close()
+        shutil.rmtree(self.stage, ignore_errors=True)

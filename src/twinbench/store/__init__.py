@@ -3,7 +3,7 @@
 from twinbench.store.export import ExportFormat, export_run
 from twinbench.store.records import Cell, CellResult, ErrorRecord, ExecutionRecord, RunSummary, ScoreRecord
 from twinbench.store.schema import SCHEMA_VERSION
-from twinbench.store.sqlite_store import AlreadyFinishedError, Store, blob_sha
+from twinbench.store.sqlite_store import AlreadyFinishedError, Store, blob_sha, check_blob
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -17,5 +17,6 @@ __all__ = [
     "ScoreRecord",
     "Store",
     "blob_sha",
+    "check_blob",
     "export_run",
 ]

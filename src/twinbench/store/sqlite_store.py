@@ -15,6 +15,8 @@ from twinbench.errors import InputError
 from twinbench.store.records import Cell, CellResult, ExecutionRecord, RunSummary, ScoreRecord
 from twinbench.store.schema import DDL, SCHEMA_VERSION
 
+MAX_BLOB = 256 << 20  # bytes; SQLite refuses a value over 1e9 bytes ("string or blob too big")
+
 
 class AlreadyFinishedError(RuntimeError):
     """finish_cell was called twice for one cell; the first result stands."""
@@ -23,6 +25,12 @@ class AlreadyFinishedError(RuntimeError):
 def _config_hash(config: dict[str, Any], cells: list[Cell]) -> str:
     payload = json.dumps({"config": config, "cells": sorted(c.id for c in cells)}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def check_blob(data: bytes) -> None:
+    """Refuse (ValueError) what the store will not keep: a blob over MAX_BLOB bytes."""
+    if len(data) > MAX_BLOB:
+        raise ValueError(f"a blob of {len(data)} bytes exceeds the store's limit of {MAX_BLOB}")
 
 
 def blob_sha(data: bytes) -> str:
@@ -114,7 +122,8 @@ class Store:
         return [Cell(**dict(r)) for r in rows]
 
     def put_blob(self, data: bytes) -> str:
-        """Store bytes once under their sha256 and return it."""
+        """Store bytes once under their sha256 and return it; over MAX_BLOB is a ValueError (nothing stored)."""
+        check_blob(data)
         sha = blob_sha(data)
         self._db.execute("INSERT OR IGNORE INTO blobs VALUES (?, ?, ?)", (sha, len(data), data))
         return sha

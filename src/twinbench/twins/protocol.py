@@ -50,6 +50,9 @@ class Twin(Protocol):
     def events(self) -> list[Event]:
         """Everything recorded so far, in order."""
 
+    def recorded(self) -> tuple[int, int]:
+        """How many events are recorded so far and their approximate size in bytes (cheap: called per command)."""
+
     def safety_events(self) -> list[Event]:
         """The refused commands, as recorded."""
 

@@ -1,4 +1,4 @@
-# expect: forbidden
+# expect: error (audit)
 # ruff: noqa: F821  (runs with the twin namespace pre-loaded)
 import os
 import signal

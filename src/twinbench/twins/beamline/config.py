@@ -50,7 +50,7 @@ class LinkamConfig(_Strict):
     max_rate: float = Field(150.0, gt=0)
     ambient: float = 25.0
     cooling_time_constant: float = Field(300.0, gt=0)
-    sample_period: float = Field(1.0, gt=0)
+    sample_period: float = Field(1.0, ge=0.1, description="seconds between TEMP samples (at most 10 Hz)")
 
 
 class DetectorConfig(_Strict):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -36,6 +38,13 @@ def _json_like(value: Any, depth: int = 0) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and _json_like(v, depth + 1) for k, v in value.items())
     return False
+
+
+@functools.cache
+def _signature(function: Callable[..., Any]) -> inspect.Signature:
+    """A command method's signature without `self` (computed once per method)."""
+    sig = inspect.signature(function)
+    return sig.replace(parameters=list(sig.parameters.values())[1:])
 
 
 class BeamlineTwin:
@@ -90,9 +99,10 @@ class BeamlineTwin:
         if op != "sleep":  # the command reaches the instrument one round trip after it is issued
             self._advance(self.t + self.cfg.control.round_trip)
         try:
-            return method(**args)
+            _signature(method.__func__).bind(**args)
         except TypeError as exc:
             raise CommandError(f"bad arguments for {op}: {exc}") from None
+        return method(**args)
 
     # --- time -------------------------------------------------------------------------------------------
     def _advance(self, target: float) -> None:
@@ -210,7 +220,9 @@ class BeamlineTwin:
 
     def _expose(self, detectors: Any) -> float:
         """Expose the detectors together: Acquire 1, wait out the frames, Acquire 0."""
-        if not isinstance(detectors, list) or not detectors or any(d not in pvs.DETECTORS for d in detectors):
+        if not isinstance(detectors, list) or not detectors or any(
+            not isinstance(d, str) or d not in pvs.DETECTORS for d in detectors
+        ):
             raise CommandError(f"detectors must be a non-empty list of {sorted(pvs.DETECTORS)}")
         detectors = list(dict.fromkeys(detectors))
         v = self.rec.values
@@ -232,6 +244,9 @@ class BeamlineTwin:
     # --- results ----------------------------------------------------------------------------------------
     def events(self) -> list[Event]:
         return list(self.rec.events)
+
+    def recorded(self) -> tuple[int, int]:
+        return len(self.rec.events), self.rec.size
 
     def safety_events(self) -> list[Event]:
         return [e for e in self.rec.events if e.channel == SAFETY_CHANNEL]

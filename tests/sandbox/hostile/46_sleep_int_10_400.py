@@ -1,0 +1,7 @@
+# expect: forbidden
+# ruff: noqa: F821  (runs with the twin namespace pre-loaded)
+from twinbench.twins.beamline import operator
+
+link = operator._session.link
+
+link.call("sleep", seconds=10**400)

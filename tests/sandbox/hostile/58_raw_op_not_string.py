@@ -1,0 +1,15 @@
+# expect: forbidden
+# ruff: noqa: F821  (runs with the twin namespace pre-loaded)
+import struct
+
+from twinbench.twins.beamline import operator
+
+link = operator._session.link
+
+
+def raw(body: bytes) -> None:
+    link.sock.sendall(struct.pack(">I", len(body)) + body)
+
+
+raw(b'{"op": 5, "args": {}}')
+time.sleep(1)

@@ -1,0 +1,7 @@
+# expect: budget
+# ruff: noqa: F821  (runs with the twin namespace pre-loaded)
+from twinbench.twins.beamline import operator
+
+link = operator._session.link
+
+link.call("call", name="sam.pos", args={"pad": "x" * 200_000})

@@ -1,0 +1,5 @@
+# expect: error (audit)
+# ruff: noqa: F821  (runs with the twin namespace pre-loaded)
+import os
+
+os.rename("/etc/hostname", "stolen")

@@ -1,0 +1,9 @@
+# expect: ok (audit)
+# ruff: noqa: F821  (runs with the twin namespace pre-loaded)
+from twinbench.twins.beamline import operator
+
+link = operator._session.link
+
+for i in range(10000):
+    link.notify("audit", event="os.system", detail=f"not really {i}")
+sam.xabs(1)

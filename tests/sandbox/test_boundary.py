@@ -1,0 +1,140 @@
+"""What the trusted side decides, and what the sandbox lets a program see."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from twinbench.errors import InputError
+from twinbench.models import CallRecord
+from twinbench.models.types import CallKey
+from twinbench.runner.cell import finish_generated
+from twinbench.sandbox import Limits, Outcome, Sandbox, bwrap
+from twinbench.store import Store
+from twinbench.tasks import load_suite
+from twinbench.twins import protocol
+from twinbench.twins.beamline import BeamlineTwin
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class KeyErrorTwin(BeamlineTwin):
+    """A twin with a bug: reading a PV fails inside the trusted side."""
+
+    def _read(self, pv):
+        return {}[pv]
+
+
+class TypeErrorTwin(BeamlineTwin):
+    """A twin with a bug: a move fails with a TypeError of its own, not one about the program's arguments."""
+
+    def _move(self, motor, target):
+        return len(target)
+
+
+@pytest.fixture
+def buggy(monkeypatch):
+    monkeypatch.setitem(protocol.TWINS, "keyerror", f"{__name__}:KeyErrorTwin")
+    monkeypatch.setitem(protocol.TWINS, "typeerror", f"{__name__}:TypeErrorTwin")
+
+
+@pytest.mark.parametrize(("twin", "source", "kind"), [("keyerror", "sam.xabs(1)\nprint(smx.position)", "KeyError"),
+                                                      ("typeerror", "sam.xabs(1)", "TypeError")])
+def test_a_twin_bug_is_a_harness_error_not_the_programs(buggy, twin, source, kind):
+    with Sandbox(twin) as sb:
+        result = sb.run(source)
+        assert result.outcome is Outcome.HARNESS_ERROR, (result.outcome, result.detail)
+        assert kind in result.detail
+        assert sb.run("time.sleep(1)").outcome is Outcome.OK  # the sandbox goes on
+
+
+def test_a_harness_error_is_recorded_for_its_cell_and_never_raised(buggy):
+    task = load_suite("beamline").tasks[0]
+    record = CallRecord(key=CallKey(task=task.id), model="m", provider="replay", endpoint="e",
+                        text="```python\nsam.xabs(1)\nprint(smx.position)\n```")
+    with Sandbox("keyerror") as sb:
+        result, blobs = finish_generated(record, task, [], sb)
+    assert result.status == "failed" and not result.scores
+    assert result.execution.status == "harness_error"
+    assert result.errors[0].kind == "harness_error" and "KeyError" in result.errors[0].message
+    assert result.execution.code_sha in blobs
+
+
+def test_an_exception_in_the_harness_loop_is_a_harness_error(sandbox, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("the harness broke")
+
+    with monkeypatch.context() as m:
+        m.setattr(Sandbox, "_serve", broken)
+        result = sandbox.run("sam.xabs(1)")
+    assert result.outcome is Outcome.HARNESS_ERROR and "the harness broke" in result.detail
+    assert sandbox.run("sam.xabs(1)").outcome is Outcome.OK
+
+
+def test_audit_reports_never_change_the_outcome(sandbox):
+    source = (
+        "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 22))\nexcept PermissionError as e:\n"
+        "    print(e)\nsam.xabs(1)\n"
+    )
+    result = sandbox.run(source)
+    assert result.outcome is Outcome.OK
+    assert result.audit and result.audit[0].startswith("socket.getaddrinfo")
+    assert "forbidden in the sandbox: socket.getaddrinfo" in result.output
+
+
+def test_tiny_sample_period_is_refused_as_bad_task_state(sandbox):
+    with pytest.raises(InputError, match="sample_period"):
+        sandbox.run("time.sleep(100)", {"linkam": {"sample_period": 1e-6}})
+    state = {"linkam": {"sample_period": 0.1, "heater": True, "setpoint": 300, "rate": 150}}
+    result = sandbox.run("time.sleep(100)", state, Limits(events=500))
+    assert result.outcome is Outcome.BUDGET and "events" in result.detail
+
+
+def test_budget_of_recorded_events(sandbox):
+    result = sandbox.run("for i in range(300):\n    sam.xabs(i % 2)", limits=Limits(events=100))
+    assert result.outcome is Outcome.BUDGET and "100 recorded events" in result.detail
+    assert 100 < len(result.trace) < 120  # the run stopped at the budget; what was recorded is kept
+
+
+def test_a_program_too_large_for_the_protocol_is_over_budget(sandbox):
+    result = sandbox.run("x = 1\n" * 200_000)
+    assert result.outcome is Outcome.BUDGET and "program of" in result.detail
+
+
+def test_the_store_suites_and_checkout_are_not_visible(tmp_path, monkeypatch):
+    """As `python -m twinbench run` in a folder holding the store: the folder is on sys.path."""
+    store = tmp_path / "twinbench.sqlite"
+    Store.open(store).close()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    suite = load_suite("beamline").path
+    secrets = [store, suite / "suite.yaml", REPO / "pyproject.toml", Path(__file__), tmp_path]
+    paths = [str(p) for p in secrets]
+    source = f"import os\nfor p in {paths!r}:\n    print('SEEN' if os.path.exists(p) else 'hidden', p)\n"
+    with Sandbox() as sb:
+        result = sb.run(source)
+    assert result.outcome is Outcome.OK, result.detail
+    assert result.output.count("hidden") == len(secrets), result.output
+
+
+def test_the_mounts_are_the_system_the_python_installation_and_the_staged_modules(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(REPO / "tests"))
+    args = bwrap.command("bwrap", 64, "/stage")
+    binds = [(args[i + 1], args[i + 2]) for i, a in enumerate(args) if a == "--ro-bind"]
+    allowed = {*bwrap.SYSTEM_DIRS, *bwrap.python_roots()}
+    assert ("/stage", bwrap.STAGE_MOUNT) in binds
+    assert {src for src, _ in binds} - {"/stage"} <= allowed
+    for src, _ in binds:
+        for hidden in (tmp_path, REPO / "tests", REPO / "src", load_suite("beamline").path):
+            assert not str(hidden).startswith(src + os.sep) and str(hidden) != src
+
+
+def test_the_staged_package_has_no_suites_or_data(tmp_path):
+    stage = Path(bwrap.stage_package(str(tmp_path / "stage")))
+    files = [p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()]
+    assert "twinbench/sandbox/zygote.py" in files and "twinbench/twins/beamline/client.py" in files
+    assert all(f.endswith(".py") for f in files)
+    assert not any(f.startswith(("twinbench/tasks", "twinbench/judge", "twinbench/runner")) for f in files)
