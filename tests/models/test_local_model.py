@@ -13,11 +13,11 @@ from twinbench.models import (
     Message,
     MissingExtraError,
     generate,
-    generate_pending,
     make_provider,
     parse_spec,
 )
-from twinbench.store import Cell, Store
+from twinbench.runner.pool import Pool
+from twinbench.store import Cell, CellResult, Store
 
 PROMPT = [Message(role="user", content="Write a Python function add(a, b) that returns a + b.")]
 SETTINGS = GenerationSettings(max_tokens=48, seed=0)
@@ -31,8 +31,11 @@ def test_end_to_end_through_the_local_openai_server_stores_answer_and_tokens(tmp
     async def go() -> int:
         provider = make_provider(spec)  # starts llama_cpp.server on 127.0.0.1
         assert provider._client.spec.endpoint.startswith("http://127.0.0.1:")
+        async def answer(cell: Cell) -> tuple[CellResult, tuple[()]]:
+            return CellResult.from_call(await generate(provider, PROMPT, cell.key)), ()
+
         try:
-            return await generate_pending(store, "local-e2e", {spec.name: provider}, lambda cell: PROMPT)
+            return await Pool(store, "local-e2e").each_pending(answer, workers=1)
         finally:
             await provider.aclose()
 

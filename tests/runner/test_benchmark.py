@@ -27,8 +27,8 @@ def answers(tmp_path_factory) -> tuple[Path, list]:
     return write_replay(tasks, 5, path), tasks
 
 
-def twinbench(*args: str, cwd: Path, **kw) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TWINBENCH_CACHE": str(cwd / "cache")}
+def twinbench(*args: str, cwd: Path, cache: Path | None = None, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "TWINBENCH_CACHE": str(cache or cwd / "cache")}
     return subprocess.run([sys.executable, "-m", "twinbench", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=600, **kw)
 

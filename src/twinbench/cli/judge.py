@@ -12,6 +12,7 @@ from rich.table import Table
 
 from twinbench.cli.analyze import DEFAULT_STORE, StoreOption
 from twinbench.cli.app import app, console
+from twinbench.cli.run import cells_left, stopping_cleanly
 from twinbench.errors import InputError
 from twinbench.judge import (
     JUDGE_SETTINGS,
@@ -23,6 +24,7 @@ from twinbench.judge import (
     Variant,
     calibrate,
     judge_items,
+    judge_run_id,
     make_cases,
     parse_judgement,
     read_expert_scores,
@@ -93,7 +95,12 @@ def _references(store: Store, run_id: str, references: Path | None):
             raise InputError(str(references), "not a folder of <task>.py references")
         files = {p.stem: p.read_text(encoding="utf-8") for p in references.glob("*.py")}
         return lambda task, turn: files.get(task)
-    sha = store.run(run_id).config.get("suite_sha")
+    from twinbench.runner.benchmark import stored_tasks
+
+    config = store.run(run_id).config
+    if tasks := stored_tasks(store, config):  # a benchmark run keeps its tasks, references included
+        return lambda task, turn: tasks[task].references[0] if task in tasks else None
+    sha = config.get("suite_sha")
     if sha is None:
         return lambda task, turn: None
     suite = TaskSuite.from_store(store, sha)
@@ -138,23 +145,24 @@ def judge_run(
         raise InputError(run_id, f"variant '{kind}' needs a reference for every cell (use --references DIR)")
     settings = GenerationSettings(temperature=temperature, max_tokens=max_tokens, seed=seed)
     doc_text = _doc_text(doc)
-    summary = _with_providers(
-        judge,
-        models_file,
-        lambda providers: judge_items(
-            db,
-            run_id,
-            items,
-            providers,
-            rub,
-            kind,
-            doc=doc_text,
-            settings=settings,
-            cache=ResponseCache(cache) if cache else None,
-            max_code_chars=max_code_chars,
-            scorer=scorer,
-        ),
-    )
+    with stopping_cleanly(lambda: cells_left(db, judge_run_id(run_id, scorer or f"judge.{kind}"))):
+        summary = _with_providers(
+            judge,
+            models_file,
+            lambda providers: judge_items(
+                db,
+                run_id,
+                items,
+                providers,
+                rub,
+                kind,
+                doc=doc_text,
+                settings=settings,
+                cache=ResponseCache(cache) if cache else None,
+                max_code_chars=max_code_chars,
+                scorer=scorer,
+            ),
+        )
     if json_out:
         console.print_json(summary.model_dump_json())
         return
