@@ -6,6 +6,7 @@ scores differently from one process to the next, and a resumed run would not equ
 """
 
 import os
+import shlex
 import sys
 
 
@@ -13,9 +14,13 @@ def main() -> None:
     if os.environ.get("PYTHONHASHSEED") != "0":
         os.execve(sys.executable, [sys.executable, "-m", "twinbench", *sys.argv[1:]],
                   {**os.environ, "PYTHONHASHSEED": "0"})
-    from twinbench.cli import main as cli_main
+    try:
+        from twinbench.cli import main as cli_main
 
-    cli_main()
+        cli_main()
+    except KeyboardInterrupt:  # Ctrl-C before a command took over its signals (imports, start-up)
+        sys.stderr.write("interrupted. Run the same command to resume: twinbench " + shlex.join(sys.argv[1:]) + "\n")
+        sys.exit(130)
 
 
 if __name__ == "__main__":

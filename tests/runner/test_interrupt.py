@@ -74,8 +74,8 @@ def test_sigint_to_the_process_group_at_random_moments_then_resume_equals_an_uni
     for i in range(INTERRUPTS):
         before = len(finished_cells(broken / "s.sqlite"))
         proc = start(replay, broken, cache)
-        if rng.random() < 0.2:  # while it starts: suite, references, store, sandbox
-            time.sleep(rng.uniform(0.0, 2.0))
+        if rng.random() < 0.2:  # while it starts (imports, suite, references, store, sandbox); past interpreter init
+            time.sleep(rng.uniform(1.0, 4.0))
         else:  # while cells run: after a random number of them, at a random moment
             wait_for(broken / "s.sqlite", before + rng.randint(1, max(1, (total - before) // (INTERRUPTS - i))),
                      proc)
@@ -86,8 +86,11 @@ def test_sigint_to_the_process_group_at_random_moments_then_resume_equals_an_uni
         if proc.returncode == 0:  # it finished before the signal arrived
             break
         interrupted += 1
+        if proc.returncode == -signal.SIGINT:  # it came before Python had even set up its handler
+            assert not err
+            continue
         assert proc.returncode == 130, err
-        assert "interrupted" in err and "Resume with: twinbench run --model" in err, err
+        assert "interrupted" in err and "Run the same command to resume: twinbench run --model" in err, err
         if (broken / "s.sqlite").exists():
             assert not {"killed", "forbidden"} & set(stored_outcomes(broken / "s.sqlite"))
     resumed = twinbench(*run_args(replay), cwd=broken, cache=cache)

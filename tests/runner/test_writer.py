@@ -41,7 +41,7 @@ def test_a_full_disk_stops_the_run_with_one_line_and_resume_completes_it(answers
     assert stopped.returncode == 1, stopped.stderr
     assert "Traceback" not in stopped.stderr
     [line] = [x for x in stopped.stderr.splitlines() if x.strip()]
-    assert line.startswith("error: s.sqlite: cannot store a result") and "Resume with: twinbench run" in line
+    assert line.startswith("error: s.sqlite: cannot store a result") and "to resume: twinbench run" in line
     assert 0 < finished(full / "s.sqlite")
     assert twinbench(*run_args(replay), cwd=full, cache=tmp_path / "cache").returncode == 0
     assert board(full) == board(whole)

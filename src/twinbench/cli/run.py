@@ -54,11 +54,12 @@ def stopping_cleanly(where: Callable[[], str]) -> Iterator[None]:
         with stop_signals_raise():
             yield
     except Interrupted as stop:
-        err_console.print(escape(f"interrupted: {where()}. Resume with: {resume}"), soft_wrap=True)
+        err_console.print(escape(f"interrupted: {where()}. Run the same command to resume: {resume}"),
+                          soft_wrap=True)
         raise typer.Exit(stop.exit_code) from None
     except (WriterError, sqlite3.OperationalError) as exc:  # the store could not be written (full disk, ...)
-        err_console.print(escape(f"error: {exc}; the cells stored so far are kept. Resume with: {resume}"),
-                          soft_wrap=True)
+        err_console.print(escape(f"error: {exc}; the cells stored so far are kept. Run the same command to "
+                                 f"resume: {resume}"), soft_wrap=True)
         raise typer.Exit(1) from None
 
 

@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from twinbench.errors import InputError
 from twinbench.models.errors import MissingExtraError, ProviderError
@@ -69,7 +70,15 @@ class LocalProvider:
         self._lock = threading.Lock()
 
     def _run(self, messages: Sequence[Message], settings: GenerationSettings, cancelled: threading.Event) -> Completion:
-        from llama_cpp import StoppingCriteriaList
+        from llama_cpp import LogitsProcessorList
+
+        eos = self._llama.token_eos()
+
+        def end_if_cancelled(_tokens: Any, logits: Any) -> Any:  # once cancelled, the only possible token is EOS
+            if cancelled.is_set():
+                logits[:] = -float("inf")
+                logits[eos] = 0.0
+            return logits
 
         with self._lock:
             if cancelled.is_set():
@@ -81,7 +90,7 @@ class LocalProvider:
                 max_tokens=settings.max_tokens,
                 seed=settings.seed,
                 stop=list(settings.stop) or None,
-                stopping_criteria=StoppingCriteriaList([lambda _tokens, _logits: cancelled.is_set()]),
+                logits_processor=LogitsProcessorList([end_if_cancelled]),
             )
         choice, usage = out["choices"][0], out["usage"]
         return Completion(
