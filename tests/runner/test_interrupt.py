@@ -86,9 +86,8 @@ def test_sigint_to_the_process_group_at_random_moments_then_resume_equals_an_uni
         if proc.returncode == 0:  # it finished before the signal arrived
             break
         interrupted += 1
-        if proc.returncode == -signal.SIGINT:  # it came before Python had even set up its handler
-            assert not err
-            continue
+        if proc.returncode == -signal.SIGINT:  # during interpreter start-up or an extension's import: Python
+            continue  # ends itself by SIGINT then (no traceback, checked above), before twinbench could act
         assert proc.returncode == 130, err
         assert "interrupted" in err and "Run the same command to resume: twinbench run --model" in err, err
         if (broken / "s.sqlite").exists():

@@ -44,13 +44,13 @@ def _summary(r: RunSummary, with_config: bool) -> dict[str, Any]:
     return r.model_dump(exclude=set() if with_config else {"config"}) | {"pending": r.pending}
 
 
-def _table(head: list[str], rows: list[list[str]], title: str | None = None) -> Table:
-    """Readable at 80 columns: the first column (an id) is never cut, numbers never wrap, headers may."""
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
-    widest = max((len(r[0]) for r in rows), default=len(head[0]))
-    table.add_column(head[0], overflow="fold", min_width=min(widest, 40))
+def _table(head: list[str], rows: list[list[str]], cut_first: bool) -> Table:
+    """Readable at 80 columns: numbers right-aligned, long headers wrap; the first column is a run id (never cut
+    nor wrapped) or a name (`cut_first`: wraps)."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    table.add_column(head[0], overflow="fold", no_wrap=not cut_first)
     for column in head[1:]:
-        table.add_column(column, justify="right", min_width=4)
+        table.add_column(column, justify="right")
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     return table
@@ -58,15 +58,14 @@ def _table(head: list[str], rows: list[list[str]], title: str | None = None) -> 
 
 @runs_app.command("list")
 def list_runs(store: StoreOption = DEFAULT_STORE, as_json: JsonOption = False) -> None:
-    """Every run with its progress."""
+    """Every run with its progress, oldest first (`--json` adds creation time and tokens)."""
     runs = _open(store).runs()
     if as_json:
         typer.echo(json.dumps([_summary(r, with_config=False) for r in runs], indent=1))
         return
-    rows = [[r.run_id, _when(r.created_at), str(r.cells), str(r.ok), str(r.failed), str(r.pending),
-             str(r.tokens_in), str(r.tokens_out), _cost(r.cost_usd)] for r in runs]
-    head = ["run", "created", "cells", "ok", "failed", "pending", "tokens in", "tokens out", "cost"]
-    console.print(_table(head, rows) if runs else "no runs")
+    rows = [[r.run_id, str(r.cells), str(r.ok), str(r.failed), str(r.pending), _cost(r.cost_usd)] for r in runs]
+    head = ["run", "cells", "ok", "failed", "pending", "cost"]
+    console.print(_table(head, rows, cut_first=False) if runs else "no runs")
 
 
 @runs_app.command("show")
@@ -90,13 +89,12 @@ def show_run(run_id: str, store: StoreOption = DEFAULT_STORE, as_json: JsonOptio
     console.print(
         Text(f"{run_id} created {_when(summary.created_at)}: {summary.cells} cells, "
              f"{summary.ok} ok, {summary.failed} failed, {summary.pending} pending; "
-             f"tokens {summary.tokens_in} in / {summary.tokens_out} out; cost {_cost(summary.cost_usd)}"),
-        soft_wrap=True,
+             f"tokens {summary.tokens_in} in / {summary.tokens_out} out; cost {_cost(summary.cost_usd)}")
     )
     console.print_json(json.dumps(summary.config))
     rows = [[m, *(str(c[k]) for k in ("ok", "failed", "pending", "tokens_in", "tokens_out")), _cost(c["cost_usd"])]
             for m, c in models.items()]
-    console.print(_table(["model", "ok", "failed", "pending", "tokens in", "tokens out", "cost"], rows))
+    console.print(_table(["model", "ok", "failed", "pending", "tokens in", "tokens out", "cost"], rows, cut_first=True))
 
 
 @runs_app.command("export")
