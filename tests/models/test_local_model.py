@@ -12,8 +12,8 @@ from twinbench.models import (
     GenerationSettings,
     Message,
     MissingExtraError,
-    generate,
     RetryPolicy,
+    generate,
     make_provider,
     parse_spec,
 )
