@@ -12,7 +12,7 @@ from pathlib import Path
 from fake_openai import FakeOpenAI
 from run_helpers import env, instructions, models_file, rows, run, run_command
 
-PATTERNS = ["move_*", "measure_*"]
+PATTERNS = ["move_*", "measure*", "temperature*"]
 
 
 def finished(db: Path) -> set[str]:
@@ -63,7 +63,7 @@ def test_sigkill_at_10_random_points_then_resume_equals_an_uninterrupted_run(tmp
             proc = subprocess.Popen(run_command(models, db, PATTERNS), env=env(cache),
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             if segment < 10:
-                wait_for_progress(db, len(done_before) + rng.randint(1, 5), proc)
+                wait_for_progress(db, len(done_before) + rng.randint(1, 3), proc)
                 time.sleep(rng.uniform(0.0, 0.05))  # then a random moment: mid-call, mid-commit, between
                 proc.kill()
                 kills += 1
