@@ -17,8 +17,9 @@ DEFAULT_SPEC = "local:smollm2"
 OPENAI_URL = "https://api.openai.com/v1"
 ANTHROPIC_URL = "https://api.anthropic.com"
 # In-process generation cannot hang on a network: its timeout only guards against a stuck process. A healthy call
-# of the embedded model (2.2k prompt tokens, 512 answer tokens) takes 1-3 min on 2 busy cores.
-LOCAL_TIMEOUT_S = 1800.0
+# of the embedded model (2.2k prompt tokens, 512 answer tokens) takes 1-3 min on 2 busy cores, up to 18 min on
+# 2 cores shared with four other heavy jobs.
+LOCAL_TIMEOUT_S = 3600.0
 
 
 class ModelSpec(BaseModel):
