@@ -109,7 +109,7 @@ def test_leaderboard_of_a_suite_given_as_a_folder(tmp_path):
     (row,) = board(tmp_path)
     assert row["by_category"].keys() == {"beam"} and row["finished"] == len(tasks)
     shown = twinbench("leaderboard", "--store", "s.sqlite", cwd=tmp_path)
-    [run_id] = [line.split()[1] for line in out.stdout.splitlines() if line.startswith("run my-lab-")]
+    [run_id] = [line.split()[1].rstrip(":") for line in out.stdout.splitlines() if line.startswith("run my-lab-")]
     assert f"run {run_id} ({len(tasks)} of {len(tasks)} cells finished, the latest run with results)" in shown.stderr
 
 
