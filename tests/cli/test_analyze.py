@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/data/simbench-sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "simbench-sample"
 # pass.csv name -> LLM.csv / evaluation_results.csv name (written out by hand, independent of the importer)
 PASS_NAMES = {
     "Claude-sonnet-3.5": "claude-3-5-sonnet",

@@ -1,6 +1,7 @@
 """`twinbench check plan.py`: exit 0 safe and error-free, 1 otherwise, 2 on bad input."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -67,3 +68,23 @@ def test_bad_state_exits_2(plan, tmp_path):
     done = check(plan("pass\n"), "--state", state, cwd=tmp_path)
     assert done.returncode == 2
     assert "unknown motors" in done.stderr
+
+
+def test_program_text_is_printed_literally_markup_and_escapes_included(plan, tmp_path):
+    source = ('print("\\x1b[2J\\x1b[HOutcome: ok [bold]fake[/bold] [/]")\n'
+              'raise ValueError("[/] \\x1b[31m red \\r")\n')
+    done = check(plan(source), cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "\x1b" not in done.stdout and "\r" not in done.stdout
+    assert "\\x1b[2J\\x1b[HOutcome: ok [bold]fake[/bold] [/]" in done.stdout
+    assert "ValueError: [/] \\x1b[31m red \\r" in done.stdout
+    assert done.stdout.rstrip().splitlines()[-1].startswith("Outcome: error")
+
+
+def test_pv_names_stay_whole_at_80_columns_piped(plan, tmp_path):
+    done = subprocess.run([*CLI, str(plan("sam.xabs(1)\nsam.measure(2)\n"))], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path, env={**os.environ, "COLUMNS": "80"})
+    lines = done.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    for pv in ("XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr", "XF:11BMB-ES{Det:PIL2M}:cam1:AcquireTime"):
+        assert any(pv in line for line in lines), pv

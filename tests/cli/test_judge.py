@@ -20,7 +20,7 @@ from twinbench.models import CallRecord
 from twinbench.models.local import LocalServer, smollm2_path
 from twinbench.store import Cell, CellResult, Store
 
-SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/data/simbench-sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "simbench-sample"
 
 
 def twinbench(*args: str) -> subprocess.CompletedProcess[str]:

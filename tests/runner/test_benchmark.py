@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from twinbench.runner.benchmark import select_tasks
 from twinbench.runner.replay_answers import write_replay
@@ -27,8 +28,9 @@ def answers(tmp_path_factory) -> tuple[Path, list]:
     return write_replay(tasks, 5, path), tasks
 
 
-def twinbench(*args: str, cwd: Path, **kw) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TWINBENCH_CACHE": str(cwd / "cache")}
+def twinbench(*args: str, cwd: Path, cache: Path | None = None, env: dict | None = None,
+              **kw) -> subprocess.CompletedProcess:
+    env = {**(os.environ if env is None else env), "TWINBENCH_CACHE": str(cache or cwd / "cache")}
     return subprocess.run([sys.executable, "-m", "twinbench", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=600, **kw)
 
@@ -106,3 +108,42 @@ def test_leaderboard_of_a_suite_given_as_a_folder(tmp_path):
     assert out.returncode == 0, out.stderr
     (row,) = board(tmp_path)
     assert row["by_category"].keys() == {"beam"} and row["finished"] == len(tasks)
+    shown = twinbench("leaderboard", "--store", "s.sqlite", cwd=tmp_path)
+    [run_id] = [line.split()[1].rstrip(":") for line in out.stdout.splitlines() if line.startswith("run my-lab-")]
+    assert f"run {run_id} ({len(tasks)} of {len(tasks)} cells finished, the latest run with results)" in shown.stderr
+
+
+def test_a_model_that_cannot_start_leaves_no_run_and_leaderboard_never_creates_a_store(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    out = twinbench("run", "--model", "openai:gpt-4o", "--tasks", "beam", "--store", "s.sqlite", cwd=tmp_path,
+                    env=env)
+    assert out.returncode == 2 and "OPENAI_API_KEY" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "s.sqlite").exists()
+    shown = twinbench("leaderboard", "--store", "s.sqlite", cwd=tmp_path)
+    assert shown.returncode == 2 and "no results store here" in shown.stderr
+    assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_an_edited_task_is_a_new_run_and_the_run_keeps_the_tasks_it_ran(tmp_path):
+    import shutil
+
+    from twinbench.runner.benchmark import default_run_id, run_config, stored_tasks, tasks_blob
+    from twinbench.store import Store
+    from twinbench.tasks.suite import dump_yaml
+
+    folder = tmp_path / "suite"
+    shutil.copytree(load_suite("beamline").path, folder)
+    before = load_suite(str(folder))
+    chosen = select_tasks(before, ["beam"])
+    path = next(p for p in folder.glob("*.yaml") if f"id: {chosen[0].id}" in p.read_text())
+    items = yaml.safe_load(path.read_text())
+    [edited] = [t for t in items if t["id"] == chosen[0].id]
+    edited["references"][0] += "sam.measure(1)\n"
+    path.write_text(dump_yaml(items))
+    after = select_tasks(load_suite(str(folder)), ["beam"])
+    assert [t.id for t in after] == [t.id for t in chosen] and after[0].references != chosen[0].references
+    config = run_config(before, chosen, [], 1, "system")
+    assert default_run_id(config) != default_run_id(run_config(before, after, [], 1, "system"))
+    store = Store.open(tmp_path / "s.sqlite")
+    store.put_blob(tasks_blob(before, chosen))
+    assert stored_tasks(store, config) == {t.id: t for t in chosen}

@@ -28,7 +28,7 @@ from twinbench.similarity import (
     strip_comments,
 )
 
-SAMPLE = Path(__file__).resolve().parents[2].parent / "shared/data/simbench-sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "simbench-sample"
 ROUNDS = {"round_1": "first", "round_2": "second", "round_3": "third"}
 
 

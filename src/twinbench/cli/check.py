@@ -13,6 +13,8 @@ from twinbench.cli.options import check_text, positive_seconds, text_file
 from twinbench.errors import InputError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from twinbench.sandbox import RunResult
 
 
@@ -30,35 +32,46 @@ def _read_state(path: Path | None) -> dict[str, Any] | None:
     return state
 
 
-def _show(result: RunResult) -> None:
+def _named_table(title: str, head: tuple[str, ...], rows: list[tuple[str, ...]]) -> Table:
+    """Names (channels, PVs) are kept whole when they fit in 60 columns; values fold; everything is literal."""
+    from rich import box
     from rich.table import Table
 
+    from twinbench.report.text import literal
+
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    name_at = head.index("channel") if "channel" in head else 0
+    longest = max((len(r[name_at]) for r in rows), default=0)
+    for i, column in enumerate(head):
+        table.add_column(column, overflow="fold", min_width=min(longest, 60) if i == name_at else None)
+    for row in rows:
+        table.add_row(*(literal(cell) for cell in row))
+    return table
+
+
+def _show(result: RunResult) -> None:
+    from rich.text import Text
+
+    from twinbench.report.text import literal
     from twinbench.sandbox import Outcome
 
-    trace = Table(title="Trace", show_lines=False)
-    for column in ("t (s)", "channel", "value"):
-        trace.add_column(column)
-    for e in result.trace:
-        trace.add_row(f"{e.t:.3f}", e.channel, str(e.value))
-    console.print(trace)
-    state = Table(title="Final device state")
-    state.add_column("PV")
-    state.add_column("value")
-    for pv, value in result.final_state.items():
-        state.add_row(pv, str(value))
-    console.print(state)
+    console.print(_named_table("Trace", ("t (s)", "channel", "value"),
+                               [(f"{e.t:.3f}", e.channel, str(e.value)) for e in result.trace]))
+    console.print(_named_table("Final device state", ("PV", "value"),
+                               [(pv, str(value)) for pv, value in result.final_state.items()]))
     console.print(f"Simulated duration: {result.duration:.3f} s (wall {result.wall_seconds:.3f} s)")
     for w in result.warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        console.print(Text.assemble(("warning: ", "yellow"), literal(w)))
     for e in result.safety:
-        console.print(f"[bold red]safety violation[/] at t={e.t:.3f} s: {e.value}", highlight=False)
+        console.print(Text.assemble(("safety violation", "bold red"), f" at t={e.t:.3f} s: ", literal(e.value)))
     if result.error:
         where = f" (line {result.error.line})" if result.error.line else ""
-        console.print(f"[red]error[/]{where}: {result.error.type}: {result.error.message}", highlight=False)
+        console.print(Text.assemble(("error", "red"), f"{where}: ", literal(f"{result.error.type}: "
+                                                                           f"{result.error.message}")))
     if result.output:
-        console.print("Program output:\n" + result.output, highlight=False, markup=False)
+        console.print(Text.assemble("Program output:\n", literal(result.output)))
     colour = "green" if result.outcome is Outcome.OK else "red"
-    console.print(f"Outcome: [{colour}]{result.outcome.value}[/] {result.detail}", highlight=False)
+    console.print(Text.assemble("Outcome: ", (result.outcome.value, colour), " ", literal(result.detail)))
 
 
 @app.command()

@@ -125,8 +125,12 @@ def _references(store: Store, run_id: str, references: Path | None):
         files = {p.stem: p.read_text(encoding="utf-8") for p in references.glob("*.py")}
         return lambda task, turn: files.get(task)
     from twinbench.judge import TaskSuite
+    from twinbench.runner.benchmark import stored_tasks
 
-    sha = store.run(run_id).config.get("suite_sha")
+    config = store.run(run_id).config
+    if tasks := stored_tasks(store, config):  # a benchmark run keeps its tasks, references included
+        return lambda task, turn: tasks[task].references[0] if task in tasks else None
+    sha = config.get("suite_sha")
     if sha is None:
         return lambda task, turn: None
     suite = TaskSuite.from_store(store, sha)
@@ -155,7 +159,8 @@ def judge_run(
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Judge every answered cell of RUN_ID; grades go to a judge run and the panel mean back onto RUN_ID."""
-    from twinbench.judge import JudgeItem, judge_items
+    from twinbench.cli.run import cells_left, stopping_cleanly
+    from twinbench.judge import JudgeItem, judge_items, judge_run_id
     from twinbench.runner.extract import extract_code
     from twinbench.store import Cell
 
@@ -175,23 +180,24 @@ def judge_run(
         raise InputError(run_id, f"variant '{kind}' needs a reference for every cell (use --references DIR)")
     settings = _settings(temperature, max_tokens, seed)
     doc_text = _doc_text(doc)
-    summary = _with_providers(
-        judge,
-        models_file,
-        lambda providers: judge_items(
-            db,
-            run_id,
-            items,
-            providers,
-            rub,
-            kind,
-            doc=doc_text,
-            settings=settings,
-            cache=_cache(cache),
-            max_code_chars=max_code_chars,
-            scorer=scorer,
-        ),
-    )
+    with stopping_cleanly(lambda: cells_left(db, judge_run_id(run_id, scorer or f"judge.{kind}"))):
+        summary = _with_providers(
+            judge,
+            models_file,
+            lambda providers: judge_items(
+                db,
+                run_id,
+                items,
+                providers,
+                rub,
+                kind,
+                doc=doc_text,
+                settings=settings,
+                cache=_cache(cache),
+                max_code_chars=max_code_chars,
+                scorer=scorer,
+            ),
+        )
     if json_out:
         console.print_json(summary.model_dump_json())
         return

@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
-from twinbench.cli.app import app, console
+from twinbench.cli.app import app, console, err_console
 from twinbench.cli.options import DEFAULT_STORE, StoreOption, model_specs, open_store, text_file
 from twinbench.errors import InputError
 
 if TYPE_CHECKING:
     from twinbench.report.leaderboard import Format
     from twinbench.store import Store
+
+
+def cells_left(store: Store | None, run_id: str | None) -> str:
+    """Where an interrupted run stands, for the closing message."""
+    left = {r.run_id: r.pending for r in store.runs()}.get(run_id) if store and run_id else None
+    if left is None:
+        return "no cell was stored"
+    return f"run {run_id} keeps every finished cell; {left} cells pending (cells in flight were dropped)"
+
+
+@contextmanager
+def stopping_cleanly(where: Callable[[], str]) -> Iterator[None]:
+    """A stop signal or a failing store ends the command with one line on stderr, saying how to resume."""
+    import sqlite3
+
+    from twinbench.runner.pool import Interrupted, WriterError, stop_signals_raise
+
+    resume = "twinbench " + shlex.join(sys.argv[1:])
+    try:
+        with stop_signals_raise():
+            yield
+    except Interrupted as stop:
+        err_console.print(escape(f"interrupted: {where()}. Run the same command to resume: {resume}"),
+                          soft_wrap=True)
+        raise typer.Exit(stop.exit_code) from None
+    except (WriterError, sqlite3.OperationalError) as exc:  # the store could not be written (full disk, ...)
+        err_console.print(escape(f"error: {exc}; the cells stored so far are kept. Run the same command to "
+                                 f"resume: {resume}"), soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -36,7 +70,7 @@ def run(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from twinbench.models import resolve_spec
+    from twinbench.models import make_provider, resolve_spec
     from twinbench.runner.benchmark import (
         Tally,
         default_run_id,
@@ -44,65 +78,94 @@ def run(
         run_cells,
         run_config,
         select_tasks,
+        tasks_blob,
     )
+    from twinbench.runner.pool import Pool
     from twinbench.runner.prompting import system_prompt
     from twinbench.sandbox import Sandbox
     from twinbench.store import Cell
     from twinbench.tasks import load_suite
 
-    loaded = load_suite(suite)
-    chosen = select_tasks(loaded, tasks)
-    if not chosen:
-        raise InputError(suite, f"no task matches {tasks}", field="--tasks")
-    specs = [resolve_spec(m, models_file) for m in (model or [None])]
-    system = system_prompt(loaded.meta.twin)
-    config = run_config(loaded, chosen, specs, samples, system)
-    run_id = run_id or default_run_id(config)
-    cells = [Cell(model=s.name, task=t.id, sample=i) for s in specs for t in chosen for i in range(samples)]
-    store = open_store(store_path)
-    store.put_blob(system.encode())  # the exact system prompt; the user message is the task's instruction
-    resumed = not store.create_run(run_id, config, cells)
-    pending = len(store.pending_cells(run_id))
-    console.print(f"run [bold]{run_id}[/]: {len(cells)} cells ({len(chosen)} tasks x {len(specs)} models x "
-                  f"{samples} samples){f', resuming with {pending} left' if resumed else ''}; store {store_path}")
-    with console.status("reference traces (cached per twin version)"):
-        references = reference_traces(chosen, loaded.meta.twin)
-    tally = Tally()
-    progress = Progress(TextColumn("[bold]cells"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TextColumn("{task.fields[stats]}"), console=console, transient=False)
-    with progress, Sandbox(loaded.meta.twin) as sandbox:
-        bar = progress.add_task("cells", total=pending, stats="")
+    store: Store | None = None
+    with stopping_cleanly(lambda: cells_left(store, run_id)):
+        loaded = load_suite(suite)
+        chosen = select_tasks(loaded, tasks)
+        if not chosen:
+            raise InputError(suite, f"no task matches {tasks}", field="--tasks")
+        specs = [resolve_spec(m, models_file) for m in (model or [None])]
+        system = system_prompt(loaded.meta.twin)
+        config = run_config(loaded, chosen, specs, samples, system)
+        run_id = run_id or default_run_id(config)
+        with console.status("reference traces (cached per twin version)"):
+            references = reference_traces(chosen, loaded.meta.twin)
+        providers = {s.name: make_provider(s) for s in specs}  # a model that cannot start leaves no run behind
+        store = open_store(store_path)
+        cells = [Cell(model=s.name, task=t.id, sample=i) for s in specs for t in chosen for i in range(samples)]
 
-        def on_cell(cell: Cell, result) -> None:
-            tally.add(result)
-            rate = tally.passed / tally.done
-            progress.update(bar, advance=1, stats=f"pass {rate:.0%}  errors {tally.errors}  spend ${tally.spend:.4f}")
+        async def session() -> None:
+            try:
+                with store.writing():
+                    store.put_blob(system.encode())  # the exact system prompt; the user message is the instruction
+                    store.put_blob(tasks_blob(loaded, chosen))
+                    resumed = not store.create_run(run_id, config, cells)
+                pending = len(store.pending_cells(run_id))
+                console.print(escape(f"run {run_id}: {len(cells)} cells ({len(chosen)} tasks x {len(specs)} models "
+                                     f"x {samples} samples){f', resuming with {pending} left' if resumed else ''}; "
+                                     f"store {store_path}"), soft_wrap=True)
+                tally = Tally()
+                progress = Progress(TextColumn("[bold]cells"), BarColumn(), MofNCompleteColumn(),
+                                    TimeElapsedColumn(), TextColumn("{task.fields[stats]}", markup=False),
+                                    console=console)
+                with progress, Sandbox(loaded.meta.twin) as sandbox:
+                    bar = progress.add_task("cells", total=pending, stats="")
 
-        asyncio.run(run_cells(store, run_id, chosen, specs, references, system, sandbox, on_cell))
-    if show_leaderboard:
-        _print_board(store, run_id, "table")
+                    def on_cell(cell: Cell, result) -> None:
+                        tally.add(result)
+                        progress.update(bar, advance=1, stats=tally.line())
+
+                    await run_cells(Pool(store, run_id, on_cell), chosen, providers, references, system, sandbox)
+            finally:
+                for provider in providers.values():
+                    await provider.aclose()
+
+        asyncio.run(session())
+        if show_leaderboard:
+            _print_board(store, run_id, "table")
 
 
 def _print_board(store: Store, run_id: str, fmt: Format) -> None:
-    from rich.console import Console
-
     from twinbench.report.leaderboard import leaderboard, render
+    from twinbench.runner.benchmark import BENCHMARK
 
-    tasks = store.run(run_id).config["tasks"]  # category and difficulty were stored with the run
+    summary = store.run(run_id)
+    if summary.config.get("kind") != BENCHMARK:
+        raise InputError(str(store.path), "not a benchmark run (judge and chain runs have no leaderboard)",
+                         item=run_id)
+    tasks = summary.config["tasks"]  # category and difficulty were stored with the run
     meta = {task_id: (t["category"], t["difficulty"]) for task_id, t in tasks.items()}
     board = leaderboard(store.result_rows(run_id), meta)
     out = render(board, fmt)
     if isinstance(out, list):
-        wide = Console(width=max(console.width, 132))  # the tables stay readable when piped
-        for table in out:
-            wide.print(table)
+        for renderable in out:
+            console.print(renderable)
     else:
         typer.echo(out, nl=False)
 
 
+def latest_benchmark(store: Store) -> str:
+    """The most recent benchmark run with a finished cell (else the most recent benchmark run)."""
+    from twinbench.runner.benchmark import BENCHMARK
+
+    runs = [r for r in store.runs() if r.config.get("kind") == BENCHMARK]
+    if not runs:
+        raise InputError(str(store.path), "the store holds no benchmark run")
+    started = [r for r in runs if r.ok + r.failed] or runs
+    return max(started, key=lambda r: r.created_at).run_id
+
+
 @app.command(name="leaderboard")
 def leaderboard_command(
-    run_id: Annotated[str | None, typer.Argument(help="Run id (default: the latest run).")] = None,
+    run_id: Annotated[str | None, typer.Argument(help="Run id (default: the latest run with results).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json | markdown")] = "table",
     store_path: StoreOption = DEFAULT_STORE,
 ) -> None:
@@ -111,7 +174,9 @@ def leaderboard_command(
     if fmt not in ("table", "csv", "json", "markdown"):
         raise InputError("--format", f"unknown format {fmt!r}: table, csv, json or markdown")
     store = open_store(store_path, must_exist=True)
-    runs = store.runs()
-    if not runs:
-        raise InputError(str(store_path), "the store holds no run")
-    _print_board(store, run_id or max(runs, key=lambda r: r.created_at).run_id, fmt)  # type: ignore[arg-type]
+    shown = run_id or latest_benchmark(store)
+    summary = store.run(shown)
+    err_console.print(escape(f"run {shown} ({summary.ok + summary.failed} of {summary.cells} cells finished"
+                             f"{'' if run_id else ', the latest run with results'}) in {store_path}"),
+                      soft_wrap=True, highlight=False)
+    _print_board(store, shown, fmt)  # type: ignore[arg-type]

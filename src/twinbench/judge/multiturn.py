@@ -3,14 +3,14 @@ model's own previous answer. Every turn's input (messages, start code) is stored
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Literal
 
 from twinbench.judge.tasks import ChainTask, TaskSuite
 from twinbench.models import GenerationSettings, Message, Provider, ResponseCache, generate
 from twinbench.runner.extract import extract_code
-from twinbench.store import Cell, CellResult, ScoreRecord, Store
+from twinbench.runner.pool import Pool
+from twinbench.store import Cell, CellResult, ScoreRecord, Store, blob_sha
 
 Mode = Literal["expert", "own"]
 INPUT_SCORER = "turn_input"
@@ -74,46 +74,48 @@ async def run_chains(
     }
     store.create_run(run_id, config, chain_cells(model, suite, samples))
     answers = {(r["task"], r["turn"], r["sample"]): r for r in store.result_rows(run_id)}
-    chains = iter([(t, s) for t in suite.tasks for s in range(samples)])
+    pool = Pool(store, run_id)
     asked = 0
 
-    async def worker() -> None:
+    async def chain(item: tuple[ChainTask, int]) -> None:
         nonlocal asked
-        for task, sample in chains:
-            for turn in range(1, len(task.turns) + 1):
-                row = answers[(task.id, turn, sample)]
-                if row["status"] != "pending":
-                    if mode == "own" and row["status"] != "ok":
-                        break
-                    continue
-                previous = answers.get((task.id, turn - 1, sample))
-                own = mode == "own" and turn > 1
-                start = extract_code(previous["text"]).code if own else expert_start(task, turn)
-                cell = Cell(model=model, task=task.id, turn=turn, sample=sample)
-                result = await _ask(store, run_id, provider, task, cell, start, mode, settings, cache)
-                asked += 1
-                answers[(task.id, turn, sample)] = {"status": result.status, "text": result.response.text}
-                if mode == "own" and result.status != "ok":
+        task, sample = item
+        for turn in range(1, len(task.turns) + 1):
+            row = answers[(task.id, turn, sample)]
+            if row["status"] != "pending":
+                if mode == "own" and row["status"] != "ok":
                     break
+                continue
+            previous = answers.get((task.id, turn - 1, sample))
+            own = mode == "own" and turn > 1
+            start = extract_code(previous["text"]).code if own else expert_start(task, turn)
+            cell = Cell(model=model, task=task.id, turn=turn, sample=sample)
+            result, blobs = await _ask(provider, task, cell, start, mode, settings, cache)
+            pool.finish(cell, result, blobs)
+            asked += 1
+            answers[(task.id, turn, sample)] = {"status": result.status, "text": result.response.text}
+            if mode == "own" and result.status != "ok":
+                break
 
-    await asyncio.gather(*(worker() for _ in range(max(1, workers))))
+    await pool.run([(t, s) for t in suite.tasks for s in range(samples)], chain, workers)
     return asked
 
 
-async def _ask(store, run_id, provider, task, cell, start, mode, settings, cache) -> CellResult:
+async def _ask(provider, task, cell, start, mode, settings, cache) -> tuple[CellResult, list[bytes]]:
+    """One turn's result, with its input (messages, start code) as blobs it refers to."""
     messages = turn_messages(task, cell.turn, start)
     record = await generate(provider, messages, cell.key, settings, cache=cache)
     result = CellResult.from_call(record)
     source = "none" if start is None else ("own" if mode == "own" and cell.turn > 1 else "expert")
+    blobs = [json.dumps([m.model_dump() for m in messages]).encode()] + ([] if start is None else [start.encode()])
     detail = {
         "mode": mode,
         "start_from": source,
-        "messages_sha": store.put_blob(json.dumps([m.model_dump() for m in messages]).encode()),
-        "start_code_sha": None if start is None else store.put_blob(start.encode()),
+        "messages_sha": blob_sha(blobs[0]),
+        "start_code_sha": None if start is None else blob_sha(blobs[1]),
     }
     result.scores.append(ScoreRecord(scorer=INPUT_SCORER, value=None, detail=detail))
-    store.finish_cell(run_id, cell, result)
-    return result
+    return result, blobs
 
 
 def stored_input(store: Store, run_id: str, cell: Cell) -> list[Message]:

@@ -3,7 +3,6 @@ into its own run of the store, and the panel's grade written back to the judged 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -15,6 +14,7 @@ from twinbench.judge.panel import PanelAgreement, PanelGrade, aggregate, agreeme
 from twinbench.judge.parse import parse_judgement
 from twinbench.judge.rubric import Rubric, Variant
 from twinbench.models import GenerationSettings, Provider, ResponseCache, generate
+from twinbench.runner.pool import Pool
 from twinbench.store import Cell, CellResult, ErrorRecord, ScoreRecord, Store
 
 JUDGE_SETTINGS = GenerationSettings(temperature=0.0, top_p=1.0, max_tokens=1024, seed=0)
@@ -95,21 +95,19 @@ async def judge_items(
     }
     plan = {judge_cell(j, item).id: (j, item) for j in sorted(providers) for item in items}
     store.create_run(run_id, config, [judge_cell(j, item) for j, item in plan.values()])
-    pending = iter(store.pending_cells(run_id))
 
-    async def worker() -> None:
-        for cell in pending:
-            judge, item = plan[cell.id]
-            messages = rubric.messages(
-                variant,
-                _clip(item.candidate, max_code_chars),
-                None if item.reference is None else _clip(item.reference, max_code_chars),
-                doc,
-            )
-            record = await generate(providers[judge], messages, cell.key, settings, cache=cache)
-            store.finish_cell(run_id, cell, _result(record, rubric, scorer))
+    async def compute(cell: Cell) -> tuple[CellResult, tuple[()]]:
+        judge, item = plan[cell.id]
+        messages = rubric.messages(
+            variant,
+            _clip(item.candidate, max_code_chars),
+            None if item.reference is None else _clip(item.reference, max_code_chars),
+            doc,
+        )
+        record = await generate(providers[judge], messages, cell.key, settings, cache=cache)
+        return _result(record, rubric, scorer), ()
 
-    await asyncio.gather(*(worker() for _ in range(max(1, workers))))
+    await Pool(store, run_id).each_pending(compute, workers)
     return _collect(store, run_id, source_run, variant, scorer, plan, items)
 
 

@@ -1,6 +1,5 @@
 """Model providers (openai, anthropic, replay, local), the retry loop, the response cache."""
 
-from twinbench.models.batch import generate_pending
 from twinbench.models.cache import ResponseCache, cache_key
 from twinbench.models.errors import MissingExtraError, ProviderError
 from twinbench.models.generate import generate
@@ -34,7 +33,6 @@ __all__ = [
     "RetryPolicy",
     "cache_key",
     "generate",
-    "generate_pending",
     "load_models_file",
     "make_provider",
     "parse_spec",

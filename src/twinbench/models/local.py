@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from twinbench.errors import InputError
 from twinbench.models.errors import MissingExtraError, ProviderError
@@ -57,7 +58,8 @@ def model_file(spec: ModelSpec) -> Path:
 
 
 class LocalProvider:
-    """llama.cpp in this process; calls run one at a time in a worker thread."""
+    """llama.cpp in this process; calls run one at a time in a worker thread. A call that is cancelled (its
+    timeout, a stop signal) stops generating at its next token and frees the model for the next call."""
 
     def __init__(self, spec: ModelSpec):
         require_llama_cpp()
@@ -67,8 +69,20 @@ class LocalProvider:
         self._llama = Llama(model_path=str(model_file(spec)), n_ctx=N_CTX, n_threads=N_THREADS, verbose=False)
         self._lock = threading.Lock()
 
-    def _run(self, messages: Sequence[Message], settings: GenerationSettings) -> Completion:
+    def _run(self, messages: Sequence[Message], settings: GenerationSettings, cancelled: threading.Event) -> Completion:
+        from llama_cpp import LogitsProcessorList
+
+        eos = self._llama.token_eos()
+
+        def end_if_cancelled(_tokens: Any, logits: Any) -> Any:  # once cancelled, the only possible token is EOS
+            if cancelled.is_set():
+                logits[:] = -float("inf")
+                logits[eos] = 0.0
+            return logits
+
         with self._lock:
+            if cancelled.is_set():
+                raise ProviderError("transient", "cancelled before it started")
             out = self._llama.create_chat_completion(
                 messages=[m.model_dump() for m in messages],
                 temperature=settings.temperature,
@@ -76,6 +90,7 @@ class LocalProvider:
                 max_tokens=settings.max_tokens,
                 seed=settings.seed,
                 stop=list(settings.stop) or None,
+                logits_processor=LogitsProcessorList([end_if_cancelled]),
             )
         choice, usage = out["choices"][0], out["usage"]
         return Completion(
@@ -88,8 +103,12 @@ class LocalProvider:
     async def complete(
         self, messages: Sequence[Message], settings: GenerationSettings, key: CallKey, timeout_s: float
     ) -> Completion:
+        cancelled = threading.Event()
         try:
-            return await asyncio.to_thread(self._run, messages, settings)
+            return await asyncio.to_thread(self._run, messages, settings, cancelled)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
         except ValueError as exc:  # e.g. the prompt exceeds the context window
             raise ProviderError("fatal", f"llama.cpp: {exc}") from None
 
@@ -136,6 +155,7 @@ class LocalServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=self._log,
+            start_new_session=True,  # the terminal's Ctrl-C goes to twinbench, which stops the server itself
         )
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:

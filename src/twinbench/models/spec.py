@@ -16,6 +16,10 @@ ProviderKind = Literal["openai", "anthropic", "replay", "local"]
 DEFAULT_SPEC = "local:smollm2"
 OPENAI_URL = "https://api.openai.com/v1"
 ANTHROPIC_URL = "https://api.anthropic.com"
+# In-process generation cannot hang on a network: its timeout only guards against a stuck process. A healthy call
+# of the embedded model (2.2k prompt tokens, 512 answer tokens) takes 1-3 min on 2 busy cores, up to 18 min on
+# 2 cores shared with four other heavy jobs.
+LOCAL_TIMEOUT_S = 3600.0
 
 
 class ModelSpec(BaseModel):
@@ -43,7 +47,7 @@ def _defaults(provider: str, model: str) -> dict:
         return {"endpoint": ANTHROPIC_URL, "api_key_env": "ANTHROPIC_API_KEY"}
     if provider == "replay":
         return {"endpoint": f"replay:{model}", "concurrency": 64}
-    return {"endpoint": "local", "concurrency": 1}
+    return {"endpoint": "local", "concurrency": 1, "timeout_s": LOCAL_TIMEOUT_S}
 
 
 def parse_spec(spec: str) -> ModelSpec:

@@ -17,13 +17,18 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
+from rich import box
+from rich.console import RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from twinbench.analysis.stats import Estimate, estimate
 
 DIMENSIONS = ("discrete", "timing", "continuous", "safety")
 SIMILARITY = ("codebleu", "edit_similarity")
-OUTCOMES = ("error", "timeout", "safety", "no_code", "generation_failed")
+OUTCOMES = ("ok", "error", "timeout", "safety", "killed", "oom", "forbidden", "no_code", "generation_failed")
+OUTCOME_HEADS = {"error": "error", "timeout": "timeout", "safety": "unsafe", "killed": "killed", "oom": "oom",
+                 "forbidden": "forbid", "no_code": "no code", "generation_failed": "gen fail"}  # and the rest ok
 Format = Literal["table", "csv", "json", "markdown"]
 
 
@@ -40,6 +45,7 @@ class ModelRow(BaseModel):
     by_difficulty: dict[str, float]
     dimensions: dict[str, float | None]
     outcomes: dict[str, float]
+    generation_errors: dict[str, int]
     similarity: dict[str, float | None]
 
 
@@ -55,10 +61,18 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return float(np.mean(kept)) if kept else None
 
 
-def _outcome(row: Mapping[str, Any]) -> str:
-    if row["status"] == "failed" and row.get("exec_status") is None:
+def cell_outcome(status: str, exec_status: str | None) -> str:
+    """How a finished cell ended: the sandbox outcome, `no_code`, or `generation_failed`."""
+    if status == "failed" and exec_status is None:
         return "generation_failed"
-    return str(row.get("exec_status") or "")
+    return exec_status or ""
+
+
+def _generation_errors(rows: list[Mapping[str, Any]]) -> dict[str, int]:
+    """Why generation failed: `kind: reason` -> number of cells, most frequent first."""
+    reasons = [f"{r.get('error_kind')}: {r.get('error')}" for r in rows
+               if cell_outcome(r["status"], r.get("exec_status")) == "generation_failed"]
+    return {reason: reasons.count(reason) for reason in sorted(set(reasons), key=lambda x: (-reasons.count(x), x))}
 
 
 def model_row(model: str, rows: list[Mapping[str, Any]], tasks: Mapping[str, tuple[str, str]],
@@ -82,13 +96,14 @@ def model_row(model: str, rows: list[Mapping[str, Any]], tasks: Mapping[str, tup
             groups[tasks.get(t, ("?", "?"))[index]].extend(r.get("score.trace") or 0.0 for r in per_task[t])
         return {g: float(np.mean(v)) for g, v in sorted(groups.items())}
 
-    outcomes = [_outcome(r) for r in finished]
+    outcomes = [cell_outcome(r["status"], r.get("exec_status")) for r in finished]
     return ModelRow(
         model=model, cells=len(rows), finished=len(finished), score=score,
         pass_rate=_mean([float(bool(r.get("score.pass"))) for r in finished]),
         pass_at_k=at_k, by_category=grouped(0), by_difficulty=grouped(1),
         dimensions={d: _mean([r.get(f"score.{d}") for r in finished]) for d in DIMENSIONS},
         outcomes={o: (outcomes.count(o) / len(outcomes) if outcomes else 0.0) for o in OUTCOMES},
+        generation_errors=_generation_errors(finished),
         similarity={s: _mean([r.get(f"score.{s}") for r in finished]) for s in SIMILARITY},
     )
 
@@ -124,19 +139,22 @@ def flat(board: list[ModelRow]) -> list[dict[str, Any]]:
     return out
 
 
-def _lines(board: list[ModelRow]) -> tuple[list[str], list[list[str]], list[str], list[list[str]]]:
-    """Two tables' headers and rows: scores, then dimensions, outcomes and text similarity."""
+def _lines(board: list[ModelRow]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Three tables (title, header, rows), each readable at 80 columns: scores; metric dimensions and text
+    similarity; outcome shares."""
     ks = sorted({k for m in board for k in m.pass_at_k})
-    head = ["model", "score (95% CI)", "pass", *[f"pass@{k}" for k in ks], "simple", "complex"]
-    rows = [[m.model, f"{_pct(m.score.value)} [{_pct(m.score.lo)}, {_pct(m.score.hi)}]", _pct(m.pass_rate),
+    head = ["model", "score", "95% CI", "pass", *[f"pass@{k}" for k in ks], "simple", "complex"]
+    rows = [[m.model, _pct(m.score.value), f"{_pct(m.score.lo)}-{_pct(m.score.hi)}", _pct(m.pass_rate),
              *[_pct(m.pass_at_k.get(k)) for k in ks], _pct(m.by_difficulty.get("simple")),
              _pct(m.by_difficulty.get("complex"))] for m in board]
-    head2 = ["model", "discr.", "timing", "contin.", "safety", "error", "timeout", "unsafe", "no code",
-             "CodeBLEU", "edit sim"]
-    rows2 = [[m.model, *[_pct(m.dimensions[d]) for d in DIMENSIONS], _pct(m.outcomes["error"]),
-              _pct(m.outcomes["timeout"]), _pct(m.outcomes["safety"]), _pct(m.outcomes["no_code"]),
-              _pct(m.similarity["codebleu"]), _pct(m.similarity["edit_similarity"])] for m in board]
-    return head, rows, head2, rows2
+    head2 = ["model", "discrete", "timing", "contin.", "safety", "CodeBLEU", "edit sim"]
+    rows2 = [[m.model, *[_pct(m.dimensions[d]) for d in DIMENSIONS], _pct(m.similarity["codebleu"]),
+              _pct(m.similarity["edit_similarity"])] for m in board]
+    head3 = ["model", *OUTCOME_HEADS.values()]
+    rows3 = [[m.model, *[_pct(m.outcomes[o]) for o in OUTCOME_HEADS]] for m in board]
+    return [("Leaderboard (%; score = mean full trace score, 95% CI by task bootstrap)", head, rows),
+            ("Metric dimensions and text similarity (%)", head2, rows2),
+            ("How the cells ended (% of finished cells; the others ended ok)", head3, rows3)]
 
 
 def _markdown(head: list[str], rows: list[list[str]]) -> str:
@@ -145,18 +163,27 @@ def _markdown(head: list[str], rows: list[list[str]]) -> str:
 
 
 def _table(title: str, head: list[str], rows: list[list[str]]) -> Table:
-    table = Table(title=title, title_justify="left")
-    for col in head:
-        if col == "model":
-            table.add_column(col, overflow="fold", ratio=1)
-        else:
-            table.add_column(col, justify="right", no_wrap=True)
+    """At 80 columns: the first column (names) wraps, numbers never do, a long header wraps at its spaces."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  collapse_padding=True)
+    table.add_column(head[0], overflow="fold", ratio=1, min_width=8)
+    for col in head[1:]:
+        table.add_column(Text(col), justify="right", overflow="fold",
+                         min_width=len(max(["100.0", *col.split()], key=len)))
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))
     return table
 
 
-def render(board: list[ModelRow], fmt: Format) -> str | list[Table]:
+def failure_note(board: list[ModelRow]) -> str:
+    """Why generation failed, per model (empty when it never did)."""
+    lines = [f"generation failed for {m.model}: " + "; ".join(f"{n} x {reason}" for reason, n in
+                                                             m.generation_errors.items())
+             for m in board if m.generation_errors]
+    return "\n".join(lines)
+
+
+def render(board: list[ModelRow], fmt: Format) -> str | list[RenderableType]:
     """The leaderboard as rich tables, or CSV / JSON / markdown text (percentages in the tables)."""
     if fmt == "json":
         return json.dumps([m.model_dump() for m in board], indent=1)
@@ -167,21 +194,20 @@ def render(board: list[ModelRow], fmt: Format) -> str | list[Table]:
         writer.writeheader()
         writer.writerows(rows)
         return buf.getvalue()
-    head, rows, head2, rows2 = _lines(board)
+    tables = _lines(board)
+    note = failure_note(board)
     if fmt == "markdown":
-        return _markdown(head, rows) + "\n" + _markdown(head2, rows2)
-    return [_table("Leaderboard (%; score = mean full trace score, 95% CI by task bootstrap)", head, rows),
-            _table("Dimensions, outcome shares and text similarity (%)", head2, rows2),
-            category_table(board)]
+        text = "\n".join(_markdown(head, rows) for _, head, rows in tables)
+        return text + (f"\n{note}\n" if note else "")
+    out: list[RenderableType] = [_table(*t) for t in tables]
+    out.append(category_table(board))
+    if note:
+        out.append(Text(note))
+    return out
 
 
 def category_table(board: list[ModelRow]) -> Table:
-    """Mean full score per category (columns) for every model (rows)."""
+    """Mean full score per category (rows) for every model (columns)."""
     categories = sorted({c for m in board for c in m.by_category})
-    table = Table(title="Mean full score by category (percent)")
-    table.add_column("category")
-    for m in board:
-        table.add_column(m.model, justify="right")
-    for c in categories:
-        table.add_row(c, *[_pct(m.by_category.get(c)) for m in board])
-    return table
+    rows = [[c, *[_pct(m.by_category.get(c)) for m in board]] for c in categories]
+    return _table("Mean full score by category (%)", ["category", *[m.model for m in board]], rows)

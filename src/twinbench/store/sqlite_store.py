@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -45,9 +47,11 @@ class Store:
         self._db, self.path = db, path
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        """Open or create the store at `path`; refuses a file written by a newer schema."""
+    def open(cls, path: Path | str, create: bool = True) -> Store:
+        """Open the store at `path` (creating it unless `create` is False); refuses a newer schema."""
         path = Path(path)
+        if not create and not path.is_file():
+            raise InputError(str(path), "no results store here (use --store or TWINBENCH_STORE)")
         db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         db.row_factory = sqlite3.Row
         try:
@@ -76,12 +80,31 @@ class Store:
         self._db.close()
 
     @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store's writer lock (`<store>.lock`, released by the kernel if the process dies): a second
+        process that would write results to the same store is refused with one line."""
+        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                raise InputError(str(self.path), f"another twinbench process (pid {holder}) is writing results "
+                                 "to this store; wait for it to end or use another --store") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            os.close(fd)
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite may already have rolled back (e.g. a full disk)
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 

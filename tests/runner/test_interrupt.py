@@ -1,0 +1,99 @@
+"""Ctrl-C as a terminal sends it: SIGINT to the whole process group of a real `twinbench run`, at random moments.
+
+Each interrupted run is resumed by the same command; the final leaderboard must equal an uninterrupted run's, so no
+cell in flight was ever stored as a result. TWINBENCH_INTERRUPTS sets how many interruptions (default 4; the
+acceptance figure uses 20).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from test_benchmark import answers, board, run_args, twinbench  # noqa: F401  (answers is a fixture)
+
+INTERRUPTS = int(os.environ.get("TWINBENCH_INTERRUPTS", "4"))
+
+
+def start(replay: Path, cwd: Path, cache: Path) -> subprocess.Popen[str]:
+    """`twinbench run` leading its own process group, as a shell job is."""
+    env = {**os.environ, "TWINBENCH_CACHE": str(cache)}
+    return subprocess.Popen([sys.executable, "-m", "twinbench", *run_args(replay)], cwd=cwd, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0)
+
+
+def finished_cells(db: Path) -> list[str]:
+    if not db.exists():
+        return []
+    con = sqlite3.connect(db)
+    try:
+        return [c for (c,) in con.execute("SELECT cell_id FROM cells")]
+    except sqlite3.OperationalError:  # the run has not made its tables yet
+        return []
+    finally:
+        con.close()
+
+
+def wait_for(db: Path, cells: int, proc: subprocess.Popen[str]) -> None:
+    """Poll until `cells` cells are finished or the run ends."""
+    deadline = time.monotonic() + 300
+    while len(finished_cells(db)) < cells and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+def stored_outcomes(db: Path) -> dict[str, int]:
+    con = sqlite3.connect(db)
+    try:
+        return dict(con.execute("SELECT status, count(*) FROM executions GROUP BY status").fetchall())
+    finally:
+        con.close()
+
+
+def test_sigint_to_the_process_group_at_random_moments_then_resume_equals_an_uninterrupted_run(answers, tmp_path):  # noqa: F811
+    replay, tasks = answers
+    cache = tmp_path / "cache"
+    whole, broken = tmp_path / "whole", tmp_path / "broken"
+    whole.mkdir()
+    broken.mkdir()
+    started = time.monotonic()
+    done = start(replay, whole, cache)
+    assert done.wait(timeout=600) == 0, done.stderr.read()
+    span = time.monotonic() - started
+    expected = board(whole)
+
+    rng = random.Random(int(os.environ.get("TWINBENCH_INTERRUPT_SEED", "20261201")))
+    total = len(finished_cells(whole / "s.sqlite"))
+    interrupted = 0
+    for i in range(INTERRUPTS):
+        before = len(finished_cells(broken / "s.sqlite"))
+        proc = start(replay, broken, cache)
+        if rng.random() < 0.2:  # while it starts (imports, suite, references, store, sandbox); past interpreter init
+            time.sleep(rng.uniform(1.0, 4.0))
+        else:  # while cells run: after a random number of them, at a random moment
+            wait_for(broken / "s.sqlite", before + rng.randint(1, max(1, (total - before) // (INTERRUPTS - i))),
+                     proc)
+            time.sleep(rng.uniform(0.0, 0.2))
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+        assert "Traceback" not in err, err
+        if proc.returncode == 0:  # it finished before the signal arrived
+            break
+        interrupted += 1
+        if proc.returncode == -signal.SIGINT:  # during interpreter start-up or an extension's import: Python
+            continue  # ends itself by SIGINT then (no traceback, checked above), before twinbench could act
+        assert proc.returncode == 130, err
+        assert "interrupted" in err and "Run the same command to resume: twinbench run --model" in err, err
+        if (broken / "s.sqlite").exists():
+            assert not {"killed", "forbidden"} & set(stored_outcomes(broken / "s.sqlite"))
+    resumed = twinbench(*run_args(replay), cwd=broken, cache=cache)
+    assert resumed.returncode == 0, resumed.stderr
+    assert board(broken) == expected
+    assert interrupted >= INTERRUPTS - 1
+    print(f"\ninterrupts: {interrupted} of {INTERRUPTS} signals landed mid-run; uninterrupted run {span:.1f} s")
