@@ -8,7 +8,7 @@ from rich.console import Console
 
 from twinbench.report.leaderboard import leaderboard, render
 
-ENDINGS = ["ok", "error", "timeout", "safety", "killed", "oom", "forbidden", "no_code"]
+ENDINGS = ["ok", "error", "timeout", "safety", "killed", "oom", "forbidden", "budget", "harness_error", "no_code"]
 
 
 def rows() -> list[dict]:
@@ -21,14 +21,15 @@ def rows() -> list[dict]:
 
 def test_every_outcome_has_its_share_and_generation_failures_their_reasons():
     [row] = leaderboard(rows(), {}, n_boot=10)
-    assert row.outcomes == {**{e: 1 / 11 for e in ENDINGS}, "generation_failed": 3 / 11}
+    n = len(ENDINGS) + 3
+    assert row.outcomes == {**{e: 1 / n for e in ENDINGS}, "generation_failed": 3 / n}
     assert row.generation_errors == {"transient: timeout after 120s": 2, "transient: http 503": 1}
     out = io.StringIO()
     for part in render([row], "table"):
         Console(file=out, width=80).print(part)
     text = out.getvalue()
     assert all(len(line) <= 80 for line in text.splitlines())
-    for head in ("killed", "oom", "forbid", "gen fail"):
+    for head in ("killed", "oom", "forbid", "budget", "harness", "gen fail"):
         assert head in text
     assert "generation failed for m: 2 x transient: timeout after 120s; 1 x transient: http 503" in text.replace(
         "\n", "")

@@ -26,9 +26,11 @@ from twinbench.analysis.stats import Estimate, estimate
 
 DIMENSIONS = ("discrete", "timing", "continuous", "safety")
 SIMILARITY = ("codebleu", "edit_similarity")
-OUTCOMES = ("ok", "error", "timeout", "safety", "killed", "oom", "forbidden", "no_code", "generation_failed")
-OUTCOME_HEADS = {"error": "error", "timeout": "timeout", "safety": "unsafe", "killed": "killed", "oom": "oom",
-                 "forbidden": "forbid", "no_code": "no code", "generation_failed": "gen fail"}  # and the rest ok
+OUTCOMES = ("ok", "error", "timeout", "safety", "killed", "oom", "forbidden", "budget", "harness_error", "no_code",
+            "generation_failed")
+PROGRAM_HEADS = {"error": "error", "timeout": "timeout", "safety": "unsafe", "killed": "killed", "oom": "oom",
+                 "forbidden": "forbid", "budget": "budget"}  # how a program ended, other than ok
+NO_VERDICT_HEADS = {"no_code": "no code", "generation_failed": "gen fail", "harness_error": "harness error"}
 Format = Literal["table", "csv", "json", "markdown"]
 
 
@@ -140,8 +142,8 @@ def flat(board: list[ModelRow]) -> list[dict[str, Any]]:
 
 
 def _lines(board: list[ModelRow]) -> list[tuple[str, list[str], list[list[str]]]]:
-    """Three tables (title, header, rows), each readable at 80 columns: scores; metric dimensions and text
-    similarity; outcome shares."""
+    """Four tables (title, header, rows), each readable at 80 columns: scores; metric dimensions and text
+    similarity; how the programs ended; cells that got no program verdict."""
     ks = sorted({k for m in board for k in m.pass_at_k})
     head = ["model", "score", "95% CI", "pass", *[f"pass@{k}" for k in ks], "simple", "complex"]
     rows = [[m.model, _pct(m.score.value), f"{_pct(m.score.lo)}-{_pct(m.score.hi)}", _pct(m.pass_rate),
@@ -150,11 +152,12 @@ def _lines(board: list[ModelRow]) -> list[tuple[str, list[str], list[list[str]]]
     head2 = ["model", "discrete", "timing", "contin.", "safety", "CodeBLEU", "edit sim"]
     rows2 = [[m.model, *[_pct(m.dimensions[d]) for d in DIMENSIONS], _pct(m.similarity["codebleu"]),
               _pct(m.similarity["edit_similarity"])] for m in board]
-    head3 = ["model", *OUTCOME_HEADS.values()]
-    rows3 = [[m.model, *[_pct(m.outcomes[o]) for o in OUTCOME_HEADS]] for m in board]
+    ended = [(["model", *heads.values()], [[m.model, *[_pct(m.outcomes[o]) for o in heads]] for m in board])
+             for heads in (PROGRAM_HEADS, NO_VERDICT_HEADS)]
     return [("Leaderboard (%; score = mean full trace score, 95% CI by task bootstrap)", head, rows),
             ("Metric dimensions and text similarity (%)", head2, rows2),
-            ("How the cells ended (% of finished cells; the others ended ok)", head3, rows3)]
+            ("How the programs ended (% of finished cells; the others ended ok)", *ended[0]),
+            ("Cells without a program verdict (% of finished cells)", *ended[1])]
 
 
 def _markdown(head: list[str], rows: list[list[str]]) -> str:
