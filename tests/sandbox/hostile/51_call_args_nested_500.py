@@ -7,4 +7,4 @@ link = operator._session.link
 value: list = []
 for _ in range(500):
     value = [value]
-link.call("call", name="sam.pos", args={"deep": value})
+link.call("call", name="sam.setOrigin", args={"deep": value})

@@ -4,4 +4,4 @@ from twinbench.twins.beamline import operator
 
 link = operator._session.link
 
-link.call("call", name="sam.pos", args={"x": 10**400})
+link.call("call", name="sam.setOrigin", args={"x": 10**400})

@@ -5,4 +5,4 @@ from twinbench.twins.beamline import operator
 link = operator._session.link
 
 while True:
-    link.call("call", name="sam.pos", args={"pad": "x" * 60000})
+    link.call("call", name="sam.setOrigin", args={"pad": "x" * 60000})

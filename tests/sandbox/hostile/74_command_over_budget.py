@@ -4,4 +4,4 @@ from twinbench.twins.beamline import operator
 
 link = operator._session.link
 
-link.call("call", name="sam.pos", args={"pad": "x" * 200_000})
+link.call("call", name="sam.setOrigin", args={"pad": "x" * 200_000})
