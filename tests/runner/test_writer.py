@@ -14,8 +14,8 @@ from test_benchmark import answers, board, run_args, twinbench  # noqa: F401  (a
 
 
 def finished(db) -> int:
-    try:
-        con = sqlite3.connect(db)
+    try:  # read-only: polling must not create the store file before the run does
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
             return con.execute("SELECT count(*) FROM cells").fetchone()[0]
         finally:
