@@ -1,6 +1,5 @@
 """The `twinbench` command (also `python -m twinbench`)."""
 
-import shlex
 import sys
 
 
@@ -9,8 +8,10 @@ def main() -> None:
         from twinbench.cli import main as cli_main
 
         cli_main()
-    except KeyboardInterrupt:  # Ctrl-C before a command took over its signals (imports, start-up)
-        sys.stderr.write("interrupted. Run the same command to resume: twinbench " + shlex.join(sys.argv[1:]) + "\n")
+    except KeyboardInterrupt:  # Ctrl-C while the command line interface itself was loading
+        from twinbench.errors import resume_hint
+
+        sys.stderr.write(resume_hint() + "\n")
         sys.exit(130)
 
 

@@ -17,3 +17,11 @@ class InputError(Exception):
         if self.field is not None:
             parts.append(f"field '{self.field}'")
         return ": ".join(parts) + f": {self.message}"
+
+
+def resume_hint() -> str:
+    """The line printed when Ctrl-C ends a command before it could stop cleanly by itself."""
+    import shlex
+    import sys
+
+    return "interrupted. Run the same command to resume: twinbench " + shlex.join(sys.argv[1:])

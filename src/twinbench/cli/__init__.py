@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from twinbench.cli import analyze, check, imports, judge, models, run, runs, score, suite  # noqa: F401  (each registers its commands)
 from twinbench.cli.app import app, err_console
-from twinbench.errors import InputError
+from twinbench.errors import InputError, resume_hint
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -22,3 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     except InputError as exc:
         err_console.print("[bold red]error:[/] " + escape(str(exc)), highlight=False, soft_wrap=True)
         sys.exit(2)
+    except SystemExit as exc:  # typer turns a Ctrl-C inside a command into a silent exit 130: say how to resume
+        if exc.code == 130 and isinstance(getattr(exc.__context__, "__cause__", None), KeyboardInterrupt):
+            sys.stderr.write(resume_hint() + "\n")
+        raise
