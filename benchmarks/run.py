@@ -42,18 +42,18 @@ def main() -> None:
     suite = load_suite("beamline")
     tasks = select_tasks(suite, args.tasks)
     with tempfile.TemporaryDirectory() as tmp:
-        replay = write_replay(tasks, args.samples, Path(tmp) / "answers.jsonl")
+        replay = write_replay(tasks, args.samples, Path(tmp) / "answers.jsonl", suite.twin)
         spec = parse_spec(f"replay:{replay}")
-        system = system_prompt()
+        system = system_prompt(suite.twin)
         store = Store.open(Path(tmp) / "bench.sqlite")
         store.put_blob(system.encode())
         cells = [Cell(model=spec.name, task=t.id, sample=s) for t in tasks for s in range(args.samples)]
         store.create_run("bench", run_config(suite, tasks, [spec], args.samples, system), cells)
 
         started = time.perf_counter()
-        references = reference_traces(tasks, suite.meta.twin, cached=False)
+        references = reference_traces(tasks, suite.twin, cached=False)
         ref_seconds = time.perf_counter() - started
-        with Sandbox(suite.meta.twin) as sandbox:
+        with Sandbox(suite.twin) as sandbox:
             sandbox.run("pass")  # start the zygote before timing cells
             started = time.perf_counter()
             done = asyncio.run(run_cells(store, "bench", tasks, [spec], references, system, sandbox,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from twinbench.cli.app import app, console
-from twinbench.cli.options import check_text, positive_seconds, text_file
+from twinbench.cli.options import TwinOption, check_text, positive_number, positive_seconds, text_file
 from twinbench.errors import InputError
 
 if TYPE_CHECKING:
@@ -84,18 +84,22 @@ def check(
         Path | None, typer.Option(help="task initial state and limits (YAML or JSON)", callback=text_file)
     ] = None,
     wall_seconds: Annotated[float, typer.Option(help="wall-clock timeout", callback=positive_seconds)] = 20.0,
-    virtual_seconds: Annotated[
-        float, typer.Option(help="simulated-time budget", callback=positive_seconds)
-    ] = 12 * 3600.0,
+    budget: Annotated[
+        float | None,
+        typer.Option("--budget", "--virtual-seconds", help="the twin's budget in its own unit (`twinbench twins "
+                     "list`); default: the twin's", callback=positive_number),
+    ] = None,
+    twin: TwinOption = None,
 ) -> None:
-    """Run plans in the beamline twin; exit 0 when every one is safe and error-free, 1 otherwise."""
+    """Run plans in a twin; exit 0 when every one is safe and error-free, 1 otherwise."""
     sources = [check_text(plan, "plan") for plan in plans]
     task_state = _read_state(state)
     from twinbench.sandbox import Limits, Outcome, Sandbox
+    from twinbench.twins import DEFAULT_TWIN
 
-    limits = Limits(wall_seconds=wall_seconds, virtual_seconds=virtual_seconds)
+    limits = Limits(wall_seconds=wall_seconds, budget=budget)
     results = []
-    with Sandbox() as sandbox:
+    with Sandbox(twin or DEFAULT_TWIN) as sandbox:
         for plan, source in zip(plans, sources, strict=True):
             result = sandbox.run(source, task_state, limits)
             results.append(result)

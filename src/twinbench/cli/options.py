@@ -57,11 +57,20 @@ def model_specs(specs: list[str] | str | None) -> list[str] | str | None:
     return specs
 
 
+def _positive(value: float | None, what: str) -> float | None:
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"{value} is not a finite {what} above 0")
+    return value
+
+
+def positive_number(value: float | None) -> float | None:
+    """Option callback: a finite number above 0."""
+    return _positive(value, "number")
+
+
 def positive_seconds(value: float | None) -> float | None:
     """Option callback: a finite number of seconds above 0."""
-    if value is not None and not (math.isfinite(value) and value > 0):
-        raise typer.BadParameter(f"{value} is not a finite number of seconds above 0")
-    return value
+    return _positive(value, "number of seconds")
 
 
 def writable_target(path: Path | None) -> Path | None:
@@ -89,6 +98,14 @@ def sqlite_path(path: Path | None) -> Path | None:
         if head != SQLITE_MAGIC:
             raise InputError(str(path), "not an SQLite database (a twinbench store or cache)")
     return path
+
+
+SUITE_HELP = "A built-in suite name or a suite folder; default: the built-in suite."
+TwinOption = Annotated[
+    str | None,
+    typer.Option("--twin", help="Registered twin to run on (`twinbench twins list`); default: the suite's, else "
+                 "the default twin."),
+]
 
 
 StoreOption = Annotated[

@@ -13,7 +13,15 @@ import typer
 from rich.markup import escape
 
 from twinbench.cli.app import app, console, err_console
-from twinbench.cli.options import DEFAULT_STORE, StoreOption, model_specs, open_store, text_file
+from twinbench.cli.options import (
+    DEFAULT_STORE,
+    SUITE_HELP,
+    StoreOption,
+    TwinOption,
+    model_specs,
+    open_store,
+    text_file,
+)
 from twinbench.errors import InputError
 
 if TYPE_CHECKING:
@@ -52,7 +60,8 @@ def stopping_cleanly(where: Callable[[], str]) -> Iterator[None]:
 
 @app.command()
 def run(
-    suite: Annotated[str, typer.Option("--suite", help="Built-in suite name or a suite folder.")] = "beamline",
+    suite: Annotated[str | None, typer.Option("--suite", help=SUITE_HELP)] = None,
+    twin: TwinOption = None,
     model: Annotated[list[str] | None, typer.Option("--model", help="Model spec or models-file entry; repeat. "
                                                      "Default: the embedded local model.",
                                                      callback=model_specs)] = None,
@@ -85,19 +94,20 @@ def run(
     from twinbench.sandbox import Sandbox
     from twinbench.store import Cell
     from twinbench.tasks import load_suite
+    from twinbench.tasks.suite import DEFAULT_SUITE
 
     store: Store | None = None
     with stopping_cleanly(lambda: cells_left(store, run_id)):
-        loaded = load_suite(suite)
+        loaded = load_suite(suite or DEFAULT_SUITE, twin)
         chosen = select_tasks(loaded, tasks)
         if not chosen:
-            raise InputError(suite, f"no task matches {tasks}", field="--tasks")
+            raise InputError(suite or DEFAULT_SUITE, f"no task matches {tasks}", field="--tasks")
         specs = [resolve_spec(m, models_file) for m in (model or [None])]
-        system = system_prompt(loaded.meta.twin)
+        system = system_prompt(loaded.twin)
         config = run_config(loaded, chosen, specs, samples, system)
         run_id = run_id or default_run_id(config)
         with console.status("reference traces (cached per twin version)"):
-            references = reference_traces(chosen, loaded.meta.twin)
+            references = reference_traces(chosen, loaded.twin)
         providers = {s.name: make_provider(s) for s in specs}  # a model that cannot start leaves no run behind
         store = open_store(store_path)
         cells = [Cell(model=s.name, task=t.id, sample=i) for s in specs for t in chosen for i in range(samples)]
@@ -116,7 +126,7 @@ def run(
                 progress = Progress(TextColumn("[bold]cells"), BarColumn(), MofNCompleteColumn(),
                                     TimeElapsedColumn(), TextColumn("{task.fields[stats]}", markup=False),
                                     console=console)
-                with progress, Sandbox(loaded.meta.twin) as sandbox:
+                with progress, Sandbox(loaded.twin) as sandbox:
                     bar = progress.add_task("cells", total=pending, stats="")
 
                     def on_cell(cell: Cell, result) -> None:

@@ -38,6 +38,8 @@ def score(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the report.")] = False,
     rows: Annotated[int, typer.Option("--rows", min=0, help="Aligned rows to show before only differences are.")] = 60,
+    twin: Annotated[str | None, typer.Option("--twin", help="The twin whose scoring defaults (continuous channels, "
+                                             "...) apply; default: the default twin.")] = None,
 ) -> None:
     """Score PRED against each reference (the best is kept) and report every metric.
 
@@ -46,8 +48,11 @@ def score(
     from twinbench.report.score_report import render_score, score_json
     from twinbench.trace.config import ScoringConfig, load_config
     from twinbench.trace.scoring import score_best_of
+    from twinbench.twins import DEFAULT_TWIN, get_twin
 
-    cfg = load_config(config, preset) if config else ScoringConfig.build(preset)  # type: ignore[arg-type]
+    defaults = get_twin(twin or DEFAULT_TWIN).scoring_defaults()
+    cfg = (load_config(config, preset, defaults) if config  # type: ignore[arg-type]
+           else ScoringConfig.build(preset, defaults=defaults))  # type: ignore[arg-type]
     references = [_nonempty(path) for path in gt]
     outcome = score_best_of(references, _nonempty(pred), cfg)
     if as_json:

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from twinbench.cli.app import app, console
-from twinbench.cli.options import text_file
+from twinbench.cli.options import SUITE_HELP, TwinOption, text_file
 
 if TYPE_CHECKING:
     from twinbench.tasks.references import ReferenceRunner
@@ -25,12 +25,11 @@ def suite_stats(suite: Suite, runner: ReferenceRunner, validity: bool = False) -
     """Size, category and difficulty counts, self-consistency and discrimination (and validity) as data."""
     from twinbench.tasks.checks import check_suite
     from twinbench.tasks.validity import check_validity
-    from twinbench.tasks.variants import EQUIVALENT, WRONG
 
     started = time.monotonic()
     checked = check_suite(suite, runner)
     stats: dict[str, Any] = {
-        "suite": suite.name, "version": suite.version, "tasks": len(suite.tasks),
+        "suite": suite.name, "version": suite.version, "twin": suite.twin, "tasks": len(suite.tasks),
         "references": sum(len(t.references) for t in suite.tasks),
         "categories": suite.counts("category"), "difficulty": suite.counts("difficulty"),
         "complex_share": suite.counts("difficulty").get("complex", 0) / len(suite.tasks),
@@ -44,7 +43,7 @@ def suite_stats(suite: Suite, runner: ReferenceRunner, validity: bool = False) -
         report = check_validity(suite.tasks, runner)
         stats["validity"] = {
             "wrong_detected": report.wrong_detection_rate, "equivalent_passed": report.equivalent_pass_rate,
-            "by_kind": {k: dict(report.counts(k)) for k in [*WRONG, *EQUIVALENT]},
+            "by_kind": {k: dict(report.counts(k)) for k in report.kinds},
             "missed": [[r.task_id, r.kind] for r in report.results if r.status in ("missed", "failed")],
         }
     stats["programs_run"] = runner.runs
@@ -53,7 +52,7 @@ def suite_stats(suite: Suite, runner: ReferenceRunner, validity: bool = False) -
 
 
 def _show(stats: dict[str, Any]) -> None:
-    console.print(f"[bold]{stats['suite']}[/] v{stats['version']}: {stats['tasks']} tasks, "
+    console.print(f"[bold]{stats['suite']}[/] v{stats['version']} (twin {stats['twin']}): {stats['tasks']} tasks, "
                   f"{stats['references']} references, {stats['complex_share']:.0%} complex", highlight=False)
     table = Table(title="Tasks per category")
     table.add_column("category")
@@ -81,17 +80,18 @@ def _show(stats: dict[str, Any]) -> None:
 
 @suite_app.command("stats")
 def stats_command(
-    suite: Annotated[str, typer.Argument(help="A built-in suite name or a suite folder.")] = "beamline",
+    suite: Annotated[str | None, typer.Argument(help=SUITE_HELP, show_default=False)] = None,
+    twin: TwinOption = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     validity: Annotated[bool, typer.Option("--validity", help="Also run the wrong/equal variants.")] = False,
     cache_dir: Annotated[Path | None, typer.Option(help="Cache reference traces here (keyed by twin code).")] = None,
 ) -> None:
     """Suite size, category and difficulty counts, self-consistency and discrimination rates."""
     from twinbench.tasks.references import ReferenceRunner
-    from twinbench.tasks.suite import load_suite
+    from twinbench.tasks.suite import DEFAULT_SUITE, load_suite
 
-    loaded = load_suite(suite)
-    with ReferenceRunner(loaded.meta.twin, cache_dir) as runner:
+    loaded = load_suite(suite or DEFAULT_SUITE, twin)
+    with ReferenceRunner(loaded.twin, cache_dir) as runner:
         stats = suite_stats(loaded, runner, validity)
     if json_out:
         typer.echo(json.dumps(stats, indent=2))
@@ -105,10 +105,13 @@ def import_envtrace_command(
     out_dir: Annotated[Path, typer.Argument(help="The suite folder to create.")],
     name: Annotated[str | None, typer.Option(help="Suite name (default: the folder name).")] = None,
     version: Annotated[str, typer.Option(help="Suite version.")] = "1",
+    twin: Annotated[str | None, typer.Option("--twin", help="The twin the suite runs on (written to suite.yaml); "
+                                             "default: the default twin.")] = None,
 ) -> None:
     """Import a task set in the published EnvTrace format as a suite folder."""
     from twinbench.tasks.envtrace_import import import_envtrace
+    from twinbench.twins import DEFAULT_TWIN, get_twin
 
-    tasks = import_envtrace(file, out_dir, name, version)
+    tasks = import_envtrace(file, out_dir, name, version, get_twin(twin or DEFAULT_TWIN).name)
     complex_ = sum(t.difficulty == "complex" for t in tasks)
     console.print(f"Imported {len(tasks)} tasks ({complex_} complex) into {out_dir}", highlight=False)

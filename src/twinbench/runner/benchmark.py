@@ -21,11 +21,12 @@ from twinbench.models import ModelSpec, Provider, ResponseCache, generate
 from twinbench.report.leaderboard import cell_outcome
 from twinbench.runner.cell import finish_generated
 from twinbench.runner.pool import Pool
-from twinbench.runner.prompting import PROMPT_VERSION, messages_for, prompt_sha
+from twinbench.runner.prompting import messages_for, prompt_sha
 from twinbench.sandbox import Limits, Sandbox
 from twinbench.store import Cell, CellResult, Store, blob_sha
 from twinbench.tasks import ReferenceRunner, Suite, Task, twin_fingerprint
 from twinbench.trace.model import Trace
+from twinbench.twins import get_twin
 
 BENCHMARK = "benchmark"
 
@@ -62,8 +63,8 @@ def run_config(suite: Suite, tasks: list[Task], specs: Sequence[ModelSpec], samp
         "kind": BENCHMARK, "suite": suite.name, "suite_version": suite.version, "samples": samples,
         "tasks": {t.id: {"category": t.category, "difficulty": t.difficulty} for t in tasks},
         "tasks_sha": blob_sha(tasks_blob(suite, tasks)),
-        "prompt_version": PROMPT_VERSION, "system_prompt_sha": prompt_sha(system),
-        "twin": suite.meta.twin, "twin_version": twin_fingerprint(suite.meta.twin),
+        "prompt_version": get_twin(suite.twin).prompt_version, "system_prompt_sha": prompt_sha(system),
+        "twin": suite.twin, "twin_version": twin_fingerprint(suite.twin),
         "models": {s.name: s.model_dump(mode="json", exclude={"api_key_env"}) for s in specs},
     }
 

@@ -101,6 +101,6 @@ def _finish(record: CallRecord, task: Task, references: list[Trace], sandbox: Sa
     errors = []
     if result.error is not None:
         errors.append(ErrorRecord(stage="execute", kind=result.error.type, message=result.error.message))
-    outcome = score_best_of(references, result.trace, task.scoring_config())
+    outcome = score_best_of(references, result.trace, task.scoring_config(sandbox.twin.scoring_defaults()))
     scores = trace_scores(outcome, result, task) + reference_similarity(extracted.code, task.references)
     return CellResult(status="ok", response=record, execution=execution, scores=scores, errors=errors), blobs

@@ -1,21 +1,18 @@
-"""The messages a model is shown: a versioned system prompt built from the twin's own API reference."""
+"""The messages a model is shown: the twin's versioned system prompt, with its own API reference in it."""
 
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
 
 from twinbench.models import Message
 from twinbench.tasks.schema import Task
-from twinbench.twins import get_twin
-
-PROMPT_VERSION = "beamline-v1"
+from twinbench.twins import Twin, resolve_twin
 
 
-def system_prompt(twin: str = "beamline", version: str = PROMPT_VERSION) -> str:
-    """The template `version` filled with the twin's API reference (generated from its docstrings)."""
-    template = resources.files("twinbench.runner").joinpath("prompts", f"{version}.txt").read_text("utf-8")
-    return template.replace("{api_reference}", get_twin(twin).api_reference().strip())
+def system_prompt(twin: str | Twin) -> str:
+    """The twin's prompt template (`Twin.prompt_version`) filled with its API reference."""
+    twin = resolve_twin(twin)
+    return twin.prompt_template().replace("{api_reference}", twin.api_reference().strip())
 
 
 def messages_for(task: Task, system: str) -> list[Message]:

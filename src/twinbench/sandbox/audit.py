@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from twinbench.sandbox.link import Link
+from twinbench.sandbox.channel import Channel
 
 FORBIDDEN = (
     "ctypes.",
@@ -65,8 +65,8 @@ def safe_text(obj: Any) -> str:
         return f"<unprintable {type(obj).__name__}>"
 
 
-def _refuser(link: Link) -> Callable[[str, Any], None]:
-    notify, text = link.notify, safe_text
+def _refuser(channel: Channel) -> Callable[[str, Any], None]:
+    notify, text = channel.notify, safe_text
 
     def refuse(event: str, args: Any) -> None:
         notify("audit", event=event[:64], detail=text(args)[:200])
@@ -94,9 +94,9 @@ def _disarm(refuse: Callable[[str, Any], None]) -> None:
             module.pidfd_send_signal = pidfd_send_signal
 
 
-def install(link: Link, home: str) -> None:
+def install(channel: Channel, home: str) -> None:
     """From now on, forbidden events in this process are reported and refused with PermissionError."""
-    refuse = _refuser(link)
+    refuse = _refuser(channel)
     _disarm(refuse)
     forbidden, path_events, two_paths, no_reimport = FORBIDDEN, PATH_EVENTS, TWO_PATHS, NO_REIMPORT
     outside = _outside

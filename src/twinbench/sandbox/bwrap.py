@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import glob
+import importlib.util
 import os
 import shutil
 import site
@@ -21,7 +23,7 @@ ENV = {
 }
 
 
-STAGED = ("__init__.py", "errors.py", "sandbox", "trace", "twins")
+STAGED = ("__init__.py", "errors.py", "sandbox", "trace", "twins/*.py")
 STAGE_MOUNT = "/opt/twinbench"
 
 
@@ -52,21 +54,40 @@ def _python_only(folder: str, names: list[str]) -> list[str]:
     return [n for n in names if n == "__pycache__" or not (n.endswith(".py") or os.path.isdir(os.path.join(folder, n)))]
 
 
-def stage_package(dest: str) -> str:
-    """Copy the modules of twinbench the sandbox imports (STAGED, `.py` files only: no suites, reference
-    programs or data) into `dest`; returns `dest`, the folder to put first on the zygote's `sys.path`."""
+def _copy_package(package: str, dest: str) -> None:
+    """Copy the `.py` files of an importable package to its dotted path under `dest`, with the `__init__.py`
+    of each enclosing package that `dest` does not hold yet."""
+    parts = package.split(".")
+    for i in range(1, len(parts) + 1):
+        spec = importlib.util.find_spec(".".join(parts[:i]))
+        if spec is None or not spec.submodule_search_locations:
+            raise ValueError(f"{'.'.join(parts[:i])} is not an importable package")
+        target = os.path.join(dest, *parts[:i])
+        if i == len(parts):
+            shutil.copytree(next(iter(spec.submodule_search_locations)), target, ignore=_python_only,
+                            dirs_exist_ok=True)
+        elif not os.path.exists(os.path.join(target, "__init__.py")) and spec.origin:
+            os.makedirs(target, exist_ok=True)
+            shutil.copy2(spec.origin, target)
+
+
+def stage_package(dest: str, twin_package: str) -> str:
+    """Copy what the sandbox imports (`.py` files only: no suites, reference programs or data) into `dest`:
+    the generic parts of twinbench (STAGED) and the twin's own package, wherever it is installed. Returns
+    `dest`, the folder to put first on the zygote's `sys.path`."""
     import twinbench
 
     src = os.path.dirname(os.path.realpath(twinbench.__file__))
-    pkg = os.path.join(dest, "twinbench")
-    os.makedirs(pkg)
     os.chmod(dest, 0o755)  # readable by the sandbox uid (a lazy import after the uid switch)
     for name in STAGED:
-        path = os.path.join(src, name)
-        if os.path.isdir(path):
-            shutil.copytree(path, os.path.join(pkg, name), ignore=_python_only)
-        else:
-            shutil.copy2(path, pkg)
+        for path in glob.glob(os.path.join(src, name)):
+            target = os.path.join(dest, "twinbench", os.path.relpath(path, src))
+            if os.path.isdir(path):
+                shutil.copytree(path, target, ignore=_python_only)
+            else:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copy2(path, target)
+    _copy_package(twin_package, dest)
     return dest
 
 

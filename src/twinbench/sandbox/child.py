@@ -12,8 +12,8 @@ from typing import Any
 
 from twinbench.sandbox import audit, frames
 from twinbench.sandbox.audit import safe_text
+from twinbench.sandbox.channel import Channel
 from twinbench.sandbox.limits import Limits, apply_limits
-from twinbench.sandbox.link import Link
 
 PROGRAM = "<program>"
 
@@ -57,13 +57,12 @@ def run(request: dict[str, Any], rpc_fd: int, out_fd: int) -> None:
         apply_limits(Limits.model_validate(request["limits"]), request["uid"])
         sock = socket.socket(fileno=rpc_fd)
         source = frames.recv(sock)["source"]
-        client = importlib.import_module(request["client"])
-        link = Link(sock, client.ERRORS)
-        names = client.namespace(link)
-        audit.install(link, home)
+        channel = Channel(sock)
+        names = importlib.import_module(request["client"]).namespace(channel)
+        audit.install(channel, home)
         report = _execute(source, names)
         sys.stdout.flush()
-        link.notify("done", **report)
+        channel.notify("done", **report)
     except BaseException:  # noqa: BLE001  (a failure here must still end the process)
         traceback.print_exc()
         sys.stdout.flush()

@@ -17,7 +17,8 @@ class Limits(BaseModel):
 
     wall_seconds: float = Field(20.0, gt=0, description="wall-clock timeout")
     cpu_seconds: int = Field(10, gt=0, description="CPU time (RLIMIT_CPU)")
-    virtual_seconds: float = Field(12 * 3600.0, gt=0, description="simulated-time budget")
+    budget: float | None = Field(None, gt=0, description="the twin's budget, in its own unit (virtual seconds, "
+                                 "simulation steps...); None: the twin's default")
     memory_mb: int = Field(512, gt=0, description="address space beyond the pre-loaded interpreter")
     file_mb: int = Field(16, gt=0, description="largest file the program may write (RLIMIT_FSIZE)")
     processes: int = Field(32, gt=0, description="processes and threads of the sandbox uid (RLIMIT_NPROC)")

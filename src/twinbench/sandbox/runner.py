@@ -1,7 +1,7 @@
 """Run one untrusted program against a twin: the trusted side of the sandbox.
 
 The twin, its clock and the recorder live here, in the harness process. The program runs in a process
-forked from the zygote and can only send commands over a socket; each reply carries the virtual time.
+forked from the zygote and can only send commands over a socket; each reply carries the twin's time.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from twinbench.sandbox.messages import Done
 from twinbench.sandbox.result import ErrorInfo, Outcome, RunResult
 from twinbench.sandbox.zygote_host import ZygoteError, ZygoteHost
 from twinbench.trace.model import Trace
-from twinbench.twins import BudgetExceeded, CommandError, SafetyRefusal, Twin, get_twin
+from twinbench.twins import DEFAULT_TWIN, BudgetExceeded, CommandError, SafetyRefusal, Simulator, Twin, resolve_twin
 
 NO_BWRAP = "bubblewrap unavailable: programs run WITHOUT network, filesystem and pid isolation (rlimits only)"
 DRAIN_SECONDS = 2.0
@@ -48,7 +48,7 @@ MAX_SOURCE = frames.MAX_FRAME - 1024  # the program's source crosses in one fram
 class _Run:
     """What the trusted side learned while the program ran."""
 
-    twin: Twin
+    sim: Simulator
     limits: Limits
     report: Done | None = None
     stop: str | None = None  # why the harness ended the program: a key of STOPS
@@ -62,16 +62,15 @@ class _Run:
 
 
 class Sandbox:
-    """A pre-warmed zygote for one twin; `run` executes one program in a fresh process. Not thread-safe:
-    use one Sandbox per worker (each with its own `uid`)."""
+    """A pre-warmed zygote for one twin (a registered name or a `Twin`); `run` executes one program in a fresh
+    process. Not thread-safe: use one Sandbox per worker (each with its own `uid`)."""
 
     def __init__(
-        self, twin: str = "beamline", isolation: str = "auto", uid: int = SANDBOX_UID, tmp_mb: int = 64
+        self, twin: str | Twin = DEFAULT_TWIN, isolation: str = "auto", uid: int = SANDBOX_UID, tmp_mb: int = 64
     ):
         if isolation not in ("auto", "bwrap", "none"):
             raise ValueError("isolation is 'auto', 'bwrap' or 'none'")
-        self.twin_name = twin
-        self.client = get_twin(twin).client
+        self.twin = resolve_twin(twin)
         self.uid = uid if os.geteuid() == 0 else None
         self.bwrap = None if isolation == "none" else bwrap.find_bwrap()
         if isolation == "bwrap" and self.bwrap is None:
@@ -93,7 +92,7 @@ class Sandbox:
         if self._zygote is None or not self._zygote.alive():
             if self._zygote is not None:
                 self._zygote.close()
-            self._zygote = ZygoteHost(self.client, self.bwrap, self.tmp_mb)
+            self._zygote = ZygoteHost(self.twin.client, self.twin.package, self.bwrap, self.tmp_mb)
             self.zygote_starts += 1
         return self._zygote
 
@@ -115,13 +114,13 @@ class Sandbox:
 
         A failure of the harness itself ends the run as `harness_error` (never the program's outcome)."""
         limits = limits or Limits()
-        twin = get_twin(self.twin_name)
+        sim = self.twin.simulator()
         try:
-            twin.reset(task_state, limits.virtual_seconds)
+            sim.reset(task_state, self.twin.budget.default if limits.budget is None else limits.budget)
         except ValidationError as exc:
             err = exc.errors()[0]
             raise InputError("task state", err["msg"], field=".".join(map(str, err["loc"])) or None) from None
-        run = _Run(twin, limits)
+        run = _Run(sim, limits)
         started = time.monotonic()
         size = len(source.encode(errors="replace"))
         try:
@@ -142,7 +141,7 @@ class Sandbox:
         out_r, out_w = os.pipe()
         try:
             try:
-                request = {"uid": self.uid, "limits": run.limits.model_dump(), "client": self.client}
+                request = {"uid": self.uid, "limits": run.limits.model_dump(), "client": self.twin.client}
                 zygote.start(request, theirs.fileno(), out_w)
             finally:
                 theirs.close()
@@ -252,7 +251,7 @@ class Sandbox:
                 run.audit.append(f"{args.event}: {args.detail}")
         elif alive and run.stop is None:
             try:
-                reply = {"r": run.twin.handle(op, args)}
+                reply = {"r": run.sim.handle(op, args)}
             except SafetyRefusal as exc:
                 reply = {"e": "safety", "m": str(exc)}
             except BudgetExceeded as exc:
@@ -264,12 +263,12 @@ class Sandbox:
                 _harness_error(run, f"twin error in {op}", exc)
                 zygote.kill()
                 return
-            reply["t"] = run.twin.now
+            reply["t"] = run.sim.now
             run.outbox += frames.encode(reply)
 
     def _check_budgets(self, run: _Run, zygote: ZygoteHost) -> None:
         limits = run.limits
-        events, size = run.twin.recorded()
+        events, size = run.sim.recorded()
         cpu = time.thread_time() - run.cpu_start
         if events > limits.events:
             self._stop(run, zygote, "budget", f"more than {limits.events} recorded events")
@@ -280,8 +279,8 @@ class Sandbox:
 
     def _result(self, run: _Run, wall: float) -> RunResult:
         try:
-            run.twin.finish()
-            trace, duration, state = Trace(run.twin.events(), "twin"), run.twin.now, run.twin.final_state()
+            run.sim.finish()
+            trace, duration, state = Trace(run.sim.events(), "twin"), run.sim.now, run.sim.final_state()
         except Exception as exc:  # noqa: BLE001  (the twin failed: the harness's error, not the program's)
             _harness_error(run, "twin error at the end", exc)
             trace, duration, state = Trace(), 0.0, {}
@@ -324,8 +323,8 @@ def _classify(run: _Run) -> tuple[Outcome, str, ErrorInfo | None]:
         return Outcome.KILLED, f"the program ended by {how} before finishing", None
     if report.status == "oom":
         return Outcome.OOM, report.message or "", error
-    if run.twin.safety_events():
-        return Outcome.SAFETY, str(run.twin.safety_events()[0].value), error
+    if run.sim.safety_events():
+        return Outcome.SAFETY, str(run.sim.safety_events()[0].value), error
     if report.status == "error":
         return Outcome.ERROR, f"{report.type}: {report.message}", error
     return Outcome.OK, "", None
@@ -339,7 +338,7 @@ def run_program(
     source: str,
     task_state: Mapping[str, Any] | None = None,
     limits: Limits | None = None,
-    twin: str = "beamline",
+    twin: str = DEFAULT_TWIN,
 ) -> RunResult:
     """Run one program in the process-wide default sandbox of `twin` (its zygote starts on first use)."""
     with _default_lock:

@@ -15,7 +15,7 @@ from typing import Any
 from twinbench.sandbox import bwrap
 
 START_TIMEOUT = 120.0
-# -I: no working directory, no PYTHON* variables; the staged twinbench modules come first on sys.path.
+# -I: no working directory, no PYTHON* variables; the staged modules come first on sys.path.
 BOOT = "import sys; sys.path.insert(0, {path!r}); from twinbench.sandbox.zygote import main; main()"
 
 
@@ -27,9 +27,10 @@ class ZygoteHost:
     """Starts the zygote (`twinbench.sandbox.zygote.main` from a staged copy), hands it programs, asks it to
     kill them."""
 
-    def __init__(self, client: str, use_bwrap: str | None, tmp_mb: int = 64):
+    def __init__(self, client: str, package: str, use_bwrap: str | None, tmp_mb: int = 64):
+        """Stage twinbench and the twin's `package`, start the zygote and wait until it has imported `client`."""
+        self.stage = bwrap.stage_package(tempfile.mkdtemp(prefix="twinbench-stage-"), package)
         self.ctrl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.stage = bwrap.stage_package(tempfile.mkdtemp(prefix="twinbench-stage-"))
         path = bwrap.STAGE_MOUNT if use_bwrap else self.stage
         argv = [sys.executable, "-I", "-c", BOOT.format(path=path), str(theirs.fileno()), client]
         if use_bwrap:

@@ -1,4 +1,4 @@
-"""Benchmark tasks: the task format, suites, reference traces, suite checks and validity variants."""
+"""Benchmark tasks: the task format, suites, reference traces, suite checks and the validity check."""
 
 from twinbench.tasks.references import ReferenceRun, ReferenceRunner, twin_fingerprint
 from twinbench.tasks.schema import ScoringOverrides, SuiteMeta, Task

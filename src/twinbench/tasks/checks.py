@@ -13,6 +13,7 @@ from twinbench.trace.canonical import CanonicalTrace, canonicalize
 from twinbench.trace.config import ScoringConfig
 from twinbench.trace.model import Trace
 from twinbench.trace.scoring import ScoreResult, score_canonical, score_traces
+from twinbench.twins import get_twin
 
 
 @dataclass
@@ -106,7 +107,8 @@ def check_task(task: Task, runs: list[ReferenceRun], scorer: Scorer, config: Sco
 def check_suite(suite: Suite, runner: ReferenceRunner) -> SuiteCheck:
     """Run every reference once, then check self-consistency and discrimination (ordered task pairs)."""
     runs = runner.reference_runs(suite.tasks)
-    configs = {t.id: t.scoring_config() for t in suite.tasks}
+    defaults = get_twin(suite.twin).scoring_defaults()
+    configs = {t.id: t.scoring_config(defaults) for t in suite.tasks}
     scorer = Scorer()
     result = SuiteCheck([check_task(t, runs[t.id], scorer, configs[t.id]) for t in suite.tasks])
     for a in suite.tasks:

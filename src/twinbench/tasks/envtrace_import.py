@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from twinbench.errors import InputError
 from twinbench.tasks.schema import Task, first_error
 from twinbench.tasks.suite import META_FILE, dump_yaml
+from twinbench.twins import DEFAULT_TWIN
 
 TASKS_FILE = "tasks.yaml"
 ENVTRACE_FIELDS = {"references": "expected_code", "instruction": "command", "scoring": "ignore_pvs"}
@@ -42,7 +43,7 @@ class EnvTraceEntry(BaseModel):
 
 
 def guess_category(program: str) -> str:
-    """The category of the first beamline command the program calls ('imported' when none is known)."""
+    """The category of the first command in CATEGORIES the program calls ('imported' when none is)."""
     try:
         tree = ast.parse(program)
     except SyntaxError:
@@ -91,13 +92,14 @@ def to_tasks(entries: list[EnvTraceEntry], source: str, prefix: str = "envtrace"
     return tasks
 
 
-def import_envtrace(path: Path, out_dir: Path, name: str | None = None, version: str = "1") -> list[Task]:
-    """Write `out_dir/suite.yaml` and `out_dir/tasks.yaml` from an EnvTrace dataset file."""
+def import_envtrace(path: Path, out_dir: Path, name: str | None = None, version: str = "1",
+                    twin: str = DEFAULT_TWIN) -> list[Task]:
+    """Write `out_dir/suite.yaml` (a suite for `twin`) and `out_dir/tasks.yaml` from an EnvTrace dataset file."""
     tasks = to_tasks(read_entries(path), str(path))
     if out_dir.exists() and any(out_dir.iterdir()):
         raise InputError(str(out_dir), "the output folder exists and is not empty")
     out_dir.mkdir(parents=True, exist_ok=True)
-    meta = {"name": name or out_dir.name, "version": version, "twin": "beamline",
+    meta = {"name": name or out_dir.name, "version": version, "twin": twin,
             "description": f"Imported from the EnvTrace dataset {path.name}."}
     (out_dir / META_FILE).write_text(dump_yaml(meta), encoding="utf-8")
     rows = [t.model_dump(mode="json", exclude_defaults=True) | {"id": t.id} for t in tasks]

@@ -6,7 +6,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +14,20 @@ from twinbench.sandbox import Limits, Outcome, RunResult, Sandbox
 from twinbench.tasks.schema import Task
 from twinbench.trace.io import events_from_obj, trace_to_obj
 from twinbench.trace.model import Trace
-
-_TWIN_CODE = ("twins", "sandbox")
+from twinbench.twins import DEFAULT_TWIN, get_twin
+from twinbench.twins.base import code_hash, package_dir
 
 
 @cache
-def twin_fingerprint(twin: str = "beamline") -> str:
-    """A hash of the code that decides a trace: the twin and the sandbox sources, and the package version."""
-    digest = hashlib.sha256(f"{twinbench.__version__}:{twin}".encode())
-    root = resources.files("twinbench")
-    for part in _TWIN_CODE:
-        for path in sorted(Path(str(root / part)).rglob("*.py")):
-            digest.update(path.relative_to(Path(str(root))).as_posix().encode())
-            digest.update(path.read_bytes())
+def twin_fingerprint(twin: str = DEFAULT_TWIN) -> str:
+    """A hash of the code that decides a trace: the twin's own (`Twin.fingerprint`), the sandbox and the
+    twin toolkit every twin shares (`twins/*.py`), and the package version. Another twin's code is not in
+    it: editing one twin keeps the reference traces of the others."""
+    digest = hashlib.sha256(f"{twinbench.__version__}:{twin}:{get_twin(twin).fingerprint()}".encode())
+    code_hash(package_dir("twinbench.sandbox"), digest)
+    for path in sorted(package_dir("twinbench.twins").glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -59,7 +59,7 @@ class ReferenceRunner:
     is CPU-bound on both sides). Each reference runs at most once per runner; with `cache_dir`, its run is
     also stored as JSON, keyed by twin fingerprint + program + initial state, and read back next time."""
 
-    def __init__(self, twin: str = "beamline", cache_dir: Path | None = None):
+    def __init__(self, twin: str = DEFAULT_TWIN, cache_dir: Path | None = None):
         self.twin = twin
         self.cache_dir = cache_dir
         self._sandbox: Sandbox | None = None

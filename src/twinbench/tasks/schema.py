@@ -60,9 +60,9 @@ class ScoringOverrides(_Strict):
             }}
         return out
 
-    def config(self) -> ScoringConfig:
-        """The scoring config of the task: the preset deep-merged with these overrides."""
-        return ScoringConfig.build(self.preset, self.overrides())
+    def config(self, defaults: dict[str, Any] | None = None) -> ScoringConfig:
+        """The scoring config of the task: the preset, the twin's scoring `defaults`, then these overrides."""
+        return ScoringConfig.build(self.preset, self.overrides(), defaults=defaults)
 
 
 class Task(_Strict):
@@ -112,8 +112,9 @@ class Task(_Strict):
         """Safety tasks test staying inside limits; their references must still run clean."""
         return self.category == SAFETY_CATEGORY
 
-    def scoring_config(self) -> ScoringConfig:
-        return self.scoring.config()
+    def scoring_config(self, defaults: dict[str, Any] | None = None) -> ScoringConfig:
+        """The config this task is scored with, given its twin's scoring `defaults` (`Twin.scoring_defaults()`)."""
+        return self.scoring.config(defaults)
 
     def verdict(self, trace_passed: bool, outcome: str) -> bool:
         """A program passes when its trace passes and it ended the way the task expects: a program that
@@ -122,9 +123,10 @@ class Task(_Strict):
 
 
 class SuiteMeta(_Strict):
-    """`suite.yaml`: the suite's name, version, twin and description."""
+    """`suite.yaml`: the suite's name, version, twin (a registered twin's name) and description. A suite
+    that names no twin runs on the one the command line names (`--twin`), else the default twin."""
 
     name: str
     version: str
-    twin: str = "beamline"
+    twin: str | None = None
     description: str = ""

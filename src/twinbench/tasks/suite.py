@@ -12,10 +12,11 @@ from pydantic import BaseModel, ValidationError
 
 from twinbench.errors import InputError
 from twinbench.tasks.schema import SuiteMeta, Task, first_error
-from twinbench.twins import get_twin
+from twinbench.twins import DEFAULT_TWIN, Twin, get_twin, resolve_twin
 
 SUITES_DIR = Path(__file__).parent / "suites"
 META_FILE = "suite.yaml"
+DEFAULT_SUITE = "beamline"  # the built-in suite a command runs when none is named
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class Suite:
     @property
     def version(self) -> str:
         return self.meta.version
+
+    @property
+    def twin(self) -> str:
+        """The name of the twin the suite runs on (resolved when it was loaded)."""
+        return self.meta.twin or DEFAULT_TWIN
 
     def task(self, task_id: str) -> Task:
         for t in self.tasks:
@@ -67,7 +73,7 @@ def builtin_suites() -> list[str]:
 
 
 def resolve_suite(name_or_path: str | Path) -> Path:
-    """A built-in suite name ('beamline') or a folder path."""
+    """A built-in suite name or a folder path."""
     path = Path(name_or_path)
     if str(name_or_path) in builtin_suites() and not path.exists():
         return SUITES_DIR / str(name_or_path)
@@ -95,40 +101,57 @@ def _validate(model: type[BaseModel], data: Any, source: str, item: str | None) 
         raise InputError(source, message, item=item, field=".".join(loc) or None) from None
 
 
-def _check_state(task: Task, twin: str, source: str, item: str) -> None:
+def _check_state(task: Task, schema: type[BaseModel], source: str, item: str) -> None:
     try:
-        get_twin(twin).reset(task.initial_state, 1.0)
+        schema.model_validate(task.initial_state)
     except ValidationError as exc:
         message, loc = first_error(exc)
         raise InputError(source, message, item=item, field=".".join(["initial_state", *loc])) from None
 
 
-def load_task_file(path: Path, twin: str = "beamline") -> list[Task]:
-    """The tasks of one file: a mapping holds one task, a list holds several."""
+def load_task_file(path: Path, twin: str | Twin = DEFAULT_TWIN) -> list[Task]:
+    """The tasks of one file: a mapping holds one task, a list holds several; initial states are checked
+    against the twin's state schema."""
+    schema = resolve_twin(twin).state_schema()
     data = _read_yaml(path)
     items = data if isinstance(data, list) else [data]
     tasks = []
     for i, raw in enumerate(items):
         item = f"task {raw.get('id', i) if isinstance(raw, dict) else i}"
         task = _validate(Task, raw, str(path), item)
-        _check_state(task, twin, str(path), item)
+        _check_state(task, schema, str(path), item)
         tasks.append(task)
     return tasks
 
 
-def load_suite(name_or_path: str | Path = "beamline") -> Suite:
-    """Load and validate a suite; task ids must be unique across its files."""
+def suite_twin(meta: SuiteMeta, twin: str | None, meta_path: Path) -> Twin:
+    """The suite's twin: the one its `suite.yaml` names, else `twin` (the command line's), else the default
+    twin; a command-line twin other than the suite's own is refused."""
+    if meta.twin is not None and twin is not None and twin != meta.twin:
+        raise InputError(str(meta_path), f"the suite runs on twin {meta.twin!r}, not {twin!r}", field="twin")
+    if meta.twin is None:
+        return get_twin(twin or DEFAULT_TWIN)
+    try:
+        return get_twin(meta.twin)
+    except InputError as exc:
+        raise InputError(str(meta_path), f"{exc.source}: {exc.message}", field="twin") from None
+
+
+def load_suite(name_or_path: str | Path = DEFAULT_SUITE, twin: str | None = None) -> Suite:
+    """Load and validate a suite for its twin (see `suite_twin`); task ids must be unique across its files."""
     root = resolve_suite(name_or_path)
     meta_path = root / META_FILE
     if not meta_path.is_file():
         raise InputError(str(root), f"a suite folder needs a {META_FILE} (name, version)")
     meta = _validate(SuiteMeta, _read_yaml(meta_path), str(meta_path), None)
+    plugin = suite_twin(meta, twin, meta_path)
+    meta = meta.model_copy(update={"twin": plugin.name})
     tasks: list[Task] = []
     seen: dict[str, Path] = {}
     for path in sorted(root.rglob("*.y*ml")):
         if path == meta_path or path.suffix not in (".yaml", ".yml"):
             continue
-        for task in load_task_file(path, meta.twin):
+        for task in load_task_file(path, plugin):
             if task.id in seen:
                 raise InputError(str(path), f"duplicate task id (also in {seen[task.id]})", item=f"task {task.id}",
                                  field="id")

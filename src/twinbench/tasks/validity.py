@@ -1,6 +1,7 @@
-"""The validity check: wrong variants of each task's first reference must score lower and fail; equal
-rewrites must pass. A variant whose trace is the same as a reference's is a no-op (for instance two
-commuting set-points swapped) and is excluded: it is not wrong, whatever its source says."""
+"""The validity check: wrong variants (the twin's, `Twin.variants()`) of each task's first reference must
+score lower and fail; equal rewrites must pass. A variant whose trace is the same as a reference's is a
+no-op (for instance two commuting set-points swapped) and is excluded: it is not wrong, whatever its source
+says."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from twinbench.sandbox import Limits
 from twinbench.tasks.checks import Scorer
 from twinbench.tasks.references import ReferenceRunner
 from twinbench.tasks.schema import Task
-from twinbench.tasks.variants import EQUIVALENT, WRONG
 from twinbench.trace.canonical import CanonicalTrace
+from twinbench.twins import Variants, get_twin
 
-VARIANT_LIMITS = Limits(wall_seconds=10, virtual_seconds=6 * 3600)
+VARIANT_WALL_SECONDS = 10.0
 
 
 SERIES_ATOL = 0.01  # a continuous value this close is the same (a set-point swapped by one round trip)
@@ -54,6 +55,7 @@ class VariantResult:
 
 @dataclass
 class ValidityReport:
+    variants: Variants
     results: list[VariantResult] = field(default_factory=list)
 
     def counts(self, kind: str) -> Counter[str]:
@@ -65,35 +67,43 @@ class ValidityReport:
         return c[good] / (c[good] + c[bad]) if c[good] + c[bad] else 1.0
 
     @property
+    def kinds(self) -> list[str]:
+        return [*self.variants.wrong, *self.variants.equivalent]
+
+    @property
     def wrong_detection_rate(self) -> float:
-        return self.rate(list(WRONG), "detected", "missed")
+        return self.rate(list(self.variants.wrong), "detected", "missed")
 
     @property
     def equivalent_pass_rate(self) -> float:
-        return self.rate(list(EQUIVALENT), "passed", "failed")
+        return self.rate(list(self.variants.equivalent), "passed", "failed")
 
 
 def check_validity(tasks: list[Task], runner: ReferenceRunner) -> ValidityReport:
-    """Make every variant of each task's first reference, run them all, score each against all the task's
-    references, and classify it."""
+    """Make every variant of each task's first reference (the variants of the runner's twin), run them all,
+    score each against all the task's references, and classify it."""
+    twin = get_twin(runner.twin)
+    variants = twin.variants()
     refs = {t: [r.trace for r in runs] for t, runs in runner.reference_runs(tasks).items()}
-    report = ValidityReport()
+    report = ValidityReport(variants)
     pending: list[tuple[Task, str, str]] = []
     for task in tasks:
-        for kind, make in {**WRONG, **EQUIVALENT}.items():
+        for kind, make in {**variants.wrong, **variants.equivalent}.items():
             source = make(task.references[0])
             if source is None:
                 report.results.append(VariantResult(task.id, kind, "n/a"))
             else:
                 pending.append((task, kind, source))
-    results = runner.run_programs([(source, task.initial_state, VARIANT_LIMITS) for task, _, source in pending])
+    limits = Limits(wall_seconds=VARIANT_WALL_SECONDS, budget=variants.budget)
+    results = runner.run_programs([(source, task.initial_state, limits) for task, _, source in pending])
     scorer = Scorer()
-    configs = {t.id: t.scoring_config() for t in tasks}
+    defaults = twin.scoring_defaults()
+    configs = {t.id: t.scoring_config(defaults) for t in tasks}
     for (task, kind, source), result in zip(pending, results, strict=True):
         config, task_refs = configs[task.id], refs[task.id]
         best = scorer.best(task_refs, result.trace, config)
         passed = task.verdict(best.passed, str(result.outcome))
-        if kind in EQUIVALENT:
+        if kind in variants.equivalent:
             status = "passed" if passed else "failed"
         elif any(same_trace(scorer.canonical(ref, config)[0], scorer.canonical(result.trace, config)[0],
                             config.simultaneity_eps) for ref in task_refs):

@@ -2,8 +2,8 @@
 
 An EnvTrace config (aliases, ignore_channels, comparators, timing, continuous_channels, aggregation,
 decision, include_structure, aligner) loads as it is; twinbench adds a preset, per-channel absolute and
-relative tolerances, units and the simultaneity window. A preset supplies every default; the file only
-overrides what it names.
+relative tolerances, units and the simultaneity window. A preset supplies every default, a twin's scoring
+defaults (its continuous channels...) come next, and the file or task only overrides what it names.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from twinbench.errors import InputError
 
-TEMP_PV = "XF:11BM-ES:{LINKAM}:TEMP"
 Preset = Literal["default", "envtrace"]
 
 _COMPARATOR_TYPES = {
@@ -152,13 +151,14 @@ class ScoringConfig(_Strict):
 
     @classmethod
     def build(cls, preset: Preset | None = None, overrides: dict[str, Any] | None = None,
-              source: str | None = None) -> ScoringConfig:
-        """Preset defaults, deep-merged with `overrides` (a parsed config file)."""
+              source: str | None = None, defaults: dict[str, Any] | None = None) -> ScoringConfig:
+        """Preset defaults, deep-merged with a twin's scoring `defaults`, then with `overrides` (a parsed config
+        file or a task's scoring): mappings merge key by key, any other value (a list too) is replaced."""
         overrides = dict(overrides or {})
         name = preset or overrides.get("preset") or "default"
         if name not in PRESETS:
             raise InputError(source, f"unknown preset {name!r} (choose from {', '.join(PRESETS)})", field="preset")
-        merged = _deep_merge(copy.deepcopy(PRESETS[name]), overrides)
+        merged = _deep_merge(_deep_merge(copy.deepcopy(PRESETS[name]), copy.deepcopy(defaults or {})), overrides)
         merged["preset"] = name
         template = CONTINUOUS_TEMPLATES[name]
         channels = merged.get("continuous_channels")
@@ -194,11 +194,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         "simultaneity_eps": 0.03,
         "comparators": {"default": {"type": "numeric", "abs_tol": 1e-3, "rel_tol": 0.0}},
         "timing": {"method": "robust", "floor": 0.1, "mape_tol": 0.25},
-        "continuous_channels": {TEMP_PV: {}},
         "decision": {"required_metrics": ["continuous"]},
     },
     # The published EnvTrace formulas and thresholds (paper script), with different-channel pairs
-    # counted as mismatches; the temperature profile is scored even when ignored, booleans are not numbers.
+    # counted as mismatches; continuous channels are scored even when ignored, booleans are not numbers.
     "envtrace": {
         "aligner": {"name": "difflib"},
         "simultaneity_eps": None,
@@ -206,7 +205,6 @@ PRESETS: dict[str, dict[str, Any]] = {
         "bool_is_number": False,
         "comparators": {"default": {"type": "numeric", "abs_tol": 1e-3, "rel_tol": 0.0}},
         "timing": {"method": "published", "mape_tol": 1.0},
-        "continuous_channels": {TEMP_PV: {}},
         "decision": {"required_metrics": ["continuous"]},
     },
 }
@@ -216,8 +214,9 @@ PRESETS: dict[str, dict[str, Any]] = {
 CONTINUOUS_TEMPLATES: dict[str, dict[str, Any]] = {"default": {}, "envtrace": {"method": "index"}}
 
 
-def load_config(path: str | Path, preset: Preset | None = None) -> ScoringConfig:
-    """Read a JSON or YAML config file (EnvTrace's format is accepted as it is)."""
+def load_config(path: str | Path, preset: Preset | None = None,
+                defaults: dict[str, Any] | None = None) -> ScoringConfig:
+    """Read a JSON or YAML config file (EnvTrace's format is accepted as it is), over a twin's `defaults`."""
     path = Path(path)
     source = str(path)
     try:
@@ -232,4 +231,4 @@ def load_config(path: str | Path, preset: Preset | None = None) -> ScoringConfig
         data = {}
     if not isinstance(data, dict):
         raise InputError(source, "a config file holds one mapping")
-    return ScoringConfig.build(preset, data, source)
+    return ScoringConfig.build(preset, data, source, defaults)

@@ -1,7 +1,8 @@
 """Synthetic trace pairs for benchmarks and tests, built the way EnvTrace's own benchmark built them.
 
-A reference is either `random` (uniform channels and values over the beamline's discrete PVs) or
-`periodic` (a repeating scan unit: move x, set exposure, Acquire 1, Acquire 0). The prediction is the
+A reference is either `random` (uniform channels and values over an end station's discrete channels: seven
+motors, four detector fields, three thermal-stage settings) or `periodic` (a repeating scan unit: move x,
+set exposure, Acquire 1, Acquire 0). The prediction is the
 reference with time stretched by 2 % plus 10 ms jitter and a share `edits` of events changed, split
 equally into deletions, value changes and random insertions.
 """
@@ -12,24 +13,22 @@ import numpy as np
 
 from twinbench.trace.model import Event, Trace
 
-DISCRETE_PVS = [
-    "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr", "XF:11BMB-ES{Chm:Smpl-Ax:Z}Mtr", "XF:11BMB-ES{Chm:Smpl-Ax:theta}Mtr",
-    "XF:11BMB-ES{SM:1-Ax:Srot}Mtr", "XF:11BMB-ES{BS-Ax:X}Mtr", "XF:11BMB-ES{BS-Ax:Y}Mtr",
-    "XF:11BMB-ES{BS-Ax:Phi}Mtr", "XF:11BMB-ES{Det:PIL2M}:cam1:AcquireTime",
-    "XF:11BMB-ES{Det:PIL2M}:cam1:AcquirePeriod", "XF:11BMB-ES{Det:PIL2M}:cam1:NumImages",
-    "XF:11BMB-ES{Det:PIL2M}:cam1:Acquire", "XF:11BM-ES:{LINKAM}:SETPOINT:SET",
-    "XF:11BM-ES:{LINKAM}:RAMPRATE:SET", "XF:11BM-ES:{LINKAM}:STARTHEAT",
+DISCRETE_CHANNELS = [
+    "sample:x", "sample:y", "sample:theta", "sample:phi", "beamstop:x", "beamstop:y", "beamstop:phi",
+    "detector:AcquireTime", "detector:AcquirePeriod", "detector:NumImages", "detector:Acquire",
+    "stage:setpoint", "stage:rate", "stage:heater",
 ]
-_X, _EXPOSURE, _ACQUIRE = DISCRETE_PVS[0], DISCRETE_PVS[7], DISCRETE_PVS[10]
+_X, _EXPOSURE, _ACQUIRE = DISCRETE_CHANNELS[0], DISCRETE_CHANNELS[7], DISCRETE_CHANNELS[10]
 
 
 def reference(n: int, kind: str, rng: np.random.Generator) -> Trace:
     """A reference trace of `n` events, `random` or `periodic`."""
     t = np.cumsum(rng.uniform(0.05, 1.0, n))
     if kind == "random":
-        chans = rng.integers(0, len(DISCRETE_PVS), n)
+        chans = rng.integers(0, len(DISCRETE_CHANNELS), n)
         vals = np.round(rng.uniform(-10, 10, n), 3)
-        return Trace([Event(DISCRETE_PVS[c], float(ti), float(v)) for c, ti, v in zip(chans, t, vals, strict=True)])
+        return Trace([Event(DISCRETE_CHANNELS[c], float(ti), float(v))
+                      for c, ti, v in zip(chans, t, vals, strict=True)])
     if kind != "periodic":
         raise ValueError(f"unknown kind {kind!r}")
     events = []
@@ -53,7 +52,7 @@ def perturb(ref: Trace, edits: float, rng: np.random.Generator) -> Trace:
             continue
         out.append(Event(e.channel, t, e.value))
         if r < edits:
-            channel = DISCRETE_PVS[int(rng.integers(0, len(DISCRETE_PVS)))]
+            channel = DISCRETE_CHANNELS[int(rng.integers(0, len(DISCRETE_CHANNELS)))]
             out.append(Event(channel, t + 1e-3, float(np.round(rng.uniform(-10, 10), 3))))
     out.sort(key=lambda e: e.t)
     return Trace(out)

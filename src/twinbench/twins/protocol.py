@@ -1,14 +1,23 @@
-"""The small interface every twin implements, and the errors a command can end in."""
+"""The twin plugin contract: what a twin gives twinbench, and the trusted side the sandbox serves.
+
+A twin is a `Twin` (registered under the entry-point group `twinbench.twins`). Its `simulator()` makes the
+trusted side of one run (a `Simulator`); its `client` module makes the names a program sees. Everything else
+(prompt, scoring defaults, program variants, initial-state schema, budget) is what the benchmark needs to
+know about the twin, so that no other part of twinbench names one.
+"""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Mapping
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from twinbench.trace.model import Event
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
-TWINS = {"beamline": "twinbench.twins.beamline:BeamlineTwin"}
+    from twinbench.trace.model import Event
+
+Variant = Callable[[str], str | None]  # a program's source -> its variant, or None when it does not apply
 
 
 class SafetyRefusal(Exception):
@@ -20,26 +29,41 @@ class CommandError(Exception):
 
 
 class BudgetExceeded(Exception):
-    """The program asked for more virtual time than its budget."""
+    """The program asked for more than its budget (virtual time, simulation steps: the twin's unit)."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What a run may spend of the twin's own resource: `default` in `unit` (e.g. 'virtual seconds')."""
+
+    default: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class Variants:
+    """Program variants for the validity check: `wrong` ones a correct scorer must fail, `equivalent`
+    rewrites it must pass (tried in order); `budget` limits each variant run (None: the twin's default)."""
+
+    wrong: Mapping[str, Variant] = field(default_factory=dict)
+    equivalent: Mapping[str, Variant] = field(default_factory=dict)
+    budget: float | None = None
 
 
 @runtime_checkable
-class Twin(Protocol):
-    """A simulator on the trusted side of the sandbox.
+class Simulator(Protocol):
+    """The trusted side of one run: state, clock, physics, safety checks and the recorder.
 
-    The untrusted program holds only a client namespace (built by the module named `client`, whose
-    `namespace(link)` returns the names a program sees); every command it issues reaches `handle`.
+    The untrusted program holds only the client namespace; every command it issues reaches `handle`.
     """
 
-    name: str
-    client: str
-
     def reset(self, state: Mapping[str, Any] | None, budget: float) -> None:
-        """Start again from the task's initial state, with a virtual-time budget in seconds."""
+        """Start again from a task's initial state (validated by the twin's state schema), with a budget in
+        the twin's unit."""
 
     @property
     def now(self) -> float:
-        """Virtual seconds since the program started."""
+        """The twin's clock since the program started (sent back with every reply)."""
 
     def handle(self, op: str, args: Mapping[str, Any]) -> Any:
         """Execute one command; raises SafetyRefusal, CommandError or BudgetExceeded."""
@@ -48,7 +72,7 @@ class Twin(Protocol):
         """Bring continuous channels up to `now` once the program has ended."""
 
     def events(self) -> list[Event]:
-        """Everything recorded so far, in order."""
+        """Everything recorded so far, in order (the trace)."""
 
     def recorded(self) -> tuple[int, int]:
         """How many events are recorded so far and their approximate size in bytes (cheap: called per command)."""
@@ -57,16 +81,44 @@ class Twin(Protocol):
         """The refused commands, as recorded."""
 
     def final_state(self) -> dict[str, Any]:
-        """Every device's value now, keyed by PV name."""
+        """Every device's value now, keyed by channel name."""
+
+
+@runtime_checkable
+class Twin(Protocol):
+    """A twin plugin. Loading one must stay cheap: import the simulator, client and variants only when a
+    method asks for them.
+
+    `client` names a module inside `package` whose `namespace(channel)` returns the globals a program starts
+    with (the sandbox imports it once, before any program runs). `package` is what the sandbox stages for
+    the program's process and what `fingerprint()` hashes.
+    """
+
+    name: str
+    description: str
+    package: str
+    client: str
+    budget: Budget
+    prompt_version: str
+
+    def simulator(self) -> Simulator:
+        """A fresh trusted side for one run."""
+
+    def state_schema(self) -> type[BaseModel]:
+        """The pydantic model of a task's `initial_state` (validated when a suite loads)."""
 
     def api_reference(self) -> str:
-        """What a program can call, generated from the client's docstrings (the text shown to models)."""
+        """What a program can call (the text models are shown, inside the prompt template)."""
 
+    def prompt_template(self) -> str:
+        """The system prompt of version `prompt_version`, with `{api_reference}` where the reference goes."""
 
-def get_twin(name: str = "beamline") -> Twin:
-    """A fresh twin by plugin name."""
-    try:
-        module, cls = TWINS[name].split(":")
-    except KeyError:
-        raise ValueError(f"unknown twin {name!r}; known: {', '.join(TWINS)}") from None
-    return getattr(importlib.import_module(module), cls)()
+    def scoring_defaults(self) -> dict[str, Any]:
+        """Scoring overrides every task of this twin starts from (continuous channels, tolerances, ignored
+        channels), in the scoring config file's format; a task's own overrides are merged over them."""
+
+    def variants(self) -> Variants:
+        """Wrong and equivalent program variants for the validity check."""
+
+    def fingerprint(self) -> str:
+        """A hash of the twin's own code (`package`): reference traces are cached under it."""

@@ -1,5 +1,51 @@
-"""The CMS-like SAXS/GISAXS beamline twin."""
+"""The CMS-like SAXS/GISAXS beamline twin (registered as `beamline`).
 
-from twinbench.twins.beamline.twin import BeamlineTwin
+Loading the plugin imports nothing of the twin itself: each method imports what it returns.
+"""
 
-__all__ = ["BeamlineTwin"]
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from twinbench.twins.base import BaseTwin
+from twinbench.twins.protocol import Budget, Variants
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from twinbench.twins.protocol import Simulator
+
+
+class Beamline(BaseTwin):
+    """An end station like NSLS-II CMS (11-BM) in virtual time: motors, Pilatus detectors, a Linkam stage."""
+
+    name = "beamline"
+    description = "SAXS/GISAXS end station like NSLS-II CMS (11-BM), in virtual time"
+    package = __name__
+    budget = Budget(default=12 * 3600.0, unit="virtual seconds")
+    prompt_version = "beamline-v1"
+
+    def simulator(self) -> Simulator:
+        from twinbench.twins.beamline.twin import BeamlineSimulator
+
+        return BeamlineSimulator()
+
+    def state_schema(self) -> type[BaseModel]:
+        from twinbench.twins.beamline.config import BeamlineConfig
+
+        return BeamlineConfig
+
+    def api_reference(self) -> str:
+        from twinbench.twins.beamline.apiref import api_reference
+
+        return api_reference()
+
+    def scoring_defaults(self) -> dict[str, Any]:
+        from twinbench.twins.beamline.scoring import DEFAULTS
+
+        return DEFAULTS
+
+    def variants(self) -> Variants:
+        from twinbench.twins.beamline.variants import VARIANTS
+
+        return VARIANTS

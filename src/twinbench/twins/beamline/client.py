@@ -1,7 +1,7 @@
 """The namespace a sandboxed program starts with: operator commands, bluesky, ophyd devices, numpy.
 
 Imported by the sandbox before any program runs (so forking a program costs no import time);
-`namespace(link)` is called inside the program's own process.
+`namespace(channel)` is called inside the program's own process.
 """
 
 from __future__ import annotations
@@ -16,16 +16,17 @@ import numpy as np
 from bluesky import RunEngine
 from ophyd.utils.errors import LimitError
 
-from twinbench.sandbox.link import Link, patch_time
 from twinbench.twins.beamline import operator
 from twinbench.twins.beamline.devices import make_devices
 from twinbench.twins.beamline.vloop import VirtualTimeLoop
+from twinbench.twins.link import Channel, Link, patch_time
 
 ERRORS: dict[str, type[Exception]] = {"safety": LimitError}
 
 
-def namespace(link: Link) -> dict[str, Any]:
-    """Bind everything to `link` and return the program's globals (with `sam = Sample('test')`)."""
+def namespace(channel: Channel) -> dict[str, Any]:
+    """Bind everything to a link over `channel` and return the program's globals (with `sam = Sample('test')`)."""
+    link = Link(channel, ERRORS)
     patch_time(link)
     operator.connect(link)
     names: dict[str, Any] = {"__name__": "__main__", "time": time, "np": np, "numpy": np, "math": math}

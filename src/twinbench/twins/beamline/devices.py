@@ -9,8 +9,8 @@ from ophyd import Device, Signal
 from ophyd.sim import SoftPositioner
 from ophyd.status import Status
 
-from twinbench.sandbox.link import Link
 from twinbench.twins.beamline import pvs
+from twinbench.twins.link import Link
 
 
 def _done() -> Status:

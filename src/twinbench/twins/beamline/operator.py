@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from twinbench.sandbox.link import Link
 from twinbench.twins.beamline import pvs
+from twinbench.twins.link import Link
 
 AXES = {"x": "smx", "y": "smy", "th": "sth", "phi": "srot"}
 DEFAULT_EXPOSURE = 1.0

@@ -1,4 +1,4 @@
-"""The trusted beamline twin: devices, virtual clock, safety checks and the trace recorder."""
+"""The trusted side of the beamline twin: devices, virtual clock, safety checks and the trace recorder."""
 
 from __future__ import annotations
 
@@ -47,11 +47,9 @@ def _signature(function: Callable[..., Any]) -> inspect.Signature:
     return sig.replace(parameters=list(sig.parameters.values())[1:])
 
 
-class BeamlineTwin:
-    """SAXS/GISAXS end station in virtual time. Commands: sleep, put, read, expose, call."""
-
-    name = "beamline"
-    client = "twinbench.twins.beamline.client"
+class BeamlineSimulator:
+    """SAXS/GISAXS end station in virtual time (its budget is in virtual seconds). Commands: sleep, put, read,
+    expose, call."""
 
     def __init__(self) -> None:
         self.reset(None, math.inf)
@@ -255,8 +253,3 @@ class BeamlineTwin:
         state = dict(self.rec.values)
         state[pvs.LINKAM_TEMP] = round(self.linkam.temperature, TEMP_DIGITS)
         return state
-
-    def api_reference(self) -> str:
-        from twinbench.twins.beamline.apiref import api_reference
-
-        return api_reference()

@@ -6,7 +6,7 @@ import asyncio
 import selectors
 from typing import Any
 
-from twinbench.sandbox.link import Link
+from twinbench.twins.link import Link
 
 
 class _SkipSelector:

@@ -1,44 +1,43 @@
-"""The untrusted side's end of the command channel, and virtual time for the `time` module.
+"""A program's link to its twin, and virtual time for the `time` module (the program side of a twin).
 
 Everything here runs inside the sandboxed program's process. It holds no state that matters: the clock
-and the trace live in the trusted process, which answers each command with the virtual time.
+and the trace live in the trusted process, which answers each command with the twin's time.
 """
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Mapping
-from typing import Any
-
-from twinbench.sandbox import frames
+from typing import Any, Protocol
 
 EPOCH = 1_700_000_000.0  # what time.time() reads at virtual t = 0
 
 
-class Link:
-    """Sends one command at a time and waits for its answer; `now` mirrors the trusted clock."""
+class Channel(Protocol):
+    """The sandbox's end of the socket, as handed to a client's `namespace(channel)`."""
 
-    def __init__(self, sock: socket.socket, errors: Mapping[str, type[Exception]]):
-        self.sock = sock
+    def request(self, op: str, **args: Any) -> Any:
+        """Send one command and return the trusted side's reply."""
+
+    def notify(self, op: str, **args: Any) -> None:
+        """Send one note that expects no reply."""
+
+
+class Link:
+    """Sends one command at a time and waits for its answer; `now` mirrors the trusted clock. A reply that
+    names an error kind raises the client's exception for it (`errors`: kind -> exception class)."""
+
+    def __init__(self, channel: Channel, errors: Mapping[str, type[Exception]]):
+        self.channel = channel
         self.errors = dict(errors)
         self.now = 0.0
-        self._lock = threading.Lock()
 
     def call(self, op: str, **args: Any) -> Any:
-        with self._lock:
-            frames.send(self.sock, {"op": op, "args": args})
-            reply = frames.recv(self.sock)
+        reply = self.channel.request(op, **args)
         self.now = reply["t"]
         if "e" in reply:
             raise self.errors.get(reply["e"], RuntimeError)(reply["m"])
         return reply.get("r")
-
-    def notify(self, op: str, **args: Any) -> None:
-        """A message that expects no answer (the program's end, a forbidden operation)."""
-        with self._lock:
-            frames.send(self.sock, {"op": op, "args": args})
 
 
 def patch_time(link: Link) -> None:

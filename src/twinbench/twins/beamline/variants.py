@@ -1,4 +1,4 @@
-"""Automatic program variants for the validity check: wrong ones (a correct scorer must fail them) and
+"""Beamline program variants for the validity check: wrong ones (a correct scorer must fail them) and
 semantically equal rewrites (it must pass them). All are AST transformations of a reference program;
 each returns the new source, or None when the transformation does not apply."""
 
@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Callable
 
 import numpy as np
+
+from twinbench.twins.protocol import Variant, Variants
 
 MOVES = {"xabs": "yabs", "yabs": "xabs", "thabs": "phiabs", "phiabs": "thabs",
          "xr": "yr", "yr": "xr", "thr": "phir", "phir": "thr"}
@@ -153,8 +154,8 @@ def swapped_order(source: str) -> str | None:
     return None
 
 
-WRONG: dict[str, Callable[[str], str | None]] = {
-    "wrong_axis": wrong_axis, "wrong_value": wrong_value, "missing_step": missing_step,
+WRONG: dict[str, Variant] = {
+    "wrong_value": wrong_value, "wrong_axis": wrong_axis, "missing_step": missing_step,
     "extra_step": extra_step, "swapped_order": swapped_order, "wrong_exposure": wrong_exposure,
 }
 
@@ -220,6 +221,8 @@ def in_function(source: str) -> str | None:
     return "def run_task():\n" + "\n".join("    " + line for line in ast.unparse(tree).splitlines()) + "\nrun_task()"
 
 
-EQUIVALENT: dict[str, Callable[[str], str | None]] = {
+EQUIVALENT: dict[str, Variant] = {
     "renamed": renamed, "unrolled": unrolled, "in_function": in_function,
 }
+
+VARIANTS = Variants(wrong=WRONG, equivalent=EQUIVALENT, budget=6 * 3600.0)
