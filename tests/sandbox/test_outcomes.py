@@ -65,7 +65,7 @@ def test_task_state_sets_limits_and_positions(sandbox):
 
 
 def test_virtual_budget_ends_as_timeout(sandbox):
-    result = sandbox.run("time.sleep(7200)", limits=Limits(virtual_seconds=3600))
+    result = sandbox.run("time.sleep(7200)", limits=Limits(budget=3600))
     assert result.outcome is Outcome.TIMEOUT
     assert result.duration == 3600
 

@@ -1,19 +1,6 @@
-"""One reference runner per test session: every reference of the built-in suite runs once, really."""
+"""Suite folders written for a test (the built-in suite and the shared runner are in tests/conftest.py)."""
 
 import pytest
-
-from twinbench.tasks import ReferenceRunner, load_suite
-
-
-@pytest.fixture(scope="session")
-def beamline():
-    return load_suite("beamline")
-
-
-@pytest.fixture(scope="session")
-def runner():
-    with ReferenceRunner() as r:
-        yield r
 
 
 @pytest.fixture

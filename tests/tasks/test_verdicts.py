@@ -36,7 +36,7 @@ def test_a_program_that_raises_after_the_reference_trace_does_not_pass():
 
 def test_a_program_that_hangs_after_the_reference_trace_does_not_pass():
     value, detail = _pass_record(_task(), MOVE + "\nwhile True:\n    time.sleep(3600)",
-                                 Limits(virtual_seconds=7200))
+                                 Limits(budget=7200))
     assert detail["outcome"] == "timeout" and value == 0.0
 
 

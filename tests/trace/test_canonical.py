@@ -51,9 +51,10 @@ def test_incompatible_unit_names_the_event():
         canonicalize(Trace([Event("motor:x", 0.0, 1.0), Event("motor:x", 1.0, 1.0, {"unit": "s"})], "p.json"), cfg)
 
 
-@pytest.mark.parametrize("channel", ["XF:11BM-ES:{LINKAM}:TEMP", "motor:x"])
+@pytest.mark.parametrize("channel", ["stage:temp", "motor:x"])
 def test_non_numeric_value_on_numeric_channel_is_an_input_error(channel):
-    cfg = ScoringConfig.build("default", {"comparators": {"by_channel": {"motor:x": {"numeric_only": True}}}})
+    cfg = ScoringConfig.build("default", {"comparators": {"by_channel": {"motor:x": {"numeric_only": True}}}},
+                              defaults={"continuous_channels": {"stage:temp": {}}})
     trace = Trace([Event(channel, 0.0, 1.0), Event(channel, 1.0, "hot")], "p.json")
     with pytest.raises(InputError) as err:
         canonicalize(trace, cfg)
@@ -61,8 +62,8 @@ def test_non_numeric_value_on_numeric_channel_is_an_input_error(channel):
 
 
 def test_continuous_channel_becomes_a_series():
-    cfg = ScoringConfig.build("default")
-    temp = "XF:11BM-ES:{LINKAM}:TEMP"
+    temp = "stage:temp"
+    cfg = ScoringConfig.build("default", defaults={"continuous_channels": {temp: {}}})
     c = canonicalize(Trace([Event("x", 10.0, 1.0), Event(temp, 11.0, 26.0), Event(temp, 10.5, 25.0)]), cfg)
     assert c.channel == ["x"]
     assert c.series[temp].t.tolist() == [0.5, 1.0] and c.series[temp].v.tolist() == [25.0, 26.0]

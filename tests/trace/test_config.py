@@ -7,7 +7,7 @@ import json
 import pytest
 
 from twinbench.errors import InputError
-from twinbench.trace.config import TEMP_PV, ScoringConfig, load_config
+from twinbench.trace.config import ScoringConfig, load_config
 
 ENVTRACE_CONFIG = {
     "aliases": {"XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr": "motor:x"},
@@ -41,13 +41,29 @@ def test_envtrace_config_file_loads(tmp_path, suffix):
     assert cfg.decision.required_metrics == ["continuous"]
 
 
+TWIN_DEFAULTS = {"continuous_channels": {"stage:temp": {}}, "comparators": {"by_channel": {"m": {"abs_tol": 0.5}}}}
+
+
 def test_presets_differ_where_documented():
-    default, published = ScoringConfig.build("default"), ScoringConfig.build("envtrace")
+    default, published = (ScoringConfig.build(p, defaults=TWIN_DEFAULTS) for p in ("default", "envtrace"))
     assert (default.aligner.name, published.aligner.name) == ("optimal", "difflib")
     assert (default.timing.method, published.timing.method) == ("robust", "published")
-    assert default.continuous_channels[TEMP_PV].method == "timeseries"
-    assert published.continuous_channels[TEMP_PV].method == "index"
+    assert default.continuous_channels["stage:temp"].method == "timeseries"
+    assert published.continuous_channels["stage:temp"].method == "index"
     assert published.simultaneity_eps is None
+    assert ScoringConfig.build("default").continuous_channels == {}  # a preset names no channel
+
+
+def test_a_twins_defaults_sit_between_the_preset_and_the_overrides(tmp_path):
+    overrides = {"continuous_channels": {"stage:temp": {"mae_thresh": 1.0}}, "ignore_channels": ["x"]}
+    cfg = ScoringConfig.build("default", overrides, defaults=TWIN_DEFAULTS)
+    assert cfg.continuous_channels["stage:temp"].mae_thresh == 1.0
+    assert cfg.comparators.for_channel("m").abs_tol == 0.5 and cfg.comparators.default.abs_tol == 1e-3
+    assert TWIN_DEFAULTS["continuous_channels"] == {"stage:temp": {}}  # merging never changes the defaults
+    path = tmp_path / "c.json"
+    path.write_text('{"comparators": {"by_channel": {"m": {"abs_tol": 0.1}}}}')
+    assert load_config(path, defaults=TWIN_DEFAULTS).comparators.for_channel("m").abs_tol == 0.1
+    assert "stage:temp" in load_config(path, defaults=TWIN_DEFAULTS).continuous_channels
 
 
 def test_file_preset_is_overridden_by_the_argument(tmp_path):

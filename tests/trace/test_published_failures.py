@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from twinbench.trace.config import TEMP_PV, ScoringConfig
+from twinbench.trace.config import ScoringConfig
 from twinbench.trace.model import Event, Trace
 from twinbench.trace.scoring import score_best_of, score_traces
 from twinbench.trace.synthetic import pair
@@ -64,11 +64,12 @@ def test_jitter_on_near_simultaneous_reference_events_does_not_fail_timing():
 
 
 def test_failing_temperature_profile_does_not_pass():
-    discrete = [Event("XF:11BM-ES:{LINKAM}:SETPOINT:SET", 0.0, 100.0)]
-    gt = Trace(discrete + [Event(TEMP_PV, float(t), 25.0 + t / 6) for t in range(0, 451, 10)])
-    pred = Trace(discrete + [Event(TEMP_PV, float(t), 25.0 + t / 30) for t in range(0, 451, 10)])
+    discrete = [Event("stage:setpoint", 0.0, 100.0)]
+    gt = Trace(discrete + [Event("stage:temp", float(t), 25.0 + t / 6) for t in range(0, 451, 10)])
+    pred = Trace(discrete + [Event("stage:temp", float(t), 25.0 + t / 30) for t in range(0, 451, 10)])
+    continuous = {"continuous_channels": {"stage:temp": {}}}  # what a twin's scoring defaults declare
     for preset in PRESETS:
-        result = score_traces(gt, pred, ScoringConfig.build(preset))
+        result = score_traces(gt, pred, ScoringConfig.build(preset, defaults=continuous))
         assert result.metrics["discrete"].passed
         assert not result.metrics["continuous"].passed
         assert not result.passed

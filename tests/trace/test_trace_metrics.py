@@ -82,10 +82,11 @@ def test_structure_lists_missing_and_inserted_operations():
 
 
 def test_full_score_weights_switch_with_a_continuous_channel():
-    temp = "XF:11BM-ES:{LINKAM}:TEMP"
-    plain = score_traces(Trace([Event("x", 0, 1.0)]), Trace([Event("x", 0, 1.0)]))
+    temp = "stage:temp"
+    cfg = ScoringConfig.build("default", defaults={"continuous_channels": {temp: {}}})
+    plain = score_traces(Trace([Event("x", 0, 1.0)]), Trace([Event("x", 0, 1.0)]), cfg)
     assert plain.weights == {"discrete": 0.8, "timing": 0.2}
-    warm = score_traces(Trace([Event("x", 0, 1.0), Event(temp, 0, 25.0)]), Trace([Event("x", 0, 1.0)]))
+    warm = score_traces(Trace([Event("x", 0, 1.0), Event(temp, 0, 25.0)]), Trace([Event("x", 0, 1.0)]), cfg)
     assert warm.weights == {"discrete": 0.6, "timing": 0.2, "continuous": 0.2}
     assert warm.full_score == pytest.approx(0.8) and not warm.passed
 

@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twinbench.trace.config import TEMP_PV, ScoringConfig
+from twinbench.trace.config import ScoringConfig
 from twinbench.trace.model import Event, Trace
 from twinbench.trace.scoring import score_traces
 
-SET, HEAT, ACQ = "linkam:SETPOINT", "linkam:STARTHEAT", "det:Acquire"
+SET, HEAT, ACQ, TEMP = "linkam:SETPOINT", "linkam:STARTHEAT", "det:Acquire", "linkam:TEMP"
+TWIN_DEFAULTS = {"continuous_channels": {TEMP: {}}}  # the temperature is continuous for every task of the twin
 
 
 @settings(max_examples=60, deadline=None)
@@ -34,13 +35,13 @@ def test_values_of_one_channel_keep_their_order_inside_a_step():
 
 
 def _warm(temps: list[float]) -> Trace:
-    return Trace([Event(SET, 0.0, 80.0)] + [Event(TEMP_PV, float(t), v) for t, v in enumerate(temps)])
+    return Trace([Event(SET, 0.0, 80.0)] + [Event(TEMP, float(t), v) for t, v in enumerate(temps)])
 
 
 @pytest.mark.parametrize(("preset", "scored"), [("envtrace", True), ("default", False)])
 def test_ignoring_the_temperature_channel(preset, scored):
     """EnvTrace's scorer still scores the profile when a task lists TEMP in ignore_pvs; the default drops it."""
-    cfg = ScoringConfig.build(preset, {"ignore_channels": [TEMP_PV]})
+    cfg = ScoringConfig.build(preset, {"ignore_channels": [TEMP]}, defaults=TWIN_DEFAULTS)
     result = score_traces(_warm([25.0, 35.0, 45.0]), _warm([25.0, 25.0, 25.0]), cfg)
     assert ("continuous" in result.metrics) is scored
     assert result.passed is not scored

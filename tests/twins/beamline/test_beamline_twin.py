@@ -5,7 +5,7 @@ import math
 import pytest
 from pydantic import ValidationError
 
-from twinbench.twins import BudgetExceeded, CommandError, SafetyRefusal, Twin, get_twin
+from twinbench.twins import BudgetExceeded, CommandError, SafetyRefusal, Simulator, Twin, get_twin
 from twinbench.twins.beamline import pvs
 from twinbench.twins.beamline.apiref import api_reference
 from twinbench.twins.beamline.operator import Sample
@@ -13,7 +13,7 @@ from twinbench.twins.beamline.operator import Sample
 
 def twin(state=None, budget=math.inf):
     """A twin whose commands cost no round trip, so the physics is timed exactly."""
-    t = get_twin("beamline")
+    t = get_twin("beamline").simulator()
     t.reset({"control": {"round_trip": 0.0}, **(state or {})}, budget)
     return t
 
@@ -22,10 +22,14 @@ def temps(t):
     return [(e.t, e.value) for e in t.events() if e.channel == pvs.LINKAM_TEMP]
 
 
-def test_is_a_twin():
-    assert isinstance(get_twin(), Twin)
-    with pytest.raises(ValueError, match="unknown twin"):
-        get_twin("nope")
+def test_is_a_registered_twin_whose_simulators_are_fresh():
+    plugin = get_twin("beamline")
+    assert isinstance(plugin, Twin) and plugin.budget.unit == "virtual seconds"
+    first, second = plugin.simulator(), plugin.simulator()
+    assert isinstance(first, Simulator) and first is not second
+    first.reset(None, 10.0)
+    first.handle("sleep", {"seconds": 5})
+    assert first.now == 5.0 and second.now == 0.0
 
 
 @pytest.mark.parametrize("rate", [5.0, 10.0, 30.0])
@@ -156,4 +160,4 @@ def test_api_reference_is_generated_from_the_operator_docstrings():
         assert getattr(Sample, name).__doc__.split()[0] in text
     assert "self" not in text
     assert all(pv in text for pv in pvs.MOTORS.values())
-    assert get_twin().api_reference() == text
+    assert get_twin("beamline").api_reference() == text

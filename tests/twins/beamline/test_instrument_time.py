@@ -13,7 +13,7 @@ from twinbench.twins.beamline import pvs
 from twinbench.twins.beamline.apiref import api_reference
 
 SMX = pvs.MOTORS["smx"]
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
 def run_ok(sandbox, source, state=None):

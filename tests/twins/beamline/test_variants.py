@@ -1,10 +1,11 @@
-"""Validity: wrong variants of every task's first reference fail, equal rewrites pass, no-ops are excluded."""
+"""The beamline's validity variants: wrong variants of every task's first reference fail, equal rewrites pass,
+no-ops are excluded."""
 
 import pytest
 
 from twinbench.tasks import Task
 from twinbench.tasks.validity import check_validity
-from twinbench.tasks.variants import (
+from twinbench.twins.beamline.variants import (
     EQUIVALENT,
     WRONG,
     extra_step,
