@@ -14,35 +14,40 @@ from twinbench.runner.cell import finish_generated
 from twinbench.sandbox import Limits, Outcome, Sandbox, bwrap
 from twinbench.store import Store
 from twinbench.tasks import load_suite
-from twinbench.twins import protocol
-from twinbench.twins.beamline import BeamlineTwin
+from twinbench.twins.beamline import Beamline
+from twinbench.twins.beamline.twin import BeamlineSimulator
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-class KeyErrorTwin(BeamlineTwin):
+class KeyErrorSimulator(BeamlineSimulator):
     """A twin with a bug: reading a PV fails inside the trusted side."""
 
     def _read(self, pv):
         return {}[pv]
 
 
-class TypeErrorTwin(BeamlineTwin):
+class TypeErrorSimulator(BeamlineSimulator):
     """A twin with a bug: a move fails with a TypeError of its own, not one about the program's arguments."""
 
     def _move(self, motor, target):
         return len(target)
 
 
-@pytest.fixture
-def buggy(monkeypatch):
-    monkeypatch.setitem(protocol.TWINS, "keyerror", f"{__name__}:KeyErrorTwin")
-    monkeypatch.setitem(protocol.TWINS, "typeerror", f"{__name__}:TypeErrorTwin")
+class Buggy(Beamline):
+    """The beamline plugin with a buggy trusted side (a Sandbox takes a twin object as well as a name)."""
+
+    def __init__(self, simulator):
+        self._simulator = simulator
+
+    def simulator(self):
+        return self._simulator()
 
 
-@pytest.mark.parametrize(("twin", "source", "kind"), [("keyerror", "sam.xabs(1)\nprint(smx.position)", "KeyError"),
-                                                      ("typeerror", "sam.xabs(1)", "TypeError")])
-def test_a_twin_bug_is_a_harness_error_not_the_programs(buggy, twin, source, kind):
+@pytest.mark.parametrize(("twin", "source", "kind"), [
+    (Buggy(KeyErrorSimulator), "sam.xabs(1)\nprint(smx.position)", "KeyError"),
+    (Buggy(TypeErrorSimulator), "sam.xabs(1)", "TypeError")])
+def test_a_twin_bug_is_a_harness_error_not_the_programs(twin, source, kind):
     with Sandbox(twin) as sb:
         result = sb.run(source)
         assert result.outcome is Outcome.HARNESS_ERROR, (result.outcome, result.detail)
@@ -50,11 +55,11 @@ def test_a_twin_bug_is_a_harness_error_not_the_programs(buggy, twin, source, kin
         assert sb.run("time.sleep(1)").outcome is Outcome.OK  # the sandbox goes on
 
 
-def test_a_harness_error_is_recorded_for_its_cell_and_never_raised(buggy):
+def test_a_harness_error_is_recorded_for_its_cell_and_never_raised():
     task = load_suite("beamline").tasks[0]
     record = CallRecord(key=CallKey(task=task.id), model="m", provider="replay", endpoint="e",
                         text="```python\nsam.xabs(1)\nprint(smx.position)\n```")
-    with Sandbox("keyerror") as sb:
+    with Sandbox(Buggy(KeyErrorSimulator)) as sb:
         result, blobs = finish_generated(record, task, [], sb)
     assert result.status == "failed" and not result.scores
     assert result.execution.status == "harness_error"
@@ -133,8 +138,9 @@ def test_the_mounts_are_the_system_the_python_installation_and_the_staged_module
 
 
 def test_the_staged_package_has_no_suites_or_data(tmp_path):
-    stage = Path(bwrap.stage_package(str(tmp_path / "stage")))
+    stage = Path(bwrap.stage_package(str(tmp_path / "stage"), "twinbench.twins.beamline"))
     files = [p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()]
     assert "twinbench/sandbox/zygote.py" in files and "twinbench/twins/beamline/client.py" in files
+    assert "twinbench/twins/link.py" in files and "twinbench/twins/beamline/prompts/beamline-v1.txt" not in files
     assert all(f.endswith(".py") for f in files)
     assert not any(f.startswith(("twinbench/tasks", "twinbench/judge", "twinbench/runner")) for f in files)

@@ -78,6 +78,7 @@ def stage_package(dest: str, twin_package: str) -> str:
     import twinbench
 
     src = os.path.dirname(os.path.realpath(twinbench.__file__))
+    os.makedirs(dest, exist_ok=True)
     os.chmod(dest, 0o755)  # readable by the sandbox uid (a lazy import after the uid switch)
     for name in STAGED:
         for path in glob.glob(os.path.join(src, name)):

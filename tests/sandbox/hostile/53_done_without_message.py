@@ -6,5 +6,5 @@ from twinbench.twins.beamline import operator
 
 link = operator._session.link
 
-link.notify("done", status="error", type="ValueError")
+link.channel.notify("done", status="error", type="ValueError")
 os._exit(0)

@@ -6,5 +6,5 @@ from twinbench.twins.beamline import operator
 
 link = operator._session.link
 
-link.notify("done", status="error", type=1, message=["m"], line="3")
+link.channel.notify("done", status="error", type=1, message=["m"], line="3")
 os._exit(0)

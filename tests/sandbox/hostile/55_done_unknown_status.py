@@ -6,5 +6,5 @@ from twinbench.twins.beamline import operator
 
 link = operator._session.link
 
-link.notify("done", status="timeout", type="X", message="m")
+link.channel.notify("done", status="timeout", type="X", message="m")
 os._exit(0)

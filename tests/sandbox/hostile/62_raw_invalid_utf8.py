@@ -8,7 +8,7 @@ link = operator._session.link
 
 
 def raw(body: bytes) -> None:
-    link.sock.sendall(struct.pack(">I", len(body)) + body)
+    link.channel.sock.sendall(struct.pack(">I", len(body)) + body)
 
 
 raw(b'{"op": "sleep", "args": {"seconds": 1}, "x": "\xff"}')

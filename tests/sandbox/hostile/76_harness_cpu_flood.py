@@ -9,11 +9,11 @@ link = operator._session.link
 
 
 def raw(body: bytes) -> None:
-    link.sock.sendall(struct.pack(">I", len(body)) + body)
+    link.channel.sock.sendall(struct.pack(">I", len(body)) + body)
 
 
 def drain() -> None:
-    while link.sock.recv(1 << 16):
+    while link.channel.sock.recv(1 << 16):
         pass
 
 
@@ -21,4 +21,4 @@ threading.Thread(target=drain, daemon=True).start()
 frame = b'{"op":"read","args":{"pv":"XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"}}'
 burst = (struct.pack(">I", len(frame)) + frame) * 1000
 while True:
-    link.sock.sendall(burst)
+    link.channel.sock.sendall(burst)

@@ -9,7 +9,7 @@ link = operator._session.link
 
 
 def raw(body: bytes) -> None:
-    link.sock.sendall(struct.pack(">I", len(body)) + body)
+    link.channel.sock.sendall(struct.pack(">I", len(body)) + body)
 
 
 N = 5_000
@@ -21,12 +21,12 @@ replies: list = []
 def collect() -> None:
     reader = FrameReader()
     while len(replies) < N:
-        replies.extend(reader.feed(link.sock.recv(1 << 16)))
+        replies.extend(reader.feed(link.channel.sock.recv(1 << 16)))
 
 
 thread = threading.Thread(target=collect)
 thread.start()
 frame = b'{"op":"read","args":{"pv":"XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"}}'
-link.sock.sendall((struct.pack(">I", len(frame)) + frame) * N)
+link.channel.sock.sendall((struct.pack(">I", len(frame)) + frame) * N)
 thread.join()
 print(len(replies))

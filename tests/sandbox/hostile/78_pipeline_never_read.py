@@ -8,9 +8,9 @@ link = operator._session.link
 
 
 def raw(body: bytes) -> None:
-    link.sock.sendall(struct.pack(">I", len(body)) + body)
+    link.channel.sock.sendall(struct.pack(">I", len(body)) + body)
 
 
 frame = b'{"op":"read","args":{"pv":"XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"}}'
 while True:
-    link.sock.sendall((struct.pack(">I", len(frame)) + frame) * 1000)
+    link.channel.sock.sendall((struct.pack(">I", len(frame)) + frame) * 1000)

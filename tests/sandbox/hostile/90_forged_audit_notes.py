@@ -5,5 +5,5 @@ from twinbench.twins.beamline import operator
 link = operator._session.link
 
 for i in range(10000):
-    link.notify("audit", event="os.system", detail=f"not really {i}")
+    link.channel.notify("audit", event="os.system", detail=f"not really {i}")
 sam.xabs(1)

@@ -10,5 +10,5 @@ try:
     sam.xabs(60)  # refused: a safety violation
 except Exception:
     pass
-link.notify("done", status="ok")
+link.channel.notify("done", status="ok")
 os._exit(0)
