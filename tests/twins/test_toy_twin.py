@@ -56,7 +56,7 @@ def test_check_runs_a_plan_in_the_toy_through_the_sandbox(tmp_path):
     result = json.loads(done.stdout)
     assert result["outcome"] == "ok" and result["output"] == "5.0\n" and result["duration"] == 8.0
     assert [(e["channel"], e["timestamp"], e["value"]) for e in result["trace"]["events"]] == [
-        ("lamp:level", 1.0, 3.0), ("lamp:level", 8.0, 5.0)]
+        ("lamp:level", 1.0, 3.0), ("lamp:level", 7.0, 5.0)]  # one tick per set or read
     plan.write_text("lamp.set(30)\n")
     refused = json.loads(twinbench("check", "--twin", "toy", "--json", str(plan), cwd=tmp_path).stdout)
     assert refused["outcome"] == "safety" and refused["error"]["type"] == "TooBright"
