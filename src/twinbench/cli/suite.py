@@ -52,8 +52,9 @@ def suite_stats(suite: Suite, runner: ReferenceRunner, validity: bool = False) -
 
 
 def _show(stats: dict[str, Any]) -> None:
-    console.print(f"[bold]{stats['suite']}[/] v{stats['version']} (twin {stats['twin']}): {stats['tasks']} tasks, "
-                  f"{stats['references']} references, {stats['complex_share']:.0%} complex", highlight=False)
+    console.print(f"[bold]{stats['suite']}[/] v{stats['version']}: {stats['tasks']} tasks, "
+                  f"{stats['references']} references, {stats['complex_share']:.0%} complex; twin {stats['twin']}",
+                  highlight=False)
     table = Table(title="Tasks per category")
     table.add_column("category")
     table.add_column("tasks", justify="right")
