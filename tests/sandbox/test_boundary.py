@@ -137,6 +137,13 @@ def test_the_mounts_are_the_system_the_python_installation_and_the_staged_module
             assert not str(hidden).startswith(src + os.sep) and str(hidden) != src
 
 
+def test_a_program_imports_a_staged_module_the_zygote_did_not(sandbox):
+    """The client module is imported before the uid switch; anything else staged is read by the program's uid."""
+    source = "import sys\nprint('twinbench.twins.recorder' in sys.modules)\nfrom twinbench.twins import recorder\n"
+    result = sandbox.run(source)
+    assert result.outcome is Outcome.OK and result.output == "False\n", (result.detail, result.output)
+
+
 def test_the_staged_package_has_no_suites_or_data(tmp_path):
     stage = Path(bwrap.stage_package(str(tmp_path / "stage"), "twinbench.twins.beamline"))
     files = [p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()]

@@ -101,7 +101,8 @@ def installed_package() -> str:
 
 def command(bwrap: str, tmp_mb: int, stage: str) -> list[str]:
     """bwrap arguments: no network, own pid/ipc/uts namespaces, read-only system and Python installation,
-    the staged twinbench modules at STAGE_MOUNT, private /tmp, clean env. Nothing else of the host."""
+    the staged modules (twinbench's and the twin's) at STAGE_MOUNT, private /tmp, clean env. Nothing else of
+    the host."""
     args = [bwrap, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--die-with-parent", "--new-session", "--clearenv", "--proc", "/proc", "--dev", "/dev"]
     for d in SYSTEM_DIRS:
@@ -127,6 +128,8 @@ def command(bwrap: str, tmp_mb: int, stage: str) -> list[str]:
     package = installed_package()
     if any(package.startswith(r + os.sep) for r in (*roots, *SYSTEM_DIRS)):
         args += ["--tmpfs", package]  # an installed (not editable) twinbench ships the suites: hide it
+    if os.path.dirname(STAGE_MOUNT) not in made:  # traversable by the program's uid: it may import lazily
+        args += ["--perms", "0755", "--dir", os.path.dirname(STAGE_MOUNT)]
     args += ["--ro-bind", stage, STAGE_MOUNT, "--chdir", "/tmp"]
     for key, value in ENV.items():
         args += ["--setenv", key, value]
