@@ -142,6 +142,7 @@ def test_a_program_imports_a_staged_module_the_zygote_did_not(sandbox):
     source = "import sys\nprint('twinbench.twins.recorder' in sys.modules)\nfrom twinbench.twins import recorder\n"
     result = sandbox.run(source)
     assert result.outcome is Outcome.OK and result.output == "False\n", (result.detail, result.output)
+    assert result.audit == []  # no bytecode is written beside the staged module
 
 
 def test_the_staged_package_has_no_suites_or_data(tmp_path):

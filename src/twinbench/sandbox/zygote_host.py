@@ -15,7 +15,8 @@ from typing import Any
 from twinbench.sandbox import bwrap
 
 START_TIMEOUT = 120.0
-# -I: no working directory, no PYTHON* variables; the staged modules come first on sys.path.
+# -I: no working directory, no PYTHON* variables (so -B: no bytecode written); the staged modules come first on
+# sys.path.
 BOOT = "import sys; sys.path.insert(0, {path!r}); from twinbench.sandbox.zygote import main; main()"
 
 
@@ -32,7 +33,7 @@ class ZygoteHost:
         self.stage = bwrap.stage_package(tempfile.mkdtemp(prefix="twinbench-stage-"), package)
         self.ctrl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         path = bwrap.STAGE_MOUNT if use_bwrap else self.stage
-        argv = [sys.executable, "-I", "-c", BOOT.format(path=path), str(theirs.fileno()), client]
+        argv = [sys.executable, "-I", "-B", "-c", BOOT.format(path=path), str(theirs.fileno()), client]
         if use_bwrap:
             argv = bwrap.command(use_bwrap, tmp_mb, self.stage) + argv
         self.log = tempfile.TemporaryFile()
