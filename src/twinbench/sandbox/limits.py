@@ -7,7 +7,7 @@ import resource
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SANDBOX_UID = 61000  # unprivileged uid the programs run as (when the harness is root)
+
 
 
 class Limits(BaseModel):
