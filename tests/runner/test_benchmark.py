@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from twinbench.runner.benchmark import select_tasks
+from twinbench.errors import InputError
+from twinbench.runner.benchmark import default_run_id, run_config, select_tasks
 from twinbench.runner.replay_answers import write_replay
+from twinbench.sandbox import Limits
 from twinbench.tasks import load_suite
 
 PATTERNS = ["move_relative", "scan_1d", "temperature_ramp", "safety"]
@@ -127,7 +129,7 @@ def test_a_model_that_cannot_start_leaves_no_run_and_leaderboard_never_creates_a
 def test_an_edited_task_is_a_new_run_and_the_run_keeps_the_tasks_it_ran(tmp_path):
     import shutil
 
-    from twinbench.runner.benchmark import default_run_id, run_config, stored_tasks, tasks_blob
+    from twinbench.runner.benchmark import stored_tasks, tasks_blob
     from twinbench.store import Store
     from twinbench.tasks.suite import dump_yaml
 
@@ -147,3 +149,25 @@ def test_an_edited_task_is_a_new_run_and_the_run_keeps_the_tasks_it_ran(tmp_path
     store = Store.open(tmp_path / "s.sqlite")
     store.put_blob(tasks_blob(before, chosen))
     assert stored_tasks(store, config) == {t.id: t for t in chosen}
+
+
+def test_limits_are_part_of_the_run_identity_and_defaults_keep_old_ids():
+    suite = load_suite("beamline")
+    chosen = select_tasks(suite, ["beam"])
+    plain = run_config(suite, chosen, [], 1, "system")
+    assert run_config(suite, chosen, [], 1, "system", Limits()) == plain
+    tight = run_config(suite, chosen, [], 1, "system", Limits.from_pairs(["wall_seconds=5"]))
+    assert tight["limits"] == {"wall_seconds": 5.0}
+    assert default_run_id(tight) != default_run_id(plain)
+
+
+@pytest.mark.parametrize(("pairs", "message"), [
+    (["wall_seconds"], "not NAME=VALUE"),
+    (["walls=3"], "not NAME=VALUE"),
+    (["wall_seconds=-1"], "greater than 0"),
+    (["cpu_seconds=fast"], "valid integer"),
+])
+def test_bad_limits_are_one_clear_error(pairs, message):
+    with pytest.raises(InputError, match=message) as caught:
+        Limits.from_pairs(pairs)
+    assert str(caught.value).startswith("--limit")

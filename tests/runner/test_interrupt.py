@@ -1,8 +1,8 @@
 """Ctrl-C as a terminal sends it: SIGINT to the whole process group of a real `twinbench run`, at random moments.
 
 Each interrupted run is resumed by the same command; the final leaderboard must equal an uninterrupted run's, so no
-cell in flight was ever stored as a result. TWINBENCH_INTERRUPTS sets how many interruptions (default 4; the
-acceptance figure uses 20).
+cell in flight was ever stored as a result. TWINBENCH_INTERRUPTS sets how many interruptions (default 4;
+`TWINBENCH_INTERRUPTS=20` for a thorough check).
 """
 
 from __future__ import annotations
