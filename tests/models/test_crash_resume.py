@@ -46,11 +46,11 @@ def results(db: Path) -> list[tuple]:
     return sorted((task, *(row[k] for k in keep)) for task, row in rows(db).items())
 
 
-def test_sigkill_at_random_points_then_resume_equals_an_uninterrupted_run(tmp_path):
+def test_sigkill_at_random_points_then_resume_equals_an_uninterrupted_run(tmp_path, reference_cache):
     rng = random.Random(20261122)
     asked_for = {text: task for task, text in instructions(PATTERNS).items()}
     cells = len(asked_for)
-    cache = tmp_path / "cache"
+    cache = reference_cache
     with FakeOpenAI(delay_s=0.02) as server:
         models = models_file(tmp_path / "models.yaml", server.base_url, concurrency=4)
         reference_db = tmp_path / "reference.sqlite"
