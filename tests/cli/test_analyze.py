@@ -62,12 +62,9 @@ def per_model_mean(rows, model_col, value_col) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("analyze") / "store.sqlite"
-    done = twinbench("import", "simbench", str(SAMPLE), "--store", str(path))
-    assert done.returncode == 0, done.stderr
-    assert "grades vs LLM.csv: 1026/1026 equal" in done.stdout
-    return path
+def store(simbench_import) -> Path:
+    """The imported sample (the import command itself is tested in test_imports.py)."""
+    return simbench_import[0]
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,9 @@ def read(name: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    store = Store.open(tmp_path_factory.mktemp("simbench") / "store.sqlite")
-    return store, import_simbench(SAMPLE, store)
+def imported(simbench_import):
+    path, report = simbench_import
+    return Store.open(path), report
 
 
 def values(store: Store, scorer: str) -> dict[tuple[str, str, int], float | None]:

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 from fake_openai import FAULTS, FakeOpenAI, answer_for
 from run_helpers import instructions, models_file, rows, run
@@ -60,7 +61,7 @@ def seen_by_client(row: dict) -> list[str]:
     return seen + (["ok"] if row["status"] == "ok" else [])
 
 
-def run_faulty(tmp_path, fault_rate: float, faults: tuple[str, ...]):
+def run_faulty(tmp_path, cache: Path, fault_rate: float, faults: tuple[str, ...]):
     """A run of every suite task through `twinbench run` into a real store; returns the server and the rows keyed
     by instruction (what the server logs)."""
     with FakeOpenAI(
@@ -69,7 +70,7 @@ def run_faulty(tmp_path, fault_rate: float, faults: tuple[str, ...]):
         models = models_file(tmp_path / "models.yaml", server.base_url, timeout_s=TIMEOUT_S, concurrency=CAP,
                              retry=POLICY.model_dump())
         store = tmp_path / "results.sqlite"
-        done = run(models, store, PATTERNS, tmp_path / "cache")
+        done = run(models, store, PATTERNS, cache)
         assert done.returncode == 0, done.stderr
     text = instructions(PATTERNS)
     stored = {text[task]: row | {"attempt_errors": json.loads(row["attempt_errors"])}
@@ -97,8 +98,8 @@ def check_cell(task: str, row: dict, server_outcomes: list[str]) -> int:
     return allowed
 
 
-def test_every_suite_task_under_30_percent_faults_matches_the_policy(tmp_path):
-    server, rows = run_faulty(tmp_path, 0.3, FAULTS)
+def test_every_suite_task_under_30_percent_faults_matches_the_policy(tmp_path, reference_cache):
+    server, rows = run_faulty(tmp_path, reference_cache, 0.3, FAULTS)
     assert len(rows) == len(instructions(PATTERNS)) > 100
     injected = Counter(outcome for _, outcome in server.calls)
     assert set(injected) == {"ok", *FAULTS}, injected
@@ -113,8 +114,8 @@ def test_every_suite_task_under_30_percent_faults_matches_the_policy(tmp_path):
     )
 
 
-def test_failures_are_recorded_with_their_reason_in_the_errors_table_and_the_leaderboard(tmp_path):
-    server, rows = run_faulty(tmp_path, 1.0, ("503", "400"))
+def test_failures_are_recorded_with_their_reason_in_the_errors_table_and_the_leaderboard(tmp_path, reference_cache):
+    server, rows = run_faulty(tmp_path, reference_cache, 1.0, ("503", "400"))
     assert all(r["status"] == "failed" for r in rows.values())
     for task, row in rows.items():
         check_cell(task, row, server.calls_for(task))

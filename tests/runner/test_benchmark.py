@@ -14,18 +14,31 @@ from pathlib import Path
 import pytest
 import yaml
 
-from twinbench.runner.benchmark import select_tasks
+from twinbench.errors import InputError
+from twinbench.runner.benchmark import default_run_id, run_config, select_tasks
 from twinbench.runner.replay_answers import write_replay
+from twinbench.sandbox import Limits
 from twinbench.tasks import load_suite
 
 PATTERNS = ["move_relative", "scan_1d", "temperature_ramp", "safety"]
+PER_CATEGORY = 2  # tasks of each category in the run: every category, every kind of answer, a short run
+TASK_IDS = [t.id for category in PATTERNS for t in select_tasks(load_suite("beamline"), [category])[:PER_CATEGORY]]
 
 
 @pytest.fixture(scope="module")
 def answers(tmp_path_factory) -> tuple[Path, list]:
-    tasks = select_tasks(load_suite("beamline"), PATTERNS)
+    tasks = select_tasks(load_suite("beamline"), TASK_IDS)
     path = tmp_path_factory.mktemp("replay") / "answers.jsonl"
     return write_replay(tasks, 5, path), tasks
+
+
+@pytest.fixture(scope="module")
+def whole(answers, tmp_path_factory) -> Path:
+    """The folder of one uninterrupted run of every answer (shared by the tests that compare against it)."""
+    folder = tmp_path_factory.mktemp("whole")
+    out = twinbench(*run_args(answers[0]), cwd=folder)
+    assert out.returncode == 0, out.stderr
+    return folder
 
 
 def twinbench(*args: str, cwd: Path, cache: Path | None = None, env: dict | None = None,
@@ -37,7 +50,7 @@ def twinbench(*args: str, cwd: Path, cache: Path | None = None, env: dict | None
 
 def run_args(replay: Path) -> list[str]:
     return ["run", "--model", f"replay:{replay}", "--samples", "5", "--store", "s.sqlite", "--no-leaderboard",
-            *[a for p in PATTERNS for a in ("--tasks", p)]]
+            *[a for task in TASK_IDS for a in ("--tasks", task)]]
 
 
 def board(cwd: Path) -> list[dict]:
@@ -46,11 +59,9 @@ def board(cwd: Path) -> list[dict]:
     return json.loads(out.stdout)
 
 
-def test_run_scores_every_cell_and_the_leaderboard_reflects_the_answers(answers, tmp_path):
+def test_run_scores_every_cell_and_the_leaderboard_reflects_the_answers(answers, whole):
     replay, tasks = answers
-    out = twinbench(*run_args(replay), cwd=tmp_path)
-    assert out.returncode == 0, out.stderr
-    (row,) = board(tmp_path)
+    (row,) = board(whole)
     assert row["cells"] == row["finished"] == 5 * len(tasks)
     # samples 0, 1, 3 are references (fenced, with prose, unfenced), 2 a wrong variant, 4 a refusal
     assert row["pass_rate"] == pytest.approx(3 / 5)
@@ -59,20 +70,18 @@ def test_run_scores_every_cell_and_the_leaderboard_reflects_the_answers(answers,
     assert row["score"]["lo"] <= row["score"]["value"] <= row["score"]["hi"]
     assert set(row["by_category"]) == set(PATTERNS)
     assert 0 < row["similarity"]["codebleu"] < 1
-    db = sqlite3.connect(tmp_path / "s.sqlite")
+    db = sqlite3.connect(whole / "s.sqlite")
     extractions = dict(db.execute("SELECT extraction, count(*) FROM executions GROUP BY extraction").fetchall())
     assert extractions == {"fenced": 3 * len(tasks), "plain": len(tasks), "none": len(tasks)}
     for fmt, marker in (("csv", "model,cells"), ("markdown", "| model |")):
-        text = twinbench("leaderboard", "--store", "s.sqlite", "--format", fmt, cwd=tmp_path).stdout
+        text = twinbench("leaderboard", "--store", "s.sqlite", "--format", fmt, cwd=whole).stdout
         assert marker in text
 
 
-def test_killed_run_resumes_to_the_same_leaderboard(answers, tmp_path):
+def test_killed_run_resumes_to_the_same_leaderboard(answers, whole, tmp_path):
     replay, tasks = answers
-    whole, broken = tmp_path / "whole", tmp_path / "broken"
-    whole.mkdir()
+    broken = tmp_path / "broken"
     broken.mkdir()
-    assert twinbench(*run_args(replay), cwd=whole).returncode == 0
     env = {**os.environ, "TWINBENCH_CACHE": str(broken / "cache")}
     proc = subprocess.Popen([sys.executable, "-m", "twinbench", *run_args(replay)], cwd=broken, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -127,7 +136,7 @@ def test_a_model_that_cannot_start_leaves_no_run_and_leaderboard_never_creates_a
 def test_an_edited_task_is_a_new_run_and_the_run_keeps_the_tasks_it_ran(tmp_path):
     import shutil
 
-    from twinbench.runner.benchmark import default_run_id, run_config, stored_tasks, tasks_blob
+    from twinbench.runner.benchmark import stored_tasks, tasks_blob
     from twinbench.store import Store
     from twinbench.tasks.suite import dump_yaml
 
@@ -147,3 +156,25 @@ def test_an_edited_task_is_a_new_run_and_the_run_keeps_the_tasks_it_ran(tmp_path
     store = Store.open(tmp_path / "s.sqlite")
     store.put_blob(tasks_blob(before, chosen))
     assert stored_tasks(store, config) == {t.id: t for t in chosen}
+
+
+def test_limits_are_part_of_the_run_identity_and_defaults_keep_old_ids():
+    suite = load_suite("beamline")
+    chosen = select_tasks(suite, ["beam"])
+    plain = run_config(suite, chosen, [], 1, "system")
+    assert run_config(suite, chosen, [], 1, "system", Limits()) == plain
+    tight = run_config(suite, chosen, [], 1, "system", Limits.from_pairs(["wall_seconds=5"]))
+    assert tight["limits"] == {"wall_seconds": 5.0}
+    assert default_run_id(tight) != default_run_id(plain)
+
+
+@pytest.mark.parametrize(("pairs", "message"), [
+    (["wall_seconds"], "not NAME=VALUE"),
+    (["walls=3"], "not NAME=VALUE"),
+    (["wall_seconds=-1"], "greater than 0"),
+    (["cpu_seconds=fast"], "valid integer"),
+])
+def test_bad_limits_are_one_clear_error(pairs, message):
+    with pytest.raises(InputError, match=message) as caught:
+        Limits.from_pairs(pairs)
+    assert str(caught.value).startswith("--limit")

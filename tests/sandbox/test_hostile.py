@@ -5,10 +5,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SECRET
 
+from conftest import SECRET
 from twinbench.sandbox import Limits, Outcome
-from twinbench.sandbox.limits import SANDBOX_UID
 from twinbench.twins.beamline import pvs
 from twinbench.twins.beamline.twin import CALLS
 from twinbench.twins.recorder import SAFETY_CHANNEL
@@ -62,7 +61,7 @@ def test_nothing_escapes_the_sandbox(sandbox):
         sandbox.run(path.read_text(), limits=LIMITS)
     assert not Path("/tmp/twinbench-escape.txt").exists()
     assert not Path("/work/twinbench-escape.txt").exists()
-    left = subprocess.run(["ps", "-u", str(SANDBOX_UID), "-o", "pid="], capture_output=True, text=True).stdout
+    left = subprocess.run(["ps", "-u", str(sandbox.uid), "-o", "pid="], capture_output=True, text=True).stdout
     assert left.strip() == ""
     assert os.getppid() > 1
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_hostile import CORPUS, expectation
+from test_hostile import CORPUS, LIMITS, expectation
 
 from twinbench.runner.benchmark import select_tasks
 from twinbench.sandbox import Outcome
@@ -44,7 +44,8 @@ def answers(tmp_path_factory) -> tuple[Path, int, dict[tuple[str, int], Path]]:
 def start(replay: Path, samples: int, cwd: Path) -> subprocess.Popen:
     env = {**os.environ, "TWINBENCH_CACHE": str(cwd / "cache")}
     args = ["run", "--model", f"replay:{replay}", "--samples", str(samples), "--tasks", PATTERN,
-            "--store", "twinbench.sqlite", "--no-leaderboard"]
+            "--store", "twinbench.sqlite", "--no-leaderboard",
+            *(f"--limit={name}={value}" for name, value in LIMITS.overrides().items())]  # the corpus's own limits
     return subprocess.Popen([sys.executable, "-m", "twinbench", *args], cwd=cwd, env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

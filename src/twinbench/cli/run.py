@@ -73,6 +73,8 @@ def run(
                                                 "so the same command resumes.")] = None,
     store_path: StoreOption = DEFAULT_STORE,
     show_leaderboard: Annotated[bool, typer.Option("--leaderboard/--no-leaderboard")] = True,
+    limit: Annotated[list[str] | None, typer.Option("--limit", help="Sandbox limit NAME=VALUE for every program, "
+                                                    "e.g. wall_seconds=5; repeat. Part of the run's identity.")] = None,
 ) -> None:
     """Generate, execute in the twin, score and store every (model, task, sample) cell; resumable."""
     import asyncio
@@ -91,7 +93,7 @@ def run(
     )
     from twinbench.runner.pool import Pool
     from twinbench.runner.prompting import system_prompt
-    from twinbench.sandbox import Sandbox
+    from twinbench.sandbox import Limits, Sandbox
     from twinbench.store import Cell
     from twinbench.tasks import load_suite
     from twinbench.tasks.suite import DEFAULT_SUITE
@@ -102,9 +104,10 @@ def run(
         chosen = select_tasks(loaded, tasks)
         if not chosen:
             raise InputError(suite or DEFAULT_SUITE, f"no task matches {tasks}", field="--tasks")
+        limits = Limits.from_pairs(limit or [])
         specs = [resolve_spec(m, models_file) for m in (model or [None])]
         system = system_prompt(loaded.twin)
-        config = run_config(loaded, chosen, specs, samples, system)
+        config = run_config(loaded, chosen, specs, samples, system, limits)
         run_id = run_id or default_run_id(config)
         with console.status("reference traces (cached per twin version)"):
             references = reference_traces(chosen, loaded.twin)
@@ -133,7 +136,8 @@ def run(
                         tally.add(result)
                         progress.update(bar, advance=1, stats=tally.line())
 
-                    await run_cells(Pool(store, run_id, on_cell), chosen, providers, references, system, sandbox)
+                    await run_cells(Pool(store, run_id, on_cell), chosen, providers, references, system, sandbox,
+                                    limits)
             finally:
                 for provider in providers.values():
                     await provider.aclose()

@@ -57,9 +57,10 @@ def stored_tasks(store: Store, config: Mapping) -> dict[str, Task]:
     return {t["id"]: Task.model_validate(t) for t in content["tasks"]}
 
 
-def run_config(suite: Suite, tasks: list[Task], specs: Sequence[ModelSpec], samples: int, system: str) -> dict:
-    """What identifies a run: a changed task, suite file, prompt, twin or model setting is a different run."""
-    return {
+def run_config(suite: Suite, tasks: list[Task], specs: Sequence[ModelSpec], samples: int, system: str,
+               limits: Limits | None = None) -> dict:
+    """What identifies a run: a changed task, suite file, prompt, twin, model setting or limit is a different run."""
+    config = {
         "kind": BENCHMARK, "suite": suite.name, "suite_version": suite.version, "samples": samples,
         "tasks": {t.id: {"category": t.category, "difficulty": t.difficulty} for t in tasks},
         "tasks_sha": blob_sha(tasks_blob(suite, tasks)),
@@ -67,6 +68,9 @@ def run_config(suite: Suite, tasks: list[Task], specs: Sequence[ModelSpec], samp
         "twin": suite.twin, "twin_version": twin_fingerprint(suite.twin),
         "models": {s.name: s.model_dump(mode="json", exclude={"api_key_env"}) for s in specs},
     }
+    if limits is not None and limits.overrides():  # default limits leave the key out: earlier run ids stay valid
+        config["limits"] = limits.overrides()
+    return config
 
 
 def default_run_id(config: dict) -> str:

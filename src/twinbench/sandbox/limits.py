@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import resource
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-SANDBOX_UID = 61000  # unprivileged uid the programs run as (when the harness is root)
+from twinbench.errors import InputError
 
 
 class Limits(BaseModel):
@@ -28,6 +28,26 @@ class Limits(BaseModel):
     recorded_bytes: int = Field(16 << 20, gt=0, description="approximate size of the recorded trace")
     command_bytes: int = Field(64 * 1024, gt=0, le=1 << 20, description="largest command frame (call arguments)")
     harness_cpu_seconds: float = Field(10.0, gt=0, description="harness CPU spent serving the program's commands")
+
+    @classmethod
+    def from_pairs(cls, pairs: list[str], source: str = "--limit") -> Limits:
+        """Limits from `NAME=VALUE` strings (the rest at their defaults); InputError names the bad one."""
+        values: dict[str, str] = {}
+        for pair in pairs:
+            name, sep, value = pair.partition("=")
+            if not sep or name.strip() not in cls.model_fields:
+                known = ", ".join(cls.model_fields)
+                raise InputError(source, f"{pair!r} is not NAME=VALUE with NAME one of: {known}")
+            values[name.strip()] = value.strip()
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise InputError(source, err["msg"], field=".".join(map(str, err["loc"]))) from None
+
+    def overrides(self) -> dict[str, float]:
+        """The limits that differ from the defaults."""
+        return self.model_dump(exclude_defaults=True)
 
 
 def _address_space() -> int:

@@ -21,9 +21,10 @@ from pydantic import ValidationError
 
 from twinbench.errors import InputError
 from twinbench.sandbox import bwrap, frames, messages
-from twinbench.sandbox.limits import SANDBOX_UID, Limits
+from twinbench.sandbox.limits import Limits
 from twinbench.sandbox.messages import Done
 from twinbench.sandbox.result import ErrorInfo, Outcome, RunResult
+from twinbench.sandbox.uids import UidLease
 from twinbench.sandbox.zygote_host import ZygoteError, ZygoteHost
 from twinbench.trace.model import Trace
 from twinbench.twins import DEFAULT_TWIN, BudgetExceeded, CommandError, SafetyRefusal, Simulator, Twin, resolve_twin
@@ -63,15 +64,15 @@ class _Run:
 
 class Sandbox:
     """A pre-warmed zygote for one twin (a registered name or a `Twin`); `run` executes one program in a fresh
-    process. Not thread-safe: use one Sandbox per worker (each with its own `uid`)."""
+    process. Not thread-safe: use one Sandbox per worker. As root, each Sandbox leases a uid of its own for its
+    programs (see `uids`)."""
 
-    def __init__(
-        self, twin: str | Twin = DEFAULT_TWIN, isolation: str = "auto", uid: int = SANDBOX_UID, tmp_mb: int = 64
-    ):
+    def __init__(self, twin: str | Twin = DEFAULT_TWIN, isolation: str = "auto", tmp_mb: int = 64):
         if isolation not in ("auto", "bwrap", "none"):
             raise ValueError("isolation is 'auto', 'bwrap' or 'none'")
         self.twin = resolve_twin(twin)
-        self.uid = uid if os.geteuid() == 0 else None
+        self._lease = UidLease() if os.geteuid() == 0 else None
+        self.uid = self._lease.uid if self._lease else None
         self.bwrap = None if isolation == "none" else bwrap.find_bwrap()
         if isolation == "bwrap" and self.bwrap is None:
             raise RuntimeError("bubblewrap was required but is not usable here")
@@ -96,10 +97,17 @@ class Sandbox:
             self.zygote_starts += 1
         return self._zygote
 
-    def close(self) -> None:
+    def _stop_zygote(self) -> None:
+        """Stop the zygote (a new one starts on the next run); the uid stays leased."""
         if self._zygote is not None:
             self._zygote.close()
             self._zygote = None
+
+    def close(self) -> None:
+        """Stop the zygote and give the uid back."""
+        self._stop_zygote()
+        if self._lease is not None:
+            self._lease.release()
 
     def __enter__(self) -> Sandbox:
         return self
@@ -129,7 +137,7 @@ class Sandbox:
             else:
                 self._start_and_serve(run, source)
         except Exception as exc:  # noqa: BLE001  (a harness bug is recorded for this run, never raised)
-            self.close()
+            self._stop_zygote()
             _harness_error(run, "harness error", exc)
         return self._result(run, time.monotonic() - started)
 
@@ -151,7 +159,7 @@ class Sandbox:
             ours.setblocking(False)
             self._serve(run, zygote, ours, out_r, deadline)
         except (OSError, ZygoteError) as exc:  # the zygote died: a new one starts on the next run
-            self.close()
+            self._stop_zygote()
             self._stop(run, None, "sandbox", f"sandbox failure: {exc}")
         finally:
             ours.close()
