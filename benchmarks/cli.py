@@ -1,9 +1,10 @@
 """Command-line start-up and warm paths, as ratios to a bare `python -c pass` measured in the same run.
 
-Every command runs as a fresh process `--repeat` times (median wall time, after one unmeasured run that
-fills the caches), in an empty folder. Then, in this process: how long the first score of a fresh process
-takes against a later one (no compilation when the kernel's on-disk cache is used), and the warm path
-(`twinbench.trace.scorer.Scorer`) per pair. The table goes into docs/benchmarks.md unless --no-docs.
+Every command runs as a fresh process `--repeat` times (median wall time and the largest peak resident
+memory, after one unmeasured run that fills the caches), in an empty folder, its output going to a file.
+Then, in this process: how long the first score of a fresh process takes against a later one (no
+compilation when the kernel's on-disk cache is used), and the warm path (`twinbench.trace.scorer.Scorer`)
+per pair. The table goes into docs/benchmarks.md unless --no-docs.
 Usage: python benchmarks/cli.py [--repeat 5] [--no-docs]
 """
 
@@ -26,6 +27,7 @@ from twinbench.trace.synthetic import pair
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 TB = [sys.executable, "-m", "twinbench"]
+TIME = "/usr/bin/time"  # GNU time
 FIRST_SCORE = """
 import json, sys, time
 start = time.perf_counter()
@@ -41,16 +43,31 @@ print(json.dumps({"import": imported - start, "first": first - imported, "second
 """
 
 
-def median_wall(cmd: list[str], repeat: int, cwd: Path, expect: int) -> float:
-    subprocess.run(cmd, cwd=cwd, capture_output=True)  # caches (pyc, kernel, references) are filled once
-    times = []
-    for _ in range(repeat):
+def timed(cmd: list[str], cwd: Path) -> tuple[int, float, float]:
+    """Exit code, wall seconds and peak resident memory (MB) of one run of `cmd`.
+
+    GNU time reports the peak: a child of this (large) process would count this process's memory as its own
+    (Linux keeps the high-water mark of the memory a process had before `exec`).
+    """
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
-        code = subprocess.run(cmd, cwd=cwd, capture_output=True).returncode
-        times.append(time.perf_counter() - start)
+        code = subprocess.run([TIME, "-q", "-f", "%M", "-o", peak.name, *cmd], cwd=cwd, stdin=subprocess.DEVNULL,
+                              stdout=out, stderr=out).returncode
+        wall = time.perf_counter() - start
+        return code, wall, int(peak.read().split()[-1]) / 1024
+
+
+def median_wall(cmd: list[str], repeat: int, cwd: Path, expect: int) -> tuple[float, float]:
+    """Median wall seconds and largest peak memory (MB) over `repeat` runs."""
+    timed(cmd, cwd)  # caches (pyc, kernel, references) are filled once
+    times, peaks = [], []
+    for _ in range(repeat):
+        code, wall, peak = timed(cmd, cwd)
+        times.append(wall)
+        peaks.append(peak)
         if code != expect:
             raise SystemExit(f"{' '.join(cmd)} exited {code}, expected {expect}")
-    return statistics.median(times)
+    return statistics.median(times), max(peaks)
 
 
 def commands(work: Path, plans: list[Path]) -> list[tuple[str, list[str], int]]:
@@ -64,8 +81,11 @@ def commands(work: Path, plans: list[Path]) -> list[tuple[str, list[str], int]]:
          [*TB, "score", "--gt", str(gt), "--pred", str(work / "bin.json")], 2),
         ("`score --gt examples/gt.json --pred examples/pred.json --json`",
          [*TB, "score", "--gt", str(gt), "--pred", str(pred), "--json"], 0),
+        ("`score` of two 10,000-event traces (`--json`)",
+         [*TB, "score", "--gt", str(work / "mid_gt.json"), "--pred", str(work / "mid_pred.json"), "--json"], 0),
         ("`score` of two 100,000-event traces (`--json`)",
          [*TB, "score", "--gt", str(work / "big_gt.json"), "--pred", str(work / "big_pred.json"), "--json"], 0),
+        ("`check` of a two-line plan (`--json`)", [*TB, "check", str(plans[0]), "--json"], 0),
         ("`check examples/plan.py --json`", [*TB, "check", str(EXAMPLES / "plan.py"), "--json"], 0),
         (f"`check` of {len(plans)} plans in one process (`--json`)", [*TB, "check", *map(str, plans), "--json"], 0),
     ]
@@ -99,22 +119,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "bin.json").write_bytes(b"\xff\xfe\x00binary")
-        big_gt, big_pred = pair(100_000, "random", 0.02)
-        write_trace(big_gt, work / "big_gt.json")
-        write_trace(big_pred, work / "big_pred.json")
+        for name, n in (("mid", 10_000), ("big", 100_000)):
+            ref, pred = pair(n, "random", 0.02)
+            write_trace(ref, work / f"{name}_gt.json")
+            write_trace(pred, work / f"{name}_pred.json")
         plans = []
         for i in range(args.plans):
             plans.append(work / f"plan{i}.py")
             plans[-1].write_text(f"sam.xabs({i} * 0.1)\nsam.measure(1)\n")
-        baseline = median_wall([sys.executable, "-c", "pass"], args.repeat, work, 0)
-        rows = [["bare `python -c pass`", f"{baseline * 1000:.0f} ms", "1.0x"]]
+        baseline, peak = median_wall([sys.executable, "-c", "pass"], args.repeat, work, 0)
+        rows = [["bare `python -c pass`", f"{baseline * 1000:.0f} ms", "1.0x", f"{peak:.0f} MB"]]
         for label, cmd, expect in commands(work, plans):
-            wall = median_wall(cmd, args.repeat, work, expect)
-            rows.append([label, f"{wall * 1000:.0f} ms", f"{wall / baseline:.1f}x"])
-            print(f"{label}: {wall * 1000:.0f} ms = {wall / baseline:.1f}x baseline", flush=True)
+            wall, peak = median_wall(cmd, args.repeat, work, expect)
+            rows.append([label, f"{wall * 1000:.0f} ms", f"{wall / baseline:.1f}x", f"{peak:.0f} MB"])
+            print(f"{label}: {wall * 1000:.0f} ms = {wall / baseline:.1f}x baseline, {peak:.0f} MB", flush=True)
         first, warm, read = in_process(work, args.repeat)
-    table = markdown_table(["command (fresh process, median of " + str(args.repeat) + ")", "wall", "vs bare start"],
-                           rows)
+    table = markdown_table(["command (fresh process, median of " + str(args.repeat) + ")", "wall", "vs bare start",
+                            "peak memory"], rows)
     notes = (
         f"In one process: the first `score_traces` of a fresh process takes {first['first'] * 1000:.1f} ms and "
         f"the next {first['second'] * 1000:.1f} ms (the aligner is loaded from its on-disk cache, not compiled; "
