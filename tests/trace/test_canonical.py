@@ -10,15 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twinbench.errors import InputError
-from twinbench.trace.canonical import (
-    CanonicalTrace,
-    Series,
-    _plans,
-    _steps,
-    canonicalize,
-    is_number,
-    unit_factor,
-)
+from twinbench.trace.canonical import CanonicalTrace, Series, _plans, _steps, canonicalize, checked_value
 from twinbench.trace.config import ScoringConfig
 from twinbench.trace.model import Event, Trace
 
@@ -87,26 +79,12 @@ def _event_by_event(trace: Trace, config: ScoringConfig) -> CanonicalTrace:
         plan = plan_of(event.channel)
         if not plan.keep:
             continue
-        t, value = event.t, event.value
-        if not math.isfinite(t):
-            raise InputError(trace.source, f"timestamp must be finite, got {t}", f"event {index}", "timestamp")
-        if plan.unit is not None and event.meta and "unit" in event.meta and is_number(value):
-            try:
-                value = float(value) * unit_factor(str(event.meta["unit"]), plan.unit)
-            except ValueError as exc:
-                raise InputError(trace.source, str(exc), f"event {index}", "meta.unit") from None
-        if isinstance(value, float) and not math.isfinite(value):
-            raise InputError(trace.source, f"value must be finite, got {value}", f"event {index}", "value")
-        if plan.numeric and not is_number(value):
-            raise InputError(trace.source, f"channel {plan.name!r} is numeric but the value is {value!r}",
-                             f"event {index}", "value")
-        if isinstance(value, bool) and not (plan.numeric or config.bool_is_number):
-            value = str(value)
-        t_first = min(t_first, t)
+        value = checked_value(trace, index, plan, config)
+        t_first = min(t_first, event.t)
         if plan.continuous:
-            raw_series.setdefault(plan.name, []).append((t, float(value)))
+            raw_series.setdefault(plan.name, []).append((event.t, float(value)))
         else:
-            kept.append((t, plan.name, value, index))
+            kept.append((event.t, plan.name, value, index))
     t0 = t_first if math.isfinite(t_first) else 0.0
     series = {name: Series(np.array([p[0] for p in sorted(points, key=lambda p: p[0])]) - t0,
                            np.array([p[1] for p in sorted(points, key=lambda p: p[0])]))

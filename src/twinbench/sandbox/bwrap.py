@@ -105,7 +105,9 @@ def command(bwrap: str, tmp_mb: int, stage: str) -> list[str]:
     package = installed_package()
     if any(package.startswith(r + os.sep) for r in (*roots, *SYSTEM_DIRS)):
         args += ["--tmpfs", package]  # an installed (not editable) twinbench ships the suites: hide it
-    args += ["--ro-bind", stage, STAGE_MOUNT, "--chdir", "/tmp"]
+    # Its parent made searchable: the program's process (another uid) imports from it after the switch.
+    args += ["--perms", "0755", "--dir", os.path.dirname(STAGE_MOUNT), "--ro-bind", stage, STAGE_MOUNT]
+    args += ["--chdir", "/tmp"]
     for key, value in ENV.items():
         args += ["--setenv", key, value]
     return args + ["--"]

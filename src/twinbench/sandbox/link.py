@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from twinbench.sandbox import frames
@@ -20,7 +20,9 @@ EPOCH = 1_700_000_000.0  # what time.time() reads at virtual t = 0
 class Link:
     """Sends one command at a time and waits for its answer; `now` mirrors the trusted clock."""
 
-    def __init__(self, sock: socket.socket, errors: Mapping[str, type[Exception]]):
+    def __init__(self, sock: socket.socket, errors: Mapping[str, Callable[[str], Exception]]):
+        """`errors`: how to raise each error the trusted side answers with (an exception class, or a function
+        of the message that returns the exception)."""
         self.sock = sock
         self.errors = dict(errors)
         self.now = 0.0

@@ -341,6 +341,19 @@ def _bit(words, lo, hi, i, virtual):
 
 
 @cached
+def _record(gi, pj, kind, r, i, j, how):
+    """Write row r of an alignment walked back from cell (i, j) by the move `how`; return the next r, i, j."""
+    kind[r] = how
+    gi[r] = i - 1 if how != INS else -1
+    pj[r] = j - 1 if how != DEL else -1
+    if how != INS:
+        i -= 1
+    if how != DEL:
+        j -= 1
+    return r + 1, i, j
+
+
+@cached
 def traceback(n, m, lo_d, hi_d, stride, store, offsets, bounds, rows, dense_of, pos_start, pos, chan_tok, bch,
               mstart, mtok, ach, anum, asym, bnum, bsym, mode, atol, rtol):
     """Walk back from (n, m) and return the alignment as (gt index, pred index, kind) arrays."""
@@ -398,14 +411,7 @@ def traceback(n, m, lo_d, hi_d, stride, store, offsets, bounds, rows, dense_of, 
                 how = INS
             else:  # cannot happen: every cell is reached from one of its neighbours
                 return gi[:0], pj[:0], kind[:0]
-            kind[r] = how
-            gi[r] = i - 1 if how != INS else -1
-            pj[r] = j - 1 if how != DEL else -1
-            r += 1
-            if how != INS:
-                i -= 1
-            if how != DEL:
-                j -= 1
+            r, i, j = _record(gi, pj, kind, r, i, j, how)
     while i > 0:
         i -= 1
         gi[r], pj[r], kind[r] = i, -1, DEL
@@ -459,13 +465,5 @@ def most_matches(n, m, cost, bch, ach, anum, asym, bnum, bsym, mode, atol, rtol)
     kind = np.empty(n + m, np.int8)
     r, i, j = 0, n, m
     while i > 0 or j > 0:
-        move = how[i, j - i - dlo]
-        kind[r] = move
-        gi[r] = i - 1 if move != INS else -1
-        pj[r] = j - 1 if move != DEL else -1
-        r += 1
-        if move != INS:
-            i -= 1
-        if move != DEL:
-            j -= 1
+        r, i, j = _record(gi, pj, kind, r, i, j, how[i, j - i - dlo])
     return gi[:r][::-1].copy(), pj[:r][::-1].copy(), kind[:r][::-1].copy()

@@ -98,6 +98,27 @@ def _plans(config: ScoringConfig):
     return plan
 
 
+def checked_value(trace: Trace, index: int, plan: _ChannelPlan, config: ScoringConfig) -> Any:
+    """The value of a kept event, checked (finite time and value, a number on a numeric channel) and converted
+    (to the channel's unit; booleans to text unless they are numbers); InputError names the event and field."""
+    t, value, meta = trace.t[index], trace.value[index], trace.meta[index]
+    if not math.isfinite(t):
+        raise InputError(trace.source, f"timestamp must be finite, got {t}", f"event {index}", "timestamp")
+    if plan.unit is not None and meta and "unit" in meta and is_number(value):
+        try:
+            value = float(value) * unit_factor(str(meta["unit"]), plan.unit)
+        except ValueError as exc:
+            raise InputError(trace.source, str(exc), f"event {index}", "meta.unit") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(trace.source, f"value must be finite, got {value}", f"event {index}", "value")
+    if plan.numeric and not is_number(value):
+        raise InputError(trace.source, f"channel {plan.name!r} is numeric but the value is {value!r}",
+                         f"event {index}", "value")
+    if isinstance(value, bool) and not (plan.numeric or config.bool_is_number):
+        value = str(value)  # EnvTrace's package compares booleans as text, so True is not 1
+    return value
+
+
 def _suspects(trace: Trace, plans: list[_ChannelPlan], code: np.ndarray, config: ScoringConfig) -> list[int]:
     """Kept events whose time or value needs a look one by one (to check, convert or split off), in order:
     those of numeric, continuous or unit-converted channels, non-finite times and floats, and values other
@@ -133,22 +154,7 @@ def canonicalize(trace: Trace, config: ScoringConfig) -> CanonicalTrace:
         values = list(values)
     for index in suspects:
         plan = plans[code[index]]
-        t, value, meta = trace.t[index], values[index], trace.meta[index]
-        if not math.isfinite(t):
-            raise InputError(trace.source, f"timestamp must be finite, got {t}", f"event {index}", "timestamp")
-        if plan.unit is not None and meta and "unit" in meta and is_number(value):
-            try:
-                value = float(value) * unit_factor(str(meta["unit"]), plan.unit)
-            except ValueError as exc:
-                raise InputError(trace.source, str(exc), f"event {index}", "meta.unit") from None
-        if isinstance(value, float) and not math.isfinite(value):
-            raise InputError(trace.source, f"value must be finite, got {value}", f"event {index}", "value")
-        if plan.numeric and not is_number(value):
-            raise InputError(trace.source, f"channel {plan.name!r} is numeric but the value is {value!r}",
-                             f"event {index}", "value")
-        if isinstance(value, bool) and not (plan.numeric or config.bool_is_number):
-            value = str(value)  # EnvTrace's package compares booleans as text, so True is not 1
-        values[index] = value
+        values[index] = checked_value(trace, index, plan, config)
         if plan.continuous:
             continuous[index] = True
             raw_series.setdefault(plan.name, []).append(index)

@@ -19,13 +19,15 @@ import json
 import math
 from array import array
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import orjson
 
 from twinbench.errors import InputError
 from twinbench.trace.model import Event, Trace
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SCHEMA_VERSION = "1"
 MAX_NUMBER = 1.7976931348623157e308  # largest finite float: a value must fit in one
@@ -106,13 +108,13 @@ def _validated(raws: list[Any], source: str) -> Trace:
     return columns.done()
 
 
-def _finite(numbers: list[Any]) -> np.ndarray | None:
-    """These ints and floats as float64, or None unless every one is finite and fits in a float."""
+def _finite(numbers: list[Any]) -> array | None:
+    """These ints and floats as an array('d'), or None unless every one is finite and fits in a float."""
     try:
-        array = np.array(numbers, dtype=np.float64)
+        found = array("d", numbers)
     except OverflowError:  # an integer beyond the float range
         return None
-    return array if np.isfinite(array).all() else None
+    return found if all(map(math.isfinite, found)) else None
 
 
 def _plain(values: list[Any]) -> bool:
@@ -129,15 +131,15 @@ def _plain(values: list[Any]) -> bool:
     return True
 
 
-def _checked(channel: list[Any], t: np.ndarray, value: list[Any], meta: list[Any], source: str) -> Trace | None:
-    """A trace over these columns (`t` finite float64) when every event is well formed, checked a column at a
+def _checked(channel: list[Any], t: array, value: list[Any], meta: list[Any], source: str) -> Trace | None:
+    """A trace over these columns (`t`: finite seconds) when every event is well formed, checked a column at a
     time; None when any event needs a closer look."""
     if set(map(type, channel)) != {str} or "" in channel or not _plain(value):
         return None
     if not set(map(type, meta)) <= {dict, type(None)} or any(_bad_json(m) is not None for m in meta if m):
         return None
     meta = [{} if m is None else m for m in meta]
-    return Trace.from_columns(channel, array("d", t.tobytes()), value, meta, source)
+    return Trace.from_columns(channel, t, value, meta, source)
 
 
 def _fast(raws: list[Any], source: str) -> Trace | None:
@@ -189,6 +191,8 @@ def events_from_obj(obj: Any, source: str) -> Trace:
 
 def _read_binary(path: Path, source: str) -> Trace:
     """A `.npz` trace (see the module docstring)."""
+    import numpy as np  # here, not at the top: JSON traces (and the sandbox, which writes them) need no numpy
+
     try:
         fh = path.open("rb")
     except OSError as exc:
@@ -216,7 +220,8 @@ def _read_binary(path: Path, source: str) -> Trace:
         if not isinstance(column, list) or len(column) != n:
             raise InputError(source, "must list one entry per event", field=name)
     channel = [names[c] for c in codes.tolist()]
-    found = _checked(channel, t, values, metas, source) if np.isfinite(t).all() else None
+    times = _finite(t.tolist())
+    found = _checked(channel, times, values, metas, source) if times is not None else None
     if found is not None:
         return found
     return _validated([{"channel": c, "timestamp": ti, "value": v, "meta": m}
@@ -252,19 +257,20 @@ def trace_to_obj(trace: Trace) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "events": events}
 
 
-def _json_bytes(obj: Any) -> np.ndarray:
-    return np.frombuffer(json.dumps(obj, allow_nan=False).encode(), np.uint8)
-
-
 def _write_binary(trace: Trace, path: Path) -> None:
+    import numpy as np
+
+    def json_bytes(obj: Any) -> np.ndarray:
+        return np.frombuffer(json.dumps(obj, allow_nan=False).encode(), np.uint8)
+
     names = list(dict.fromkeys(trace.channel))
     code = {name: i for i, name in enumerate(names)}
-    arrays = {"channels": _json_bytes(names), "channel": np.array([code[c] for c in trace.channel], np.int32),
+    arrays = {"channels": json_bytes(names), "channel": np.array([code[c] for c in trace.channel], np.int32),
               "t": np.asarray(trace.t, np.float64)}
     floats = all(type(v) is float for v in trace.value)
-    arrays["value"] = np.array(trace.value, np.float64) if floats else _json_bytes(trace.value)
+    arrays["value"] = np.array(trace.value, np.float64) if floats else json_bytes(trace.value)
     if any(trace.meta):
-        arrays["meta"] = _json_bytes([dict(m) for m in trace.meta])
+        arrays["meta"] = json_bytes([dict(m) for m in trace.meta])
     with path.open("wb") as fh:
         np.savez(fh, **arrays)
 
