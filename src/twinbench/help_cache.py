@@ -10,11 +10,9 @@ in `<twinbench cache>/help`; only help that ended with exit status 0 is kept. St
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sys
 from collections.abc import Iterator
-from importlib.util import find_spec
 from typing import Any
 
 from twinbench.cache import cache_dir
@@ -41,6 +39,8 @@ def _terminal_size() -> tuple[int, int] | None:
 
 def _sources() -> list[tuple[str, int, int]]:
     """Path, size and modification time of every module the help text is made from."""
+    from importlib.util import find_spec
+
     package = os.path.dirname(os.path.abspath(__file__))
     paths = [os.path.join(package, "cli", name) for name in os.listdir(os.path.join(package, "cli"))
              if name.endswith(".py")]
@@ -55,6 +55,8 @@ def _sources() -> list[tuple[str, int, int]]:
 
 
 def _entry(argv: list[str]) -> str:
+    import hashlib  # here: every command imports this module, only help requests need these
+
     stdout = sys.stdout
     environment = sorted((k, v) for k, v in os.environ.items()
                          if k in ENVIRONMENT or k.startswith(ENVIRONMENT_PREFIXES))

@@ -119,6 +119,19 @@ def checked_value(trace: Trace, index: int, plan: _ChannelPlan, config: ScoringC
     return value
 
 
+def _odd_values(values: list[Any], plain: set[type]) -> np.ndarray:
+    """Which values need a look one by one: of a type outside `plain`, or a float that is not finite."""
+    kinds = list(map(type, values))
+    found = set(kinds)
+    odd = np.zeros(len(kinds), bool)
+    if found - plain:
+        odd |= np.fromiter((k not in plain for k in kinds), bool, len(kinds))
+    if float in found:
+        floats = values if found == {float} else [v if k is float else 0.0 for v, k in zip(values, kinds, strict=True)]
+        odd |= ~np.isfinite(np.array(floats, np.float64))
+    return odd
+
+
 def _suspects(trace: Trace, plans: list[_ChannelPlan], code: np.ndarray, config: ScoringConfig) -> list[int]:
     """Kept events whose time or value needs a look one by one (to check, convert or split off), in order:
     those of numeric, continuous or unit-converted channels, non-finite times and floats, and values other
@@ -126,12 +139,7 @@ def _suspects(trace: Trace, plans: list[_ChannelPlan], code: np.ndarray, config:
     kept = np.array([p.keep for p in plans], bool)[code]
     closer = np.array([p.numeric or p.continuous or p.unit is not None for p in plans], bool)[code]
     plain = {float, int, str, bool} if config.bool_is_number else {float, int, str}
-    kinds = list(map(type, trace.value))
-    odd = np.fromiter((k not in plain for k in kinds), bool, len(kinds))
-    floats = [i for i, k in enumerate(kinds) if k is float]
-    if floats:
-        numbers = np.array([trace.value[i] for i in floats], np.float64)
-        odd[np.array(floats)[~np.isfinite(numbers)]] = True
+    odd = _odd_values(trace.value, plain)
     return np.flatnonzero(kept & (closer | odd | ~np.isfinite(np.asarray(trace.t)))).tolist()
 
 
