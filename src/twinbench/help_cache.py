@@ -54,21 +54,26 @@ def _sources() -> list[tuple[str, int, int]]:
     return found
 
 
-def _entry(argv: list[str]) -> str:
+def _entry(argv: list[str]) -> str | None:
+    """The file of the kept text for `argv` in this terminal and environment (None without a usable stdout)."""
     import hashlib  # here: every command imports this module, only help requests need these
 
-    stdout = sys.stdout
+    try:
+        terminal = sys.stdout.isatty()
+    except (AttributeError, ValueError):  # no stdout, or a closed one
+        return None
     environment = sorted((k, v) for k, v in os.environ.items()
                          if k in ENVIRONMENT or k.startswith(ENVIRONMENT_PREFIXES))
-    key = (sys.version, argv, stdout.isatty(), getattr(stdout, "encoding", None), _terminal_size(), environment,
+    key = (sys.version, argv, terminal, getattr(sys.stdout, "encoding", None), _terminal_size(), environment,
            _sources())
     return os.path.join(cache_dir(), "help", hashlib.sha256(repr(key).encode()).hexdigest() + ".txt")
 
 
 def replay(argv: list[str]) -> bool:
     """Print the kept help for `argv` if there is one; whether it did."""
+    path = _entry(argv)
     try:
-        with open(_entry(argv), encoding="utf-8") as fh:
+        with open(path or "", encoding="utf-8") as fh:
             text = fh.read()
     except (OSError, UnicodeDecodeError):
         return False
@@ -110,10 +115,11 @@ def _keep(path: str, text: str) -> None:
 @contextlib.contextmanager
 def recording(argv: list[str]) -> Iterator[None]:
     """For a help request: keep what is printed on stdout when the command line ends with status 0."""
-    if not is_help_request(argv):
+    path = _entry(argv) if is_help_request(argv) else None
+    if path is None:
         yield
         return
-    path, tee = _entry(argv), _Tee(sys.stdout)
+    tee = _Tee(sys.stdout)
     sys.stdout = tee
     ok = False
     try:
