@@ -2,12 +2,18 @@
 
 import sys
 
+from twinbench import help_cache
+
 
 def main() -> None:
+    argv = sys.argv[1:]
     try:
+        if help_cache.is_help_request(argv) and help_cache.replay(argv):
+            return
         from twinbench.cli import main as cli_main
 
-        cli_main()
+        with help_cache.recording(argv):
+            cli_main()
     except KeyboardInterrupt:  # Ctrl-C while the command line interface itself was loading
         from twinbench.errors import resume_hint
 

@@ -1,4 +1,5 @@
-"""`--help` and argument errors answer without importing the heavy stacks (checked with `-X importtime`)."""
+"""`--help` and argument errors answer without importing the heavy stacks (checked with `-X importtime`); a
+help text printed before is printed again from the cache without even the command-line interface."""
 
 from __future__ import annotations
 
@@ -10,13 +11,18 @@ from pathlib import Path
 import click
 import pytest
 import typer
+from hypothesis import given
+from hypothesis import strategies as st
 
+from twinbench import help_cache
 from twinbench.cli import app
 
 # Third-party stacks (pydantic itself is typer's own dependency: it builds each command's parameters with it).
 HEAVY = {"scipy", "nltk", "rouge_score", "codebleu", "sacrebleu", "tree_sitter", "numba", "llvmlite", "numpy",
          "bluesky", "ophyd", "openai", "anthropic", "httpx", "llama_cpp", "pint", "yaml", "orjson", "rapidfuzz"}
-LIGHT_OWN = ("twinbench", "twinbench.__main__", "twinbench.errors", "twinbench.cli")
+LIGHT_OWN = ("twinbench", "twinbench.__main__", "twinbench.errors", "twinbench.cli", "twinbench.help_cache",
+             "twinbench.cache")
+CLI_STACK = {"typer", "click", "rich", "pydantic", "twinbench.cli"}  # none of them on a cached help
 
 
 def heavy(modules: set[str]) -> set[str]:
@@ -34,21 +40,58 @@ def command_paths(group: click.Group | None = None, prefix: tuple[str, ...] = ()
     return out
 
 
-def imported(args: list[str], cwd: Path) -> tuple[int, str, set[str]]:
-    """Exit code, stderr without import lines, and the modules a fresh `twinbench ARGS` imported."""
+def imported(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, set[str], str]:
+    """Exit code, stderr without import lines, the modules a fresh `twinbench ARGS` imported, and stdout.
+
+    The help cache is a folder of `cwd` unless `env` says otherwise."""
+    env = {**os.environ, "TWINBENCH_CACHE": str(cwd / "cache"), **(env or {})}
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "twinbench", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+                          text=True, cwd=cwd, timeout=120, env=env)
     lines = proc.stderr.splitlines()
     modules = {line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")}
-    return proc.returncode, "\n".join(line for line in lines if not line.startswith("import time:")), modules
+    err = "\n".join(line for line in lines if not line.startswith("import time:"))
+    return proc.returncode, err, modules, proc.stdout
 
 
 @pytest.mark.parametrize("words", command_paths(), ids=lambda w: " ".join(w) or "twinbench")
-def test_help_imports_nothing_heavy(tmp_path, words):
-    code, err, modules = imported([*words, "--help"], tmp_path)
+def test_help_imports_nothing_heavy_and_the_second_time_not_even_the_cli(tmp_path, words):
+    code, err, modules, text = imported([*words, "--help"], tmp_path)
     assert code == 0, err
     assert heavy(modules) == set()
     assert "twinbench.cli" in modules  # the check sees our own imports
+    code, err, modules, again = imported([*words, "--help"], tmp_path)
+    assert code == 0, err
+    assert again == text and "Usage" in text
+    assert "twinbench.help_cache" in modules and not {m.split(".")[0] for m in modules} & CLI_STACK
+    assert "twinbench.cli" not in modules
+
+
+def test_cached_help_is_only_for_the_same_terminal_width(tmp_path):
+    _, _, _, wide = imported(["score", "--help"], tmp_path, {"COLUMNS": "120"})
+    code, _, modules, narrow = imported(["score", "--help"], tmp_path, {"COLUMNS": "70"})
+    assert code == 0 and "twinbench.cli" in modules
+    assert max(map(len, narrow.splitlines())) <= 70 < max(map(len, wide.splitlines()))
+
+
+@pytest.mark.parametrize("args", [["no-such-command", "--help"], ["score", "--rows", "-1", "--help"]], ids=" ".join)
+def test_help_that_fails_or_follows_an_option_is_never_cached(tmp_path, args):
+    for _ in range(2):
+        _, err, modules, _ = imported(args, tmp_path)
+        assert "twinbench.cli" in modules, err
+    assert not list((tmp_path / "cache").glob("help/*"))
+
+
+def test_an_unwritable_cache_only_costs_the_rendering(tmp_path):
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    for _ in range(2):
+        code, err, modules, text = imported(["--help"], tmp_path)
+        assert code == 0 and "Usage" in text and "twinbench.cli" in modules, err
+
+
+@given(st.lists(st.sampled_from(["score", "runs", "list", "-s", "--gt", "x.json", "--help", "-h"]), max_size=5))
+def test_a_help_request_is_help_after_command_words_only(argv):
+    expected = bool(argv) and argv[-1] == "--help" and all(not w.startswith("-") for w in argv[:-1])
+    assert help_cache.is_help_request(argv) is expected
 
 
 @pytest.mark.parametrize(
@@ -73,7 +116,7 @@ def test_argument_errors_import_nothing_heavy(tmp_path, args):
     (tmp_path / "binary.json").write_bytes(b"\xff\x00\xfe")
     (tmp_path / "empty.sqlite").write_bytes(b"")
     (tmp_path / "plan.py").write_text("sam.xabs(1)\n")
-    code, err, modules = imported(args, tmp_path)
+    code, err, modules, _ = imported(args, tmp_path)
     assert code == 2, err
     assert "Traceback" not in err
     assert heavy(modules) == set(), err

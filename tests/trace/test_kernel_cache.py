@@ -1,8 +1,10 @@
-"""The compiled aligner is cached on disk where any install can write: a fresh process compiles nothing."""
+"""The just-in-time aligner (numba; used when the install has no ahead-of-time build, or with TWINBENCH_JIT=1)
+is cached on disk where any install can write: a fresh process compiles nothing."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -27,9 +29,9 @@ print(json.dumps({{"cache_dir": kernel.CACHE_DIR, "misses": sum(len(d.stats.cach
 """
 
 
-def fresh_process(env: dict[str, str] | None = None, prefix: list[str] | None = None) -> dict:
-    proc = subprocess.run([*(prefix or []), sys.executable, "-c", SCORE_AND_REPORT], capture_output=True, text=True,
-                          env=env, timeout=1200)
+def fresh_process() -> dict:
+    proc = subprocess.run([sys.executable, "-c", SCORE_AND_REPORT], capture_output=True, text=True,
+                          env={**os.environ, "TWINBENCH_JIT": "1"}, timeout=1200)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout.splitlines()[-1])
 

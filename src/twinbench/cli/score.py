@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,7 +19,7 @@ def _nonempty(path: Path) -> Trace:
     from twinbench.trace.io import read_trace
 
     trace = read_trace(path)
-    if not trace.events:
+    if not len(trace):
         raise InputError(str(path), "the trace has no events", field="events")
     return trace
 
@@ -56,6 +55,6 @@ def score(
     references = [_nonempty(path) for path in gt]
     outcome = score_best_of(references, _nonempty(pred), cfg)
     if as_json:
-        typer.echo(json.dumps(score_json(outcome), default=str))
+        typer.echo(score_json(outcome))
     else:
         render_score(outcome, console, rows)

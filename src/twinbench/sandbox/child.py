@@ -13,7 +13,7 @@ from typing import Any
 from twinbench.sandbox import audit, frames
 from twinbench.sandbox.audit import safe_text
 from twinbench.sandbox.channel import Channel
-from twinbench.sandbox.limits import Limits, apply_limits
+from twinbench.sandbox.rlimits import apply_limits
 
 PROGRAM = "<program>"
 
@@ -54,7 +54,7 @@ def run(request: dict[str, Any], rpc_fd: int, out_fd: int) -> None:
         sys.stdout = sys.stderr = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), line_buffering=True)
         home = request["home"]
         os.chdir(home)
-        apply_limits(Limits.model_validate(request["limits"]), request["uid"])
+        apply_limits(request["limits"], request["uid"])
         sock = socket.socket(fileno=rpc_fd)
         source = frames.recv(sock)["source"]
         channel = Channel(sock)

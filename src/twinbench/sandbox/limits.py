@@ -1,9 +1,6 @@
-"""Resource limits of one sandboxed run, and applying them inside the program's process."""
+"""Resource limits of one sandboxed run (applied inside the program's process by `rlimits`)."""
 
 from __future__ import annotations
-
-import os
-import resource
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -49,25 +46,3 @@ class Limits(BaseModel):
         """The limits that differ from the defaults."""
         return self.model_dump(exclude_defaults=True)
 
-
-def _address_space() -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def apply_limits(limits: Limits, uid: int | None) -> None:
-    """Set rlimits, then drop to `uid` (root only; RLIMIT_NPROC means nothing to root)."""
-    memory = _address_space() + limits.memory_mb * (1 << 20)
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_mb << 20, limits.file_mb << 20))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
-    resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
-    if uid is not None:
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)

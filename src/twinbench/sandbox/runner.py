@@ -6,6 +6,7 @@ forked from the zygote and can only send commands over a socket; each reply carr
 
 from __future__ import annotations
 
+import importlib
 import os
 import selectors
 import signal
@@ -149,7 +150,8 @@ class Sandbox:
         out_r, out_w = os.pipe()
         try:
             try:
-                request = {"uid": self.uid, "limits": run.limits.model_dump(), "client": self.twin.client}
+                request = {"uid": self.uid, "limits": run.limits.model_dump(), "client": self.twin.client,
+                           "preload": self._preload(source)}
                 zygote.start(request, theirs.fileno(), out_w)
             finally:
                 theirs.close()
@@ -164,6 +166,12 @@ class Sandbox:
         finally:
             ours.close()
             os.close(out_r)
+
+    def _preload(self, source: str) -> list[str]:
+        """Modules the zygote imports before forking this program: those its text names, when the twin's client
+        says (`modules_for(source)`; importing the client here loads none of them)."""
+        modules_for = getattr(importlib.import_module(self.twin.client), "modules_for", None)
+        return modules_for(source) if modules_for is not None else []
 
     def _serve(self, run: _Run, zygote: ZygoteHost, sock: socket.socket, out_r: int, deadline: float) -> None:
         reader = frames.FrameReader(run.limits.command_bytes)

@@ -22,9 +22,12 @@ Traceback: the column state of every `stride`-th column is kept; each stretch be
 with its horizontal differences, and the path is walked back through it: memory O(m/stride · band/64),
 time twice the forward pass.
 
-Cache: the compiled functions are kept on disk, so only the first process after an install or a change of
-this file compiles them: beside this file (`__pycache__`) when that folder can be written, else in
-`<twinbench cache>/numba` (see `twinbench.cache`), which any install can write.
+Most matches: among the alignments of minimum cost, `most_matches` finds one with the fewest substitutions.
+
+Compiled ahead of time when the install could (`_kernel_build`, see `twinbench.trace.kernel`); otherwise by
+numba, kept on disk, so only the first process after an install or a change of this file compiles them:
+beside this file (`__pycache__`) when that folder can be written, else in `<twinbench cache>/numba` (see
+`twinbench.cache`), which any install can write.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import numpy as np
 from numba import njit
 
 from twinbench.cache import cache_root
+from twinbench.trace.kernel import DEL, INS, MATCH, SUB
 
 
 def _writable(path: Path) -> bool:
@@ -70,7 +74,6 @@ def cached(fn):
 
 CACHE_DIR = _cache_dir()
 
-MATCH, SUB, DEL, INS = 0, 1, 2, 3
 ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 ONE = np.uint64(1)
 ZERO = np.uint64(0)
@@ -338,6 +341,19 @@ def _bit(words, lo, hi, i, virtual):
 
 
 @cached
+def _record(gi, pj, kind, r, i, j, how):
+    """Write row r of an alignment walked back from cell (i, j) by the move `how`; return the next r, i, j."""
+    kind[r] = how
+    gi[r] = i - 1 if how != INS else -1
+    pj[r] = j - 1 if how != DEL else -1
+    if how != INS:
+        i -= 1
+    if how != DEL:
+        j -= 1
+    return r + 1, i, j
+
+
+@cached
 def traceback(n, m, lo_d, hi_d, stride, store, offsets, bounds, rows, dense_of, pos_start, pos, chan_tok, bch,
               mstart, mtok, ach, anum, asym, bnum, bsym, mode, atol, rtol):
     """Walk back from (n, m) and return the alignment as (gt index, pred index, kind) arrays."""
@@ -395,14 +411,7 @@ def traceback(n, m, lo_d, hi_d, stride, store, offsets, bounds, rows, dense_of, 
                 how = INS
             else:  # cannot happen: every cell is reached from one of its neighbours
                 return gi[:0], pj[:0], kind[:0]
-            kind[r] = how
-            gi[r] = i - 1 if how != INS else -1
-            pj[r] = j - 1 if how != DEL else -1
-            r += 1
-            if how != INS:
-                i -= 1
-            if how != DEL:
-                j -= 1
+            r, i, j = _record(gi, pj, kind, r, i, j, how)
     while i > 0:
         i -= 1
         gi[r], pj[r], kind[r] = i, -1, DEL
@@ -411,4 +420,50 @@ def traceback(n, m, lo_d, hi_d, stride, store, offsets, bounds, rows, dense_of, 
         j -= 1
         gi[r], pj[r], kind[r] = -1, j, INS
         r += 1
+    return gi[:r][::-1].copy(), pj[:r][::-1].copy(), kind[:r][::-1].copy()
+
+
+@cached
+def most_matches(n, m, cost, bch, ach, anum, asym, bnum, bsym, mode, atol, rtol):
+    """Among the alignments of minimum `cost`, one with the most matches (the fewest substitutions).
+
+    A dynamic program on the key cost·B + substitutions (B > any substitution count), so minimising the key
+    minimises the cost first; only the diagonals an alignment of `cost` can visit are filled. Ties go to a
+    pair, then a missing event, then an inserted one, walking back from the end.
+    """
+    delta = m - n
+    dlo = max(-n, -((cost - delta) // 2))
+    dhi = min(m, (delta + cost) // 2)
+    w = dhi - dlo + 1
+    big = min(n, m) + 1
+    inf = np.int64(1) << 60
+    how = np.zeros((n + 1, w), np.int8)
+    prev = np.full(w + 1, inf, np.int64)
+    cur = np.full(w + 1, inf, np.int64)
+    for i in range(n + 1):
+        for k in range(w):
+            j = i + dlo + k
+            cur[k] = inf
+            if j < 0 or j > m:
+                continue
+            if i == 0 and j == 0:
+                cur[k] = 0
+                continue
+            best, move = inf, -1
+            if i > 0 and j > 0 and ach[i - 1] == bch[j - 1] and prev[k] < inf:
+                agree = values_agree(i - 1, j - 1, ach, anum, asym, bnum, bsym, mode, atol, rtol)
+                best, move = prev[k] + (0 if agree else big + 1), MATCH if agree else SUB
+            if i > 0 and k + 1 < w and prev[k + 1] + big < best:
+                best, move = prev[k + 1] + big, DEL
+            if j > 0 and k > 0 and cur[k - 1] + big < best:
+                best, move = cur[k - 1] + big, INS
+            cur[k] = best
+            how[i, k] = move
+        prev, cur = cur, prev
+    gi = np.empty(n + m, np.int32)
+    pj = np.empty(n + m, np.int32)
+    kind = np.empty(n + m, np.int8)
+    r, i, j = 0, n, m
+    while i > 0 or j > 0:
+        r, i, j = _record(gi, pj, kind, r, i, j, how[i, j - i - dlo])
     return gi[:r][::-1].copy(), pj[:r][::-1].copy(), kind[:r][::-1].copy()

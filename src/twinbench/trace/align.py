@@ -11,15 +11,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 import numpy as np
-from numba import njit
 
-from twinbench.trace import _kernel
-from twinbench.trace._kernel import DEL, INS, MATCH, SUB
+from twinbench.trace import kernel
 from twinbench.trace.canonical import CanonicalTrace, is_number, value_key
 from twinbench.trace.config import Comparators, ScoringConfig
+from twinbench.trace.kernel import DEL, INS, MATCH, SUB
 
 MISMATCH = 4  # difflib only: a zipped pair of different channels
 KIND_NAMES = ("match", "substitution", "missing", "inserted", "mismatch")
@@ -29,6 +30,12 @@ _PLAIN_NUMBERS = {int, float, bool}
 TIE_CELLS = 1 << 26  # the most-matches pass keeps one byte per cell of its band; above this it is skipped
 CHECKPOINT_STRIDE = 64  # columns between two kept column states (traceback memory vs recompute)
 BAND_HALF_WIDTH = 128  # diagonals each side of the first pass: wide enough to follow drifting edits
+
+
+@cache
+def _core() -> ModuleType:
+    """The compiled core, loaded on first use (see `twinbench.trace.kernel`)."""
+    return kernel.load()
 
 
 @dataclass(slots=True)
@@ -101,7 +108,7 @@ class Encoded:
         for r, tok in enumerate(dense):
             p = pos[pos_start[tok]:pos_start[tok + 1]]
             np.bitwise_or.at(rows[r], p >> 6, np.left_shift(np.uint64(1), (p & 63).astype(np.uint64)))
-        mstart, mtok = _kernel.matching_tokens(tok_ch, tok_sym, tok_num, chan_first, chan_num_end, chan_end,
+        mstart, mtok = _core().matching_tokens(tok_ch, tok_sym, tok_num, chan_first, chan_num_end, chan_end,
                                                chan_tok, self.bch, self.bnum, self.bsym, self.mode, self.atol,
                                                self.rtol)
         return rows, dense_of, pos_start, pos, chan_tok, self.bch, mstart, mtok
@@ -147,64 +154,10 @@ def values_match(channel: str, a: Any, b: Any, comparators: Comparators) -> bool
     if rule.type == "any":
         return True
     if is_number(a) and is_number(b):  # the optimal aligner's own rule
-        return bool(_kernel.numbers_agree(float(a), float(b), _MODES[rule.type], rule.abs_tol, rule.rel_tol))
+        return bool(_core().numbers_agree(float(a), float(b), _MODES[rule.type], rule.abs_tol, rule.rel_tol))
     if is_number(a) or is_number(b):
         return False
     return value_key(a) == value_key(b)
-
-
-@njit(cache=True)
-def most_matches(n, m, cost, bch, ach, anum, asym, bnum, bsym, mode, atol, rtol):
-    """Among the alignments of minimum `cost`, one with the most matches (the fewest substitutions).
-
-    A dynamic program on the key cost·B + substitutions (B > any substitution count), so minimising the key
-    minimises the cost first; only the diagonals an alignment of `cost` can visit are filled. Ties go to a
-    pair, then a missing event, then an inserted one, walking back from the end.
-    """
-    delta = m - n
-    dlo = max(-n, -((cost - delta) // 2))
-    dhi = min(m, (delta + cost) // 2)
-    w = dhi - dlo + 1
-    big = min(n, m) + 1
-    inf = np.int64(1) << 60
-    how = np.zeros((n + 1, w), np.int8)
-    prev = np.full(w + 1, inf, np.int64)
-    cur = np.full(w + 1, inf, np.int64)
-    for i in range(n + 1):
-        for k in range(w):
-            j = i + dlo + k
-            cur[k] = inf
-            if j < 0 or j > m:
-                continue
-            if i == 0 and j == 0:
-                cur[k] = 0
-                continue
-            best, move = inf, -1
-            if i > 0 and j > 0 and ach[i - 1] == bch[j - 1] and prev[k] < inf:
-                agree = _kernel.values_agree(i - 1, j - 1, ach, anum, asym, bnum, bsym, mode, atol, rtol)
-                best, move = prev[k] + (0 if agree else big + 1), MATCH if agree else SUB
-            if i > 0 and k + 1 < w and prev[k + 1] + big < best:
-                best, move = prev[k + 1] + big, DEL
-            if j > 0 and k > 0 and cur[k - 1] + big < best:
-                best, move = cur[k - 1] + big, INS
-            cur[k] = best
-            how[i, k] = move
-        prev, cur = cur, prev
-    gi = np.empty(n + m, np.int32)
-    pj = np.empty(n + m, np.int32)
-    kind = np.empty(n + m, np.int8)
-    r, i, j = 0, n, m
-    while i > 0 or j > 0:
-        move = how[i, j - i - dlo]
-        kind[r] = move
-        gi[r] = i - 1 if move != INS else -1
-        pj[r] = j - 1 if move != DEL else -1
-        r += 1
-        if move != INS:
-            i -= 1
-        if move != DEL:
-            j -= 1
-    return gi[:r][::-1].copy(), pj[:r][::-1].copy(), kind[:r][::-1].copy()
 
 
 def align_optimal(gt: CanonicalTrace, pred: CanonicalTrace, comparators: Comparators) -> Alignment:
@@ -214,25 +167,26 @@ def align_optimal(gt: CanonicalTrace, pred: CanonicalTrace, comparators: Compara
         return Alignment(np.r_[np.arange(n), np.full(m, -1)].astype(np.int32),
                          np.r_[np.full(n, -1), np.arange(m)].astype(np.int32),
                          np.r_[np.full(n, DEL), np.full(m, INS)].astype(np.int8))
+    core = _core()
     enc = encode(gt, pred, comparators)
     tables = enc.tables()
     delta = m - n
     half = BAND_HALF_WIDTH
     while True:  # at most twice: the first pass's cost bounds the band of the second
         lo_d, hi_d = min(0, delta) - half, max(0, delta) + half
-        cost, store, offsets, bounds = _kernel.forward(n, m, lo_d, hi_d, CHECKPOINT_STRIDE, *tables)
+        cost, store, offsets, bounds = core.forward(n, m, lo_d, hi_d, CHECKPOINT_STRIDE, *tables)
         need = (cost - abs(delta)) // 2  # a cell further off the diagonals than this costs more than `cost`
         if need <= half:
             break
         half = need
-    g, p, k = _kernel.traceback(n, m, lo_d, hi_d, CHECKPOINT_STRIDE, store, offsets, bounds, *tables,
+    g, p, k = core.traceback(n, m, lo_d, hi_d, CHECKPOINT_STRIDE, store, offsets, bounds, *tables,
                                 *enc.values())
     alignment = Alignment(g, p, k)
     if len(g) == 0 or alignment.cost != cost:
         raise RuntimeError(f"optimal aligner: traceback does not reproduce the cost {cost}")
     if not np.any(k == SUB) or (n + 1) * (cost + 1) > TIE_CELLS:  # no substitution: no tie has more matches
         return alignment
-    best = Alignment(*most_matches(n, m, cost, enc.bch, *enc.values()))
+    best = Alignment(*core.most_matches(n, m, cost, enc.bch, *enc.values()))
     if best.cost != cost:
         raise RuntimeError(f"optimal aligner: the most-matches pass does not reproduce the cost {cost}")
     return best

@@ -98,54 +98,92 @@ def _plans(config: ScoringConfig):
     return plan
 
 
+def checked_value(trace: Trace, index: int, plan: _ChannelPlan, config: ScoringConfig) -> Any:
+    """The value of a kept event, checked (finite time and value, a number on a numeric channel) and converted
+    (to the channel's unit; booleans to text unless they are numbers); InputError names the event and field."""
+    t, value, meta = trace.t[index], trace.value[index], trace.meta[index]
+    if not math.isfinite(t):
+        raise InputError(trace.source, f"timestamp must be finite, got {t}", f"event {index}", "timestamp")
+    if plan.unit is not None and meta and "unit" in meta and is_number(value):
+        try:
+            value = float(value) * unit_factor(str(meta["unit"]), plan.unit)
+        except ValueError as exc:
+            raise InputError(trace.source, str(exc), f"event {index}", "meta.unit") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(trace.source, f"value must be finite, got {value}", f"event {index}", "value")
+    if plan.numeric and not is_number(value):
+        raise InputError(trace.source, f"channel {plan.name!r} is numeric but the value is {value!r}",
+                         f"event {index}", "value")
+    if isinstance(value, bool) and not (plan.numeric or config.bool_is_number):
+        value = str(value)  # EnvTrace's package compares booleans as text, so True is not 1
+    return value
+
+
+def _odd_values(values: list[Any], plain: set[type]) -> np.ndarray:
+    """Which values need a look one by one: of a type outside `plain`, or a float that is not finite."""
+    kinds = list(map(type, values))
+    found = set(kinds)
+    odd = np.zeros(len(kinds), bool)
+    if found - plain:
+        odd |= np.fromiter((k not in plain for k in kinds), bool, len(kinds))
+    if float in found:
+        floats = values if found == {float} else [v if k is float else 0.0 for v, k in zip(values, kinds, strict=True)]
+        odd |= ~np.isfinite(np.array(floats, np.float64))
+    return odd
+
+
+def _suspects(trace: Trace, plans: list[_ChannelPlan], code: np.ndarray, config: ScoringConfig) -> list[int]:
+    """Kept events whose time or value needs a look one by one (to check, convert or split off), in order:
+    those of numeric, continuous or unit-converted channels, non-finite times and floats, and values other
+    than numbers and text (booleans too, when they become text)."""
+    kept = np.array([p.keep for p in plans], bool)[code]
+    closer = np.array([p.numeric or p.continuous or p.unit is not None for p in plans], bool)[code]
+    plain = {float, int, str, bool} if config.bool_is_number else {float, int, str}
+    odd = _odd_values(trace.value, plain)
+    return np.flatnonzero(kept & (closer | odd | ~np.isfinite(np.asarray(trace.t)))).tolist()
+
+
 def canonicalize(trace: Trace, config: ScoringConfig) -> CanonicalTrace:
-    """Bring a trace into canonical form; bad values raise InputError naming the event and field."""
+    """Bring a trace into canonical form; bad values raise InputError naming the event and field.
+
+    Events of plain channels with finite numbers or text are taken a column at a time; the others (see
+    `_suspects`) one by one, in order, so the first bad one is the one named.
+    """
     plan_of = _plans(config)
-    channels: list[str] = []
-    values: list[Any] = []
-    times: list[float] = []
-    origins: list[int] = []
-    raw_series: dict[str, list[tuple[float, float]]] = {}
-    t_first = math.inf
-    for index, event in enumerate(trace.events):
-        plan = plan_of(event.channel)
-        if not plan.keep:
-            continue
-        t, value = event.t, event.value
-        if not math.isfinite(t):
-            raise InputError(trace.source, f"timestamp must be finite, got {t}", f"event {index}", "timestamp")
-        if plan.unit is not None and event.meta and "unit" in event.meta and is_number(value):
-            try:
-                value = float(value) * unit_factor(str(event.meta["unit"]), plan.unit)
-            except ValueError as exc:
-                raise InputError(trace.source, str(exc), f"event {index}", "meta.unit") from None
-        if isinstance(value, float) and not math.isfinite(value):
-            raise InputError(trace.source, f"value must be finite, got {value}", f"event {index}", "value")
-        if plan.numeric and not is_number(value):
-            raise InputError(trace.source, f"channel {plan.name!r} is numeric but the value is {value!r}",
-                             f"event {index}", "value")
-        if isinstance(value, bool) and not (plan.numeric or config.bool_is_number):
-            value = str(value)  # EnvTrace's package compares booleans as text, so True is not 1
-        t_first = min(t_first, t)
+    names = list(dict.fromkeys(trace.channel))
+    plans = [plan_of(name) for name in names]
+    index_of = {name: k for k, name in enumerate(names)}
+    code = np.fromiter(map(index_of.__getitem__, trace.channel), np.int64, len(trace))
+    values = trace.value
+    continuous = np.zeros(len(trace), bool)
+    raw_series: dict[str, list[int]] = {}
+    suspects = _suspects(trace, plans, code, config)
+    if suspects:
+        values = list(values)
+    for index in suspects:
+        plan = plans[code[index]]
+        values[index] = checked_value(trace, index, plan, config)
         if plan.continuous:
-            raw_series.setdefault(plan.name, []).append((t, float(value)))
-            continue
-        channels.append(plan.name)
-        values.append(value)
-        times.append(t)
-        origins.append(index)
-    t0 = t_first if math.isfinite(t_first) else 0.0
+            continuous[index] = True
+            raw_series.setdefault(plan.name, []).append(index)
+    t_all = np.asarray(trace.t, dtype=np.float64)
+    kept = np.array([p.keep for p in plans], bool)[code]
+    t0 = float(t_all[kept].min()) if kept.any() else 0.0
     series = {}
-    for name, points in raw_series.items():
-        points.sort(key=lambda p: p[0])
-        series[name] = Series(np.array([p[0] for p in points]) - t0, np.array([p[1] for p in points]))
-    t = np.asarray(times, dtype=np.float64) - t0
+    for name, found in raw_series.items():
+        at = np.array(found)[np.argsort(t_all[found], kind="stable")]
+        series[name] = Series(t_all[at] - t0, np.array([float(values[i]) for i in at.tolist()]))
+    discrete = np.flatnonzero(kept & ~continuous)
+    t = t_all[discrete] - t0
     order = np.argsort(t, kind="stable")
     step = _steps(t[order], config.simultaneity_eps)
-    order = np.asarray(_order_within_steps(order, step, channels), dtype=np.int64)
+    canonical = [p.name for p in plans]
+    place = {name: i for i, name in enumerate(sorted(set(canonical)))}
+    rank = np.array([place[name] for name in canonical], np.int64)[code[discrete]]
+    origin = discrete[_order_within_steps(order, step, rank)]
     return CanonicalTrace(
-        channel=[channels[i] for i in order], value=[values[i] for i in order], t=t[order],
-        origin=np.asarray(origins, dtype=np.int64)[order], step=step, series=series, source=trace.source,
+        channel=[canonical[c] for c in code[origin].tolist()], value=[values[i] for i in origin.tolist()],
+        t=t_all[origin] - t0, origin=origin, step=step, series=series, source=trace.source,
     )
 
 
@@ -156,14 +194,10 @@ def _steps(t: np.ndarray, eps: float | None) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(np.diff(t) > eps)))
 
 
-def _order_within_steps(order: np.ndarray, step: np.ndarray, channels: list[str]) -> list[int]:
-    """Sort the events of every multi-event step by channel; the values of one channel keep their order."""
-    out = order.tolist()
+def _order_within_steps(order: np.ndarray, step: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Sort the events of every step by channel (`rank`: each event's channel's place in name order); the
+    values of one channel keep their order."""
     if len(step) < 2:
-        return out
-    starts = np.flatnonzero(np.diff(step)) + 1
-    bounds = np.concatenate(([0], starts, [len(step)]))
-    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        if b - a > 1:
-            out[a:b] = sorted(out[a:b], key=channels.__getitem__)
-    return out
+        return order
+    key = step * (int(rank.max()) + 1) + rank[order]
+    return order[np.argsort(key, kind="stable")]

@@ -13,7 +13,6 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from twinbench.errors import InputError
@@ -217,6 +216,8 @@ CONTINUOUS_TEMPLATES: dict[str, dict[str, Any]] = {"default": {}, "envtrace": {"
 def load_config(path: str | Path, preset: Preset | None = None,
                 defaults: dict[str, Any] | None = None) -> ScoringConfig:
     """Read a JSON or YAML config file (EnvTrace's format is accepted as it is), over a twin's `defaults`."""
+    import yaml
+
     path = Path(path)
     source = str(path)
     try:

@@ -1,45 +1,43 @@
-"""Reading and writing traces: JSON (EnvTrace format) and JSONL, validated event by event.
+"""Reading and writing traces: JSON (EnvTrace format), JSONL and a binary columnar form (`.npz`).
 
-Files are parsed with orjson straight into columns (`TraceColumns`); only a file orjson refuses is read
-again by the standard library, to tell where it is wrong (or to reach a NaN, an infinity or a huge integer,
-which are then reported at their event and field). Every error is one line naming file, event and field.
+Files are parsed with orjson and taken apart into columns in one pass per column; when anything looks
+unusual, the events are validated one by one instead, which names the first bad event and field. Only a
+file orjson refuses is read again by the standard library, to tell where it is wrong (or to reach a NaN,
+an infinity or a huge integer, which are then reported at their event and field). Every error is one line
+naming file, event and field.
+
+`.npz` (numpy's uncompressed zip of arrays, read without pickle) holds the same columns, for large traces:
+`channels` (the distinct names as a JSON list), `channel` (int32 index into `channels` per event), `t`
+(float64 seconds), `value` (float64 when every value is a float, else the JSON list of values) and `meta`
+(the JSON list of meta objects; absent when every one is empty). JSON is kept as its UTF-8 bytes (uint8).
+Its events are validated by the same rules.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-from dataclasses import dataclass
+from array import array
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import orjson
 
 from twinbench.errors import InputError
 from twinbench.trace.model import Event, Trace
 
+if TYPE_CHECKING:
+    import numpy as np
+
 SCHEMA_VERSION = "1"
 MAX_NUMBER = 1.7976931348623157e308  # largest finite float: a value must fit in one
 _NUMBER = (int, float)
-_LONG_NUMBER = re.compile(rb"\d{19}")
-
-
-@dataclass(slots=True)
-class TraceColumns:
-    """A trace as parallel columns: channel names, times (float64 seconds), values and meta mappings."""
-
-    channel: list[str]
-    t: np.ndarray
-    value: list[Any]
-    meta: list[dict[str, Any]]
-
-    def __len__(self) -> int:
-        return len(self.channel)
-
-    def to_trace(self, source: str | None = None) -> Trace:
-        return Trace(list(map(Event, self.channel, self.t.tolist(), self.value, self.meta)), source)
+_DIGITS = bytes(48 if chr(b).isdigit() and b < 128 else 32 for b in range(256))  # a digit -> "0", else " "
+LONG_NUMBER = b"0" * 19  # 19 digits in a row: an integer orjson might not keep exactly
+_SCALARS = {float, int, str, bool, type(None)}
+_CONTAINERS = (list, dict)
+BINARY_SUFFIX = ".npz"
+BINARY_ARRAYS = ("channels", "channel", "t", "value")  # and "meta", when any event has one
 
 
 def _bad_json(value: Any, depth: int = 0) -> str | None:
@@ -60,7 +58,7 @@ def _bad_json(value: Any, depth: int = 0) -> str | None:
 
 
 class _Columns:
-    """Accumulates validated events into columns."""
+    """Accumulates events into columns, validating each one (the path that names the first bad event)."""
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -98,15 +96,69 @@ class _Columns:
         self.value.append(value)
         self.meta.append(meta)
 
-    def done(self) -> TraceColumns:
-        return TraceColumns(self.channel, np.asarray(self.t, dtype=np.float64), self.value, self.meta)
+    def done(self) -> Trace:
+        return Trace.from_columns(self.channel, array("d", self.t), self.value, self.meta, self.source)
+
+
+def _validated(raws: list[Any], source: str) -> Trace:
+    """Event by event: the first bad one raises InputError naming it."""
+    columns = _Columns(source)
+    for raw in raws:
+        columns.add(raw)
+    return columns.done()
+
+
+def _finite(numbers: list[Any]) -> array | None:
+    """These ints and floats as an array('d'), or None unless every one is finite and fits in a float."""
+    try:
+        found = array("d", numbers)
+    except OverflowError:  # an integer beyond the float range
+        return None
+    return found if all(map(math.isfinite, found)) else None
+
+
+def _plain(values: list[Any]) -> bool:
+    """The values need no closer look: finite numbers, other scalars, and containers `_bad_json` accepts."""
+    kinds = set(map(type, values))
+    if not kinds <= _SCALARS:
+        if not kinds <= _SCALARS | set(_CONTAINERS):
+            return False
+        if any(_bad_json(v) is not None for v in values if type(v) in _CONTAINERS):
+            return False
+    if kinds & {float, int}:
+        numbers = values if kinds <= {float, int} else [v for v in values if type(v) in _NUMBER]
+        return _finite(numbers) is not None
+    return True
+
+
+def _checked(channel: list[Any], t: array, value: list[Any], meta: list[Any], source: str) -> Trace | None:
+    """A trace over these columns (`t`: finite seconds) when every event is well formed, checked a column at a
+    time; None when any event needs a closer look."""
+    if set(map(type, channel)) != {str} or "" in channel or not _plain(value):
+        return None
+    if not set(map(type, meta)) <= {dict, type(None)} or any(_bad_json(m) is not None for m in meta if m):
+        return None
+    meta = [{} if m is None else m for m in meta]
+    return Trace.from_columns(channel, t, value, meta, source)
+
+
+def _fast(raws: list[Any], source: str) -> Trace | None:
+    """`_checked` over the columns of a list of events."""
+    if set(map(type, raws)) != {dict}:
+        return None
+    t = [raw["timestamp"] if "timestamp" in raw else raw.get("t") for raw in raws]
+    times = _finite(t) if set(map(type, t)) <= {float, int} else None
+    if times is None:
+        return None
+    return _checked([raw.get("channel") for raw in raws], times, [raw.get("value") for raw in raws],
+                    [raw.get("meta") for raw in raws], source)
 
 
 def _loads(data: bytes, source: str, item: str | None = None) -> Any:
     """Parse JSON with orjson; what it refuses is parsed by `json` to name the fault (or to accept NaN, which
     validation then reports at its event and field), and so is a text with 19 digits in a row (orjson would
     turn an integer beyond 64 bits into a float)."""
-    if _LONG_NUMBER.search(data) is None:
+    if data.translate(_DIGITS).find(LONG_NUMBER) < 0:
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
@@ -123,8 +175,8 @@ def _loads(data: bytes, source: str, item: str | None = None) -> Any:
         raise InputError(source, f"malformed JSON{where}: {exc.msg}", item=item) from None
 
 
-def columns_from_obj(obj: Any, source: str) -> TraceColumns:
-    """Columns from parsed JSON: `{"schema_version", "events": [...]}` or a bare list of events."""
+def events_from_obj(obj: Any, source: str) -> Trace:
+    """A trace from parsed JSON: `{"schema_version", "events": [...]}` or a bare list of events."""
     if isinstance(obj, dict):
         if "events" not in obj:
             raise InputError(source, "missing the 'events' list", field="events")
@@ -134,27 +186,60 @@ def columns_from_obj(obj: Any, source: str) -> TraceColumns:
         obj = obj["events"]
     if not isinstance(obj, list):
         raise InputError(source, "a trace is a list of events or an object with an 'events' list")
-    columns = _Columns(source)
-    for raw in obj:
-        columns.add(raw)
-    return columns.done()
+    return _fast(obj, source) or _validated(obj, source)
 
 
-def events_from_obj(obj: Any, source: str) -> Trace:
-    """A trace from parsed JSON (see `columns_from_obj`)."""
-    return columns_from_obj(obj, source).to_trace(source)
+def _read_binary(path: Path, source: str) -> Trace:
+    """A `.npz` trace (see the module docstring)."""
+    import numpy as np  # here, not at the top: JSON traces (and the sandbox, which writes them) need no numpy
+
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise InputError(source, f"cannot read: {exc.strerror}") from None
+    try:
+        with fh, np.load(fh, allow_pickle=False) as arrays:
+            missing = [name for name in BINARY_ARRAYS if name not in arrays.files]
+            if missing:
+                raise InputError(source, f"not a twinbench trace: no array {missing[0]!r}", field=missing[0])
+            names, codes, t, value = (arrays[name] for name in BINARY_ARRAYS)
+            meta = arrays["meta"] if "meta" in arrays.files else None
+    except (OSError, ValueError, EOFError) as exc:  # not a zip of .npy arrays, or one holds objects
+        raise InputError(source, f"not a readable .npz trace: {exc}") from None
+    names = _loads(names.tobytes(), source, "array 'channels'")
+    n = len(codes)
+    if not isinstance(names, list):
+        raise InputError(source, "must list the channel names", field="channels")
+    if codes.dtype != np.int32 or codes.ndim != 1 or (n and not 0 <= codes.min() <= codes.max() < len(names)):
+        raise InputError(source, "must be int32 indices into 'channels', one per event", field="channel")
+    if t.dtype != np.float64 or t.shape != (n,):
+        raise InputError(source, "must be float64 seconds, one per event", field="t")
+    values = value.tolist() if value.dtype == np.float64 else _loads(value.tobytes(), source, "array 'value'")
+    metas = [None] * n if meta is None else _loads(meta.tobytes(), source, "array 'meta'")
+    for name, column in (("value", values), ("meta", metas)):
+        if not isinstance(column, list) or len(column) != n:
+            raise InputError(source, "must list one entry per event", field=name)
+    channel = [names[c] for c in codes.tolist()]
+    times = _finite(t.tolist())
+    found = _checked(channel, times, values, metas, source) if times is not None else None
+    if found is not None:
+        return found
+    return _validated([{"channel": c, "timestamp": ti, "value": v, "meta": m}
+                       for c, ti, v, m in zip(channel, t.tolist(), values, metas, strict=True)], source)
 
 
-def read_columns(path: str | Path) -> TraceColumns:
-    """Read a trace file into columns; `.jsonl` holds one event per line, anything else is JSON."""
+def read_trace(path: str | Path) -> Trace:
+    """Read a trace file: `.jsonl` holds one event per line, `.npz` is the binary form, anything else JSON."""
     path = Path(path)
     source = str(path)
+    if path.suffix == BINARY_SUFFIX:
+        return _read_binary(path, source)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(source, f"cannot read: {exc.strerror}") from None
     if path.suffix != ".jsonl":
-        return columns_from_obj(_loads(data, source), source)
+        return events_from_obj(_loads(data, source), source)
     columns = _Columns(source)
     for lineno, line in enumerate(data.splitlines(), 1):
         if line.strip():
@@ -162,23 +247,40 @@ def read_columns(path: str | Path) -> TraceColumns:
     return columns.done()
 
 
-def read_trace(path: str | Path) -> Trace:
-    """Read a trace file (see `read_columns`)."""
-    return read_columns(path).to_trace(str(path))
-
-
 def event_to_obj(e: Event) -> dict[str, Any]:
     return {"channel": e.channel, "timestamp": e.t, "value": e.value, "meta": dict(e.meta)}
 
 
 def trace_to_obj(trace: Trace) -> dict[str, Any]:
-    return {"schema_version": SCHEMA_VERSION, "events": [event_to_obj(e) for e in trace]}
+    events = [{"channel": c, "timestamp": t, "value": v, "meta": dict(m)}
+              for c, t, v, m in zip(trace.channel, trace.t, trace.value, trace.meta, strict=True)]
+    return {"schema_version": SCHEMA_VERSION, "events": events}
+
+
+def _write_binary(trace: Trace, path: Path) -> None:
+    import numpy as np
+
+    def json_bytes(obj: Any) -> np.ndarray:
+        return np.frombuffer(json.dumps(obj, allow_nan=False).encode(), np.uint8)
+
+    names = list(dict.fromkeys(trace.channel))
+    code = {name: i for i, name in enumerate(names)}
+    arrays = {"channels": json_bytes(names), "channel": np.array([code[c] for c in trace.channel], np.int32),
+              "t": np.asarray(trace.t, np.float64)}
+    floats = all(type(v) is float for v in trace.value)
+    arrays["value"] = np.array(trace.value, np.float64) if floats else json_bytes(trace.value)
+    if any(trace.meta):
+        arrays["meta"] = json_bytes([dict(m) for m in trace.meta])
+    with path.open("wb") as fh:
+        np.savez(fh, **arrays)
 
 
 def write_trace(trace: Trace, path: str | Path) -> None:
-    """Write in the EnvTrace JSON format, or JSONL when the name ends in `.jsonl`."""
+    """Write in the EnvTrace JSON format, JSONL when the name ends in `.jsonl`, the binary form for `.npz`."""
     path = Path(path)
-    if path.suffix == ".jsonl":
+    if path.suffix == BINARY_SUFFIX:
+        _write_binary(trace, path)
+    elif path.suffix == ".jsonl":
         lines = (json.dumps(event_to_obj(e), allow_nan=False) for e in trace)
         path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     else:

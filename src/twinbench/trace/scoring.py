@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,6 +49,37 @@ class ScoreResult(BaseModel):
         return [{"kind": KIND_NAMES[k], "gt": side(gt, g), "pred": side(pred, p)}
                 for g, p, k in zip(alignment.gt.tolist(), alignment.pred.tolist(), alignment.kind.tolist(),
                                    strict=True)]
+
+    def aligned_rows_json(self) -> str:
+        """Exactly `json.dumps(self.aligned_rows(), default=str)`, written a column at a time."""
+        if self._aligned is None:
+            return "[]"
+        alignment, gt, pred = self._aligned
+        gt_side, pred_side = _sides_json(gt), _sides_json(pred)
+        gt_side.append("null")  # index -1: no event on that side
+        pred_side.append("null")
+        heads = [f'{{"kind": "{name}", "gt": ' for name in KIND_NAMES]
+        rows = map('{}{}, "pred": {}}}'.format, map(heads.__getitem__, alignment.kind.tolist()),
+                   map(gt_side.__getitem__, alignment.gt.tolist()), map(pred_side.__getitem__, alignment.pred.tolist()))
+        return "[" + ", ".join(rows) + "]"
+
+
+def _value_json(value: Any) -> str:
+    kind = type(value)
+    if kind is float:  # what json.dumps writes for a finite float, an int and a str
+        return float.__repr__(value) if math.isfinite(value) else json.dumps(value)
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value, default=str)
+
+
+def _sides_json(trace: CanonicalTrace) -> list[str]:
+    """The JSON object of each event of a canonical trace as an alignment row shows it."""
+    names = {name: json.dumps(name) for name in set(trace.channel)}
+    numbers = set(map(type, trace.value)) <= {float, int} and all(map(math.isfinite, trace.value))
+    values = map(repr, trace.value) if numbers else map(_value_json, trace.value)  # repr: a finite float, an int
+    return list(map('{{"index": {}, "channel": {}, "t": {}, "value": {}}}'.format, trace.origin.tolist(),
+                    map(names.__getitem__, trace.channel), map(float.__repr__, trace.t.tolist()), values))
 
 
 class BestOfResult(BaseModel):

@@ -7,7 +7,7 @@ and the trace live in the trusted process, which answers each command with the t
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 EPOCH = 1_700_000_000.0  # what time.time() reads at virtual t = 0
@@ -25,9 +25,10 @@ class Channel(Protocol):
 
 class Link:
     """Sends one command at a time and waits for its answer; `now` mirrors the trusted clock. A reply that
-    names an error kind raises the client's exception for it (`errors`: kind -> exception class)."""
+    names an error kind raises the client's exception for it (`errors`: kind -> an exception class, or a
+    function of the message that returns the exception)."""
 
-    def __init__(self, channel: Channel, errors: Mapping[str, type[Exception]]):
+    def __init__(self, channel: Channel, errors: Mapping[str, Callable[[str], Exception]]):
         self.channel = channel
         self.errors = dict(errors)
         self.now = 0.0
