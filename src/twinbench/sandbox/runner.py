@@ -26,7 +26,7 @@ from twinbench.sandbox.messages import Done
 from twinbench.sandbox.result import ErrorInfo, Outcome, RunResult
 from twinbench.sandbox.zygote_host import ZygoteError, ZygoteHost
 from twinbench.trace.model import Trace
-from twinbench.twins import BudgetExceeded, CommandError, SafetyRefusal, Twin, get_twin
+from twinbench.twins import BudgetExceeded, CommandError, LimitExceeded, SafetyRefusal, Twin, get_twin
 
 NO_BWRAP = "bubblewrap unavailable: programs run WITHOUT network, filesystem and pid isolation (rlimits only)"
 DRAIN_SECONDS = 2.0
@@ -257,6 +257,9 @@ class Sandbox:
                 reply = {"e": "safety", "m": str(exc)}
             except BudgetExceeded as exc:
                 self._stop(run, zygote, "timeout", str(exc))
+                return
+            except LimitExceeded as exc:
+                self._stop(run, zygote, "budget", str(exc))
                 return
             except CommandError:
                 raise

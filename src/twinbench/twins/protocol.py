@@ -8,7 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from twinbench.trace.model import Event
 
-TWINS = {"beamline": "twinbench.twins.beamline:BeamlineTwin"}
+TWINS = {"beamline": "twinbench.twins.beamline:BeamlineTwin", "physics": "twinbench.twins.physics:PhysicsTwin"}
 
 
 class SafetyRefusal(Exception):
@@ -20,7 +20,12 @@ class CommandError(Exception):
 
 
 class BudgetExceeded(Exception):
-    """The program asked for more virtual time than its budget."""
+    """The program asked for more virtual time (or simulation steps) than its budget: the run ends as `timeout`."""
+
+
+class LimitExceeded(Exception):
+    """The program asked the twin for more than a trusted-side limit allows (model size, re-simulation CPU,
+    recorded events): the run ends as `budget`."""
 
 
 @runtime_checkable
@@ -42,7 +47,7 @@ class Twin(Protocol):
         """Virtual seconds since the program started."""
 
     def handle(self, op: str, args: Mapping[str, Any]) -> Any:
-        """Execute one command; raises SafetyRefusal, CommandError or BudgetExceeded."""
+        """Execute one command; raises SafetyRefusal, CommandError, BudgetExceeded or LimitExceeded."""
 
     def finish(self) -> None:
         """Bring continuous channels up to `now` once the program has ended."""

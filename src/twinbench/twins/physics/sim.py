@@ -1,0 +1,183 @@
+"""One trusted simulation: an MjData replaying a program's log, sampled on a fixed grid of simulated time."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import mujoco
+import numpy as np
+
+from twinbench.twins.physics import state
+from twinbench.twins.physics.channels import OBJ, Catalog
+from twinbench.twins.physics.config import PhysicsConfig
+from twinbench.twins.protocol import BudgetExceeded, LimitExceeded, SafetyRefusal
+from twinbench.twins.recorder import Recorder
+
+UNSTABLE = {w: w.name.removeprefix("mjWARN_").lower() for w in (
+    mujoco.mjtWarning.mjWARN_BADQPOS, mujoco.mjtWarning.mjWARN_BADQVEL, mujoco.mjtWarning.mjWARN_BADQACC,
+    mujoco.mjtWarning.mjWARN_BADCTRL, mujoco.mjtWarning.mjWARN_CONTACTFULL, mujoco.mjtWarning.mjWARN_CNSTRFULL)}
+TIME_EPS = 1e-9
+
+
+class Budget:
+    """What all simulations of one run may still use: steps, simulated time, harness CPU, recorded events."""
+
+    def __init__(self, cfg: PhysicsConfig, seconds: float, rec: Recorder):
+        self.cfg = cfg
+        self.steps_left = cfg.max_steps
+        self.seconds = seconds
+        self.rec = rec
+        self.cpu_start = time.thread_time()
+
+    def take(self, steps: int) -> int:
+        """Up to `steps` steps (at least one); BudgetExceeded once none is left."""
+        if self.steps_left <= 0:
+            raise BudgetExceeded(f"step budget of {self.cfg.max_steps} steps exhausted")
+        steps = min(steps, self.steps_left)
+        self.steps_left -= steps
+        return steps
+
+    def check(self, t: float) -> None:
+        if t > self.seconds:
+            raise BudgetExceeded(f"simulated-time budget of {self.seconds:g} s exhausted")
+        if time.thread_time() - self.cpu_start > self.cfg.cpu_seconds:
+            raise LimitExceeded(f"more than {self.cfg.cpu_seconds:g} s of harness CPU re-simulating")
+        if len(self.rec.events) > self.cfg.max_events:
+            raise LimitExceeded(f"more than {self.cfg.max_events} recorded events")
+
+
+class Sim:
+    """A program's MjData, rebuilt: state and inputs are set as the log says, steps are taken by the twin."""
+
+    def __init__(self, prefix: str, model: mujoco.MjModel, catalog: Catalog, rec: Recorder, period: float):
+        self.prefix = prefix
+        self.model = model
+        self.catalog = catalog
+        self.rec = rec
+        self.period = period
+        self.data = mujoco.MjData(model)
+        self.size = state.state_size(model)
+        self.parts = state.layout(model)
+        self.started = False
+        self.next_sample = 0.0
+        self.last_sample: float | None = None
+        self.active = np.zeros(len(catalog.input_channels), dtype=bool)
+        self.touching: set[str] = set()
+        self.warnings = np.zeros(len(UNSTABLE), dtype=np.int64)
+
+    # --- the log ------------------------------------------------------------------------------------
+    def init(self, offset: int, values: np.ndarray) -> None:
+        """Part of the initial state (before the first step)."""
+        if self.started or offset + len(values) > self.size:
+            raise ValueError("an initial state after the first step, or beyond the state vector")
+        self.set(np.arange(offset, offset + len(values)), values)
+
+    def set(self, index: np.ndarray, values: np.ndarray) -> None:
+        """Set state elements; after the first step, writes to the physical state are recorded as events."""
+        if len(index) and (index.min() < 0 or index.max() >= self.size):
+            raise ValueError("state index out of range")
+        current = state.get_state(self.model, self.data)
+        if self.started:
+            self._record_writes(index, values, current)
+        current[index] = values
+        state.set_state(self.model, self.data, current)
+        if self.started and (index == 0).any():  # the time was written: the sampling grid starts from it again
+            self.next_sample = self._grid_after(float(self.data.time))
+
+    def _record_writes(self, index: np.ndarray, values: np.ndarray, current: np.ndarray) -> None:
+        t = float(self.data.time)
+        for name, offset, size in self.parts:
+            inside = (index >= offset) & (index < offset + size)
+            if not inside.any() or name in state.SILENT:
+                continue
+            for i, v in zip((index[inside] - offset).tolist(), values[inside].tolist(), strict=True):
+                if name == "eq_active":
+                    if bool(v) != bool(current[offset + i]):
+                        label = self.catalog.label(OBJ.mjOBJ_EQUALITY, i)
+                        self.rec.put(f"{self.prefix}equality/{label}/active", t, int(bool(v)), always=True)
+                elif name not in state.INPUTS:
+                    value = v if math.isfinite(v) else str(v)
+                    self.rec.put(self.prefix + self.catalog.write_channel(name, i), t, value, always=True)
+
+    def edited(self) -> None:
+        """The model's parameters changed: record the new values (a started simulation only)."""
+        if self.started:
+            t = float(self.data.time)
+            for channel, value in self.catalog.params().items():
+                self.rec.put(self.prefix + channel, t, value)
+
+    def run(self, steps: int, budget: Budget) -> None:
+        """Take `steps` steps, sampling at every grid point of simulated time they cross."""
+        m, d = self.model, self.data
+        if not self.started:
+            self.started = True
+            self._forward()
+            for channel, value in self.catalog.params().items():
+                self.rec.put(self.prefix + channel, float(d.time), value, always=True)
+            self._sample()
+        while steps > 0:
+            dt = m.opt.timestep
+            ahead = (self.next_sample - d.time) / dt if dt > 0 else 1.0
+            chunk = budget.take(max(1, min(steps, math.ceil(ahead - 1e-6))))
+            try:
+                mujoco.mj_step(m, d, chunk)
+            except mujoco.FatalError as exc:
+                self._fail("error", f"MuJoCo error: {exc}")
+            steps -= chunk
+            self._check_stable()
+            if d.time >= self.next_sample - TIME_EPS:
+                self._forward()
+                self._sample()
+            budget.check(float(d.time))
+
+    # --- recording ----------------------------------------------------------------------------------
+    def _forward(self) -> None:
+        """Positions, sensors and contacts of the current state (the state itself is not changed)."""
+        mujoco.mj_forward(self.model, self.data)
+        self._check_stable()
+
+    def _check_stable(self) -> None:
+        numbers = np.array([self.data.warning[w].number for w in UNSTABLE], dtype=np.int64)
+        if (numbers > self.warnings).any():
+            which = list(UNSTABLE.values())[int(np.argmax(numbers > self.warnings))]
+            self.warnings = numbers
+            self._fail(which, f"simulation unstable ({which}) at t={self.data.time:.6g} s")
+
+    def _fail(self, which: str, message: str) -> None:
+        self.rec.put(f"{self.prefix}warning/{which}", float(self.data.time), message, always=True)
+        raise SafetyRefusal(message)
+
+    def _sample(self) -> None:
+        t = float(self.data.time)
+        values = self.catalog.sample(self.data)
+        inputs = self.catalog.inputs(self.data)
+        if not (np.isfinite(values).all() and np.isfinite(inputs).all()):
+            self._fail("nonfinite", f"non-finite positions, velocities, sensors or inputs at t={t:.6g} s")
+        put, prefix = self.rec.put, self.prefix
+        for channel, value in zip(self.catalog.channels, values.tolist(), strict=True):
+            put(prefix + channel, t, value, always=True)
+        starting = (inputs != 0) & ~self.active
+        for i in np.flatnonzero(starting).tolist():  # an input's series starts at 0 at the previous sample
+            if self.last_sample is not None and self.last_sample < t:
+                put(prefix + self.catalog.input_channels[i], self.last_sample, 0.0, always=True)
+        self.active |= starting
+        for i in np.flatnonzero(self.active).tolist():
+            put(prefix + self.catalog.input_channels[i], t, float(inputs[i]), always=True)
+        touching = self.catalog.contacts(self.data)
+        for channel in sorted(touching - self.touching):
+            put(prefix + channel, t, 1, always=True)
+        for channel in sorted(self.touching - touching):
+            put(prefix + channel, t, 0, always=True)
+        self.touching = touching
+        self.last_sample = t
+        self.next_sample = self._grid_after(t)
+
+    def _grid_after(self, t: float) -> float:
+        return (math.floor(t / self.period + TIME_EPS) + 1) * self.period
+
+    def finish(self) -> None:
+        """A last sample at the simulation's end, when it ended between two grid points."""
+        if self.started and self.last_sample is not None and self.data.time > self.last_sample + TIME_EPS:
+            self._forward()
+            self._sample()
