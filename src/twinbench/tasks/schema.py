@@ -26,7 +26,7 @@ class _Strict(BaseModel):
 
 
 class ScoringOverrides(_Strict):
-    """What a task changes in the scoring config: preset, ignored and continuous channels, tolerances."""
+    """What a task changes in the scoring config: preset, ignored and continuous channels, tolerances, horizon."""
 
     preset: Preset = "default"
     ignore_channels: list[str] = Field(default_factory=list)
@@ -38,6 +38,7 @@ class ScoringOverrides(_Strict):
     allow_empty_reference: bool = Field(
         False, description="a reference that commands nothing may pass (a task whose right answer is to do nothing)"
     )
+    horizon: float | None = Field(None, gt=0, description="score only the first seconds (a chaotic system)")
 
     def overrides(self) -> dict[str, Any]:
         """The overrides as a scoring config file would give them."""
@@ -48,6 +49,8 @@ class ScoringOverrides(_Strict):
             out["aliases"] = dict(self.aliases)
         if self.allow_empty_reference:
             out["discrete"] = {"empty_reference_fails": False}
+        if self.horizon is not None:
+            out["horizon"] = self.horizon
         if self.continuous_channels:
             out["continuous_channels"] = {
                 ch: spec.model_dump(exclude_unset=True) if isinstance(spec, BaseModel) else dict(spec)

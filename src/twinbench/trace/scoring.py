@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, PrivateAttr
 
 from twinbench.trace.align import KIND_NAMES, MATCH, Alignment, align
-from twinbench.trace.canonical import CanonicalTrace, canonicalize
+from twinbench.trace.canonical import CanonicalTrace, canonicalize, without_extra_channels
 from twinbench.trace.config import ScoringConfig
 from twinbench.trace.metrics.continuous import continuous_metric
 from twinbench.trace.metrics.discrete import discrete_metric
@@ -62,6 +62,8 @@ class BestOfResult(BaseModel):
 
 def score_canonical(gt: CanonicalTrace, pred: CanonicalTrace, config: ScoringConfig) -> ScoreResult:
     """Score two traces already in canonical form (see `score_traces`)."""
+    if config.reference_channels_only:
+        pred = without_extra_channels(pred, gt, config.reference_channels_only)
     alignment = align(gt, pred, config)
     matched = alignment.kind == MATCH
     metrics: dict[str, MetricResult] = {
@@ -69,7 +71,7 @@ def score_canonical(gt: CanonicalTrace, pred: CanonicalTrace, config: ScoringCon
         "timing": timing_metric(gt.t[alignment.gt[matched]], pred.t[alignment.pred[matched]], config.timing,
                                 nothing_expected=len(gt) == 0 and len(pred) == 0),
     }
-    continuous = continuous_metric(gt.series, pred.series, config.continuous_channels)
+    continuous = continuous_metric(gt.series, pred.series, config.continuous_for)
     if continuous is not None:
         metrics["continuous"] = continuous
     if config.include_structure:

@@ -46,10 +46,9 @@ def _indexed(channel: str, size: int) -> list[str]:
 
 def canonical_quaternions(values: np.ndarray, starts: np.ndarray) -> None:
     """Flip the quaternions at `starts` (w first) in place so that w >= 0: q and -q are the same rotation."""
-    if len(starts):
-        quats = values[starts[:, None] + np.arange(4)]
-        flip = quats[:, 0] < 0
-        values[starts[flip][:, None] + np.arange(4)] *= -1
+    flip = starts[values[starts] < 0]
+    if len(flip):
+        values[flip[:, None] + np.arange(4)] *= -1
 
 
 class Catalog:

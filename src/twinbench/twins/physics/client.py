@@ -16,6 +16,7 @@ from typing import Any
 
 import mujoco
 import numpy as np
+from mujoco.introspect import structs
 
 from twinbench.sandbox.link import Link
 from twinbench.twins.physics import fields, mjcf, state
@@ -31,6 +32,7 @@ LOG_BYTES = 24 * 1024  # estimated frame size at which the log is sent
 VALUE_BYTES = 32  # a generous estimate of one number (or index) in a frame
 FLUSH_STEPS = 4096  # steps after which the log is sent even when nothing changed (the step budget sees them)
 CHUNK = 512  # values per record
+NOTHING = np.zeros(0, dtype=np.int64)
 
 _ORIGINAL: dict[str, Any] = {}
 _recorder: Recorder | None = None
@@ -48,10 +50,8 @@ def _address(array: np.ndarray) -> int:
     return array.__array_interface__["data"][0]
 
 
-def _option_span(model: mujoco.MjModel) -> tuple[int, int]:
-    """Address and size of the model's mjOption struct, checked against the values the bindings read."""
-    from mujoco.introspect import structs
-
+def _option_offsets() -> tuple[dict[str, int], int]:
+    """Byte offset of every field of the C struct mjOption, and its size (from MuJoCo's own introspection)."""
     offsets, offset = {}, 0
     for f in structs.STRUCTS["mjOption"].fields:
         kind = str(f.type)
@@ -59,13 +59,22 @@ def _option_span(model: mujoco.MjModel) -> tuple[int, int]:
         offset += -offset % min(size, 8)
         offsets[f.name] = offset
         offset += size
-    start = _address(model.opt.gravity) - offsets["gravity"]
-    view = np.asarray(_Memory(start, offset, model))
-    if view[offsets["timestep"]:offsets["timestep"] + 8].view(np.float64)[0] != model.opt.timestep or (
-        view[offsets["integrator"]:offsets["integrator"] + 4].view(np.int32)[0] != model.opt.integrator
+    return offsets, offset
+
+
+OPTION_OFFSETS, OPTION_SIZE = _option_offsets()
+
+
+def _option_span(model: mujoco.MjModel) -> tuple[int, int]:
+    """Address and size of the model's mjOption struct, checked against the values the bindings read."""
+    start = _address(model.opt.gravity) - OPTION_OFFSETS["gravity"]
+    view = np.asarray(_Memory(start, OPTION_SIZE, model))
+    timestep, integrator = OPTION_OFFSETS["timestep"], OPTION_OFFSETS["integrator"]
+    if view[timestep:timestep + 8].view(np.float64)[0] != model.opt.timestep or (
+        view[integrator:integrator + 4].view(np.int32)[0] != model.opt.integrator
     ):
         raise RuntimeError("unexpected mjOption layout in this MuJoCo version")
-    return start, offset
+    return start, OPTION_SIZE
 
 
 def _estimate(record: list[Any]) -> int:
@@ -73,28 +82,27 @@ def _estimate(record: list[Any]) -> int:
     return 16 + VALUE_BYTES * sum(len(part) for part in record if isinstance(part, list))
 
 
+# The model's arrays in the order MuJoCo lays them out in its one buffer (the C struct's pointer fields).
+ARRAYS = [f.name for f in structs.STRUCTS["mjModel"].fields
+          if type(f.type).__name__ == "PointerType" and f.name not in ("buffer", "names", "paths", "text_data")]
+
+
 class _ModelWatch:
-    """A program's model: its XML, and what the trusted side knows of its parameters (to send only changes)."""
+    """A program's model: its XML, and what the trusted side knows of its parameters (to send only changes).
+
+    Every array of an MjModel lies in one buffer: a change anywhere is found by comparing its bytes."""
 
     def __init__(self, key: int, model: mujoco.MjModel, xml: str, baseline: _ModelWatch | None = None):
         self.key = key
         self.model = model
         self.xml = xml
         self.sent = False
-        arrays = []
-        for name in dir(model):
-            if name.startswith("_"):
-                continue
-            value = getattr(model, name, None)
-            if isinstance(value, np.ndarray) and value.size:
-                arrays.append((_address(value), value.nbytes, name, value))
-        arrays.sort(key=lambda a: a[0])
-        low = arrays[0][0]
-        self.starts = np.array([a[0] - low for a in arrays])
-        self.arrays = [(a[2], a[3], a[0] - low) for a in arrays]
-        self.buffer = np.asarray(_Memory(low, arrays[-1][0] + arrays[-1][1] - low, model))
+        first = next(a for a in ARRAYS if getattr(model, a).size)
+        last = getattr(model, next(a for a in reversed(ARRAYS) if getattr(model, a).size))
+        self.low = _address(getattr(model, first))
+        self.buffer = np.asarray(_Memory(self.low, _address(last) + last.nbytes - self.low, model))
         self.options = np.asarray(_Memory(*_option_span(model), model))
-        self.option_names = [a for a in dir(model.opt) if not a.startswith("_")]
+        self.table: tuple[np.ndarray, list[tuple[str, np.ndarray, int]]] | None = None
         # As compiled from the XML (a copy starts from its source's): what the trusted side builds first.
         self.fresh = baseline.fresh if baseline is not None else (
             self.buffer.tobytes(), self.options.tobytes(), self._option_values())
@@ -102,28 +110,34 @@ class _ModelWatch:
 
     def _option_values(self) -> dict[str, np.ndarray]:
         return {name: np.atleast_1d(np.array(getattr(self.model.opt, name), dtype=np.float64))
-                for name in self.option_names}
+                for name in OPTION_OFFSETS}
+
+    def _arrays(self) -> tuple[np.ndarray, list[tuple[str, np.ndarray, int]]]:
+        """Offsets in the buffer and (name, array, offset) of every non-empty array (found once, when needed)."""
+        if self.table is None:
+            arrays = [(name, value, _address(value) - self.low) for name in ARRAYS
+                      if (value := getattr(self.model, name)).size]
+            self.table = np.array([a[2] for a in arrays]), arrays
+        return self.table
 
     def edits(self) -> list[list[Any]]:
         """Records of every parameter changed since the last call (EditRefused for one the twin cannot replay)."""
         out: list[list[Any]] = []
         now = self.buffer.tobytes()
         if now != self.synced:
-            old, new = np.frombuffer(self.synced, np.uint8), np.frombuffer(now, np.uint8)
-            changed = np.flatnonzero(old != new)
-            for i in np.unique(np.searchsorted(self.starts, changed, side="right") - 1).tolist():
-                name, array, start = self.arrays[i]
+            starts, arrays = self._arrays()
+            changed = np.flatnonzero(np.frombuffer(self.synced, np.uint8) != np.frombuffer(now, np.uint8))
+            for i in np.unique(np.searchsorted(starts, changed, side="right") - 1).tolist():
+                name, array, start = arrays[i]
                 offsets = changed[(changed >= start) & (changed < start + array.nbytes)] - start
                 index = np.unique(offsets // array.itemsize)
-                values = array.reshape(-1)[index].astype(np.float64)
-                out += self._records(name, index, values)
+                out += self._records(name, index, array.reshape(-1)[index].astype(np.float64))
             self.synced = now
         options = self.options.tobytes()
         if options != self.synced_options:
             values = self._option_values()
             for name, value in values.items():
-                old = self.synced_values[name]
-                index = np.flatnonzero(value.view(np.int64) != old.view(np.int64))
+                index = np.flatnonzero(value.view(np.int64) != self.synced_values[name].view(np.int64))
                 if len(index):
                     out += self._records(fields.OPT_PREFIX + name, index, value[index])
             self.synced_options, self.synced_values = options, values
@@ -139,13 +153,15 @@ class _ModelWatch:
 
 
 class _SimWatch:
-    """A program's MjData once it has stepped: the state it had after its last step."""
+    """A program's MjData once it has stepped: its state before this step and after the previous one."""
 
     def __init__(self, key: int, data: mujoco.MjData, model: _ModelWatch):
         self.key = key
         self.data = data
         self.model = model
-        self.after: np.ndarray | None = None
+        size = state.state_size(model.model)
+        self.before, self.after = np.empty(size), np.empty(size)
+        self.before_bits, self.after_bits = self.before.view(np.int64), self.after.view(np.int64)
 
 
 class Recorder:
@@ -183,19 +199,21 @@ class Recorder:
         for record in watch.edits():
             self._add(record)
         sim = self.sims.get(id(data))
-        now = state.get_state(model, data)
         if sim is None:
             sim = self.sims[id(data)] = _SimWatch(len(self.sims), data, watch)
+            mujoco.mj_getState(model, data, sim.before, state.SPEC)
             self._add(["sim", sim.key, watch.key])
-            for at in range(0, len(now), CHUNK):
-                self._add(["init", sim.key, at, state.encode_values(now[at:at + CHUNK])])
+            for at in range(0, len(sim.before), CHUNK):
+                self._add(["init", sim.key, at, state.encode_values(sim.before[at:at + CHUNK])])
         elif sim.model is not watch:
             raise ValueError("this MjData was stepped with another model before")
-        elif sim.after is not None:
-            changed = np.flatnonzero(now.view(np.int64) != sim.after.view(np.int64))
+        else:
+            mujoco.mj_getState(model, data, sim.before, state.SPEC)
+            same = sim.before.tobytes() == sim.after.tobytes()
+            changed = NOTHING if same else np.flatnonzero(sim.before_bits != sim.after_bits)
             for at in range(0, len(changed), CHUNK):
                 index = changed[at:at + CHUNK]
-                self._add(["set", sim.key, index.tolist(), state.encode_values(now[index])])
+                self._add(["set", sim.key, index.tolist(), state.encode_values(sim.before[index])])
         last = self.log[-1] if self.log else None
         if last is not None and last[0] == "step" and last[1] == sim.key:
             last[2] += nstep
@@ -204,8 +222,7 @@ class Recorder:
         self.pending_steps += nstep
 
     def after_step(self, model: mujoco.MjModel, data: mujoco.MjData) -> None:
-        sim = self.sims[id(data)]
-        sim.after = state.get_state(model, data, sim.after)
+        mujoco.mj_getState(model, data, self.sims[id(data)].after, state.SPEC)
         if self.log_bytes >= LOG_BYTES or self.pending_steps >= FLUSH_STEPS:
             self.flush()
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 import time
+from itertools import repeat
 
 import mujoco
 import numpy as np
 
+from twinbench.trace.model import Event
 from twinbench.twins.physics import state
 from twinbench.twins.physics.channels import OBJ, Catalog
 from twinbench.twins.physics.config import PhysicsConfig
@@ -17,6 +19,7 @@ from twinbench.twins.recorder import Recorder
 UNSTABLE = {w: w.name.removeprefix("mjWARN_").lower() for w in (
     mujoco.mjtWarning.mjWARN_BADQPOS, mujoco.mjtWarning.mjWARN_BADQVEL, mujoco.mjtWarning.mjWARN_BADQACC,
     mujoco.mjtWarning.mjWARN_BADCTRL, mujoco.mjtWarning.mjWARN_CONTACTFULL, mujoco.mjtWarning.mjWARN_CNSTRFULL)}
+WATCHED = np.array([int(w) for w in UNSTABLE], dtype=np.int64)
 TIME_EPS = 1e-9
 
 
@@ -65,6 +68,9 @@ class Sim:
         self.active = np.zeros(len(catalog.input_channels), dtype=bool)
         self.touching: set[str] = set()
         self.warnings = np.zeros(len(UNSTABLE), dtype=np.int64)
+        self.channels = [prefix + c for c in catalog.channels]
+        self.sample_bytes = sum(len(c) + 24 for c in self.channels)
+        self.last_values = np.zeros(len(self.channels))
 
     # --- the log ------------------------------------------------------------------------------------
     def init(self, offset: int, values: np.ndarray) -> None:
@@ -138,7 +144,7 @@ class Sim:
         self._check_stable()
 
     def _check_stable(self) -> None:
-        numbers = np.array([self.data.warning[w].number for w in UNSTABLE], dtype=np.int64)
+        numbers = self.data.warning.number[WATCHED]
         if (numbers > self.warnings).any():
             which = list(UNSTABLE.values())[int(np.argmax(numbers > self.warnings))]
             self.warnings = numbers
@@ -155,8 +161,9 @@ class Sim:
         if not (np.isfinite(values).all() and np.isfinite(inputs).all()):
             self._fail("nonfinite", f"non-finite positions, velocities, sensors or inputs at t={t:.6g} s")
         put, prefix = self.rec.put, self.prefix
-        for channel, value in zip(self.catalog.channels, values.tolist(), strict=True):
-            put(prefix + channel, t, value, always=True)
+        self.rec.events.extend(map(Event, self.channels, repeat(t), values.tolist()))
+        self.rec.size += self.sample_bytes
+        self.last_values = values
         starting = (inputs != 0) & ~self.active
         for i in np.flatnonzero(starting).tolist():  # an input's series starts at 0 at the previous sample
             if self.last_sample is not None and self.last_sample < t:

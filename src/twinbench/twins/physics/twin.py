@@ -204,7 +204,11 @@ class PhysicsTwin:
 
     def final_state(self) -> dict[str, Any]:
         """The last recorded value of every channel, and each simulation's time."""
-        state = {f"{s.prefix}time": float(s.data.time) for s in self.sims if s.started}
+        state: dict[str, Any] = {}
+        for sim in self.sims:
+            if sim.started:
+                state[f"{sim.prefix}time"] = float(sim.data.time)
+                state |= dict(zip(sim.channels, sim.last_values.tolist(), strict=True))
         return state | dict(self.rec.values)
 
     def api_reference(self) -> str:
