@@ -212,4 +212,8 @@ class PhysicsTwin:
         return state | dict(self.rec.values)
 
     def api_reference(self) -> str:
-        return resources.files("twinbench.twins.physics").joinpath("reference.md").read_text("utf-8")
+        """reference.md with the default limits filled in."""
+        cfg, caps = PhysicsConfig(), PhysicsConfig().caps
+        text = resources.files("twinbench.twins.physics").joinpath("reference.md").read_text("utf-8")
+        return text.format(sample_ms=f"{cfg.sample_period * 1000:g}", xml_kb=caps.xml_bytes // 1024,
+                           nbody=caps.nbody, ngeom=caps.ngeom, nq=caps.nq, max_steps=cfg.max_steps)
