@@ -113,7 +113,6 @@ def check(
     sources = [check_text(plan, "plan") for plan in plans]
     task_state = _read_state(state)
     from twinbench.sandbox import Limits, Outcome, Sandbox
-
     from twinbench.twins.protocol import TWINS
 
     if twin not in TWINS:

@@ -123,15 +123,15 @@ class Sim:
                 self.rec.put(self.prefix + channel, float(d.time), value, always=True)
             self._sample()
         while steps > 0:
-            dt = m.opt.timestep
-            ahead = (self.next_sample - d.time) / dt if dt > 0 else 1.0
+            dt, t = m.opt.timestep, float(d.time)
+            ahead = (self.next_sample - t) / dt if dt > 0 else 1.0
             chunk = budget.take(max(1, min(steps, math.ceil(ahead - 1e-6))))
             try:
                 mujoco.mj_step(m, d, chunk)
             except mujoco.FatalError as exc:
-                self._fail("error", f"MuJoCo error: {exc}")
+                self._fail("error", f"MuJoCo error: {exc}", t)
             steps -= chunk
-            self._check_stable()
+            self._check_stable(t)
             if d.time >= self.next_sample - TIME_EPS:
                 self._forward()
                 self._sample()
@@ -141,17 +141,19 @@ class Sim:
     def _forward(self) -> None:
         """Positions, sensors and contacts of the current state (the state itself is not changed)."""
         mujoco.mj_forward(self.model, self.data)
-        self._check_stable()
+        self._check_stable(float(self.data.time))
 
-    def _check_stable(self) -> None:
+    def _check_stable(self, since: float) -> None:
+        """SafetyRefusal if MuJoCo warned of an instability since simulated time `since` (it then resets the
+        data, so the time it happened is the time before the steps just taken)."""
         numbers = self.data.warning.number[WATCHED]
         if (numbers > self.warnings).any():
             which = list(UNSTABLE.values())[int(np.argmax(numbers > self.warnings))]
             self.warnings = numbers
-            self._fail(which, f"simulation unstable ({which}) at t={self.data.time:.6g} s")
+            self._fail(which, f"simulation unstable ({which}) after t={since:.6g} s", since)
 
-    def _fail(self, which: str, message: str) -> None:
-        self.rec.put(f"{self.prefix}warning/{which}", float(self.data.time), message, always=True)
+    def _fail(self, which: str, message: str, t: float) -> None:
+        self.rec.put(f"{self.prefix}warning/{which}", t, message, always=True)
         raise SafetyRefusal(message)
 
     def _sample(self) -> None:
@@ -159,7 +161,7 @@ class Sim:
         values = self.catalog.sample(self.data)
         inputs = self.catalog.inputs(self.data)
         if not (np.isfinite(values).all() and np.isfinite(inputs).all()):
-            self._fail("nonfinite", f"non-finite positions, velocities, sensors or inputs at t={t:.6g} s")
+            self._fail("nonfinite", f"non-finite positions, velocities, sensors or inputs at t={t:.6g} s", t)
         put, prefix = self.rec.put, self.prefix
         self.rec.events.extend(map(Event, self.channels, repeat(t), values.tolist()))
         self.rec.size += self.sample_bytes
