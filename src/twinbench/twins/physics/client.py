@@ -92,8 +92,8 @@ class _ModelWatch:
 
     Every array of an MjModel lies in one buffer: a change anywhere is found by comparing its bytes."""
 
-    def __init__(self, key: int, model: mujoco.MjModel, xml: str, baseline: _ModelWatch | None = None):
-        self.key = key
+    def __init__(self, model: mujoco.MjModel, xml: str, baseline: _ModelWatch | None = None):
+        self.key = -1  # numbered when first sent
         self.model = model
         self.xml = xml
         self.sent = False
@@ -174,6 +174,7 @@ class Recorder:
         self.log: list[list[Any]] = []
         self.log_bytes = 0
         self.pending_steps = 0
+        self.sent_models = 0
 
     def built(self, model: mujoco.MjModel, xml: str, baseline: mujoco.MjModel | None = None) -> mujoco.MjModel:
         """Register a model the program built (or copied from `baseline`); ValueError if it cannot be replayed."""
@@ -182,7 +183,7 @@ class Recorder:
         except mjcf.ModelTooLarge:
             pass  # a size limit is the trusted side's to enforce (the run ends as `budget`), not the program's error
         source = self.models.get(id(baseline)) if baseline is not None else None
-        self.models[id(model)] = _ModelWatch(len(self.models), model, xml, source)
+        self.models[id(model)] = _ModelWatch(model, xml, source)
         return model
 
     def _add(self, record: list[Any]) -> None:
@@ -228,6 +229,8 @@ class Recorder:
 
     def _send_model(self, watch: _ModelWatch) -> None:
         self.flush()
+        watch.key = self.sent_models
+        self.sent_models += 1
         chunks = [watch.xml[at:at + XML_CHUNK] for at in range(0, len(watch.xml), XML_CHUNK)] or [""]
         for i, chunk in enumerate(chunks):
             self.link.call("model", key=watch.key, xml=chunk, last=i == len(chunks) - 1)
