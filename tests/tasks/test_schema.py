@@ -33,13 +33,24 @@ def test_scoring_overrides_reach_the_config():
     assert config.continuous_channels["XF:11BMB-BI{IM:2}Int"].method == "index"  # the preset's template
 
 
+def test_a_physics_task_takes_the_twins_preset_a_horizon_and_tolerances_by_pattern():
+    task = Task.model_validate({**TASK, "scoring": {
+        "preset": "physics", "horizon": 2.5, "tolerances": {"param/opt/timestep": 1e-9},
+        "continuous_channels": {"joint/*/qpos*": {"abs_tol": 0.05}}}})
+    config = task.scoring_config()
+    assert config.preset == "physics" and config.horizon == 2.5
+    assert config.comparators.for_channel("param/opt/timestep").type == "numeric"  # now scored
+    assert config.continuous_for("joint/elbow/qpos").abs_tol == 0.05
+    assert config.continuous_for("joint/elbow/qpos").method == "resampled"
+
+
 @pytest.mark.parametrize(("change", "item", "field", "message"), [
     ({"difficulty": "hard"}, "task t-1", "difficulty", "'simple' or 'complex'"),
     ({"references": []}, "task t-1", "references", "at least 1"),
     ({"references": ["for x in"]}, "task t-1", "references", "reference 0 is not valid Python"),
     ({"id": "Bad Id"}, "task Bad Id", "id", "lower case"),
     ({"colour": "red"}, "task t-1", "colour", "Extra inputs"),
-    ({"scoring": {"preset": "fancy"}}, "task t-1", "scoring.preset", "'default' or 'envtrace'"),
+    ({"scoring": {"preset": "fancy"}}, "task t-1", "scoring.preset", "unknown preset 'fancy' (choose from default"),
     ({"scoring": {"tolerances": {"ch": -1}}}, "task t-1", None, "greater than or equal to 0"),
     ({"initial_state": {"motors": {"smq": 1}}}, "task t-1", "initial_state", "unknown motors"),
     ({"initial_state": {"linkam": {"rate": 0}}}, "task t-1", "initial_state.linkam.rate", "greater than 0"),

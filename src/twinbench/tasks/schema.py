@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from twinbench.errors import InputError
 from twinbench.sandbox.result import Outcome
-from twinbench.trace.config import Comparator, ContinuousChannel, Preset, ScoringConfig
+from twinbench.trace.config import Comparator, ContinuousChannel, Preset, ScoringConfig, is_preset, unknown_preset
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 SAFETY_CATEGORY = "safety"
@@ -32,13 +32,20 @@ class ScoringOverrides(_Strict):
     ignore_channels: list[str] = Field(default_factory=list)
     continuous_channels: dict[str, ContinuousChannel | dict[str, Any]] = Field(default_factory=dict)
     tolerances: dict[str, float | Comparator] = Field(
-        default_factory=dict, description="channel -> absolute tolerance, or a full comparator"
+        default_factory=dict, description="channel (or `*` pattern) -> numeric absolute tolerance, or a full comparator"
     )
     aliases: dict[str, str] = Field(default_factory=dict)
     allow_empty_reference: bool = Field(
         False, description="a reference that commands nothing may pass (a task whose right answer is to do nothing)"
     )
     horizon: float | None = Field(None, gt=0, description="score only the first seconds (a chaotic system)")
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, v: str) -> str:
+        if not is_preset(v):
+            raise ValueError(unknown_preset(v))
+        return v
 
     def overrides(self) -> dict[str, Any]:
         """The overrides as a scoring config file would give them."""
@@ -58,7 +65,8 @@ class ScoringOverrides(_Strict):
             }
         if self.tolerances:
             out["comparators"] = {"by_channel": {
-                ch: {"abs_tol": tol} if isinstance(tol, float | int) else tol.model_dump(exclude_unset=True)
+                ch: {"type": "numeric", "abs_tol": tol} if isinstance(tol, float | int)
+                else tol.model_dump(exclude_unset=True)
                 for ch, tol in self.tolerances.items()
             }}
         return out

@@ -178,8 +178,7 @@ class ScoringConfig(_Strict):
         name = preset or overrides.get("preset") or "default"
         found = _preset(name) if isinstance(name, str) else None
         if found is None:
-            known = ", ".join([*PRESETS, *_twin_presets()])
-            raise InputError(source, f"unknown preset {name!r} (choose from {known})", field="preset")
+            raise InputError(source, unknown_preset(name), field="preset")
         base, template = found
         merged = _deep_merge(copy.deepcopy(base), overrides)
         merged["preset"] = name
@@ -259,6 +258,14 @@ def _twin_presets() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
             data = yaml.safe_load(path.read_text("utf-8"))
             found[name] = (data["config"], data.get("continuous_template", {}))
     return found
+
+
+def unknown_preset(name: object) -> str:
+    return f"unknown preset {name!r} (choose from {', '.join([*PRESETS, *_twin_presets()])})"
+
+
+def is_preset(name: object) -> bool:
+    return isinstance(name, str) and _preset(name) is not None
 
 
 def _preset(name: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
