@@ -61,7 +61,10 @@ class Sim:
         self.period = period
         self.data = mujoco.MjData(model)
         self.size = state.state_size(model)
-        self.parts = state.layout(model)
+        # Each state element's part and index in it; which elements are recorded when set after the start.
+        self.where = [(name, i) for name, _, size in state.layout(model) for i in range(size)]
+        self.recorded = np.array([name == "eq_active" or name not in state.INPUTS | state.SILENT
+                                  for name, _ in self.where], dtype=bool)
         self.started = False
         self.next_sample = 0.0
         self.last_sample: float | None = None
@@ -92,19 +95,19 @@ class Sim:
             self.next_sample = self._grid_after(float(self.data.time))
 
     def _record_writes(self, index: np.ndarray, values: np.ndarray, current: np.ndarray) -> None:
+        recorded = self.recorded[index]
+        if not recorded.any():
+            return
         t = float(self.data.time)
-        for name, offset, size in self.parts:
-            inside = (index >= offset) & (index < offset + size)
-            if not inside.any() or name in state.SILENT:
-                continue
-            for i, v in zip((index[inside] - offset).tolist(), values[inside].tolist(), strict=True):
-                if name == "eq_active":
-                    if bool(v) != bool(current[offset + i]):
-                        label = self.catalog.label(OBJ.mjOBJ_EQUALITY, i)
-                        self.rec.put(f"{self.prefix}equality/{label}/active", t, int(bool(v)), always=True)
-                elif name not in state.INPUTS:
-                    value = v if math.isfinite(v) else str(v)
-                    self.rec.put(self.prefix + self.catalog.write_channel(name, i), t, value, always=True)
+        for i, v in zip(index[recorded].tolist(), values[recorded].tolist(), strict=True):
+            part, local = self.where[i]
+            if part == "eq_active":
+                if bool(v) != bool(current[i]):
+                    label = self.catalog.label(OBJ.mjOBJ_EQUALITY, local)
+                    self.rec.put(f"{self.prefix}equality/{label}/active", t, int(bool(v)), always=True)
+            else:
+                value = v if math.isfinite(v) else str(v)
+                self.rec.put(self.prefix + self.catalog.write_channel(part, local), t, value, always=True)
 
     def edited(self) -> None:
         """The model's parameters changed: record the new values (a started simulation only)."""
