@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import mujoco
 
 from _docs import markdown_table, write_section
+from twin import median_wall
 from twinbench.sandbox import Outcome, Sandbox
 from twinbench.twins.physics import state
 from twinbench.twins.physics.twin import PhysicsTwin
@@ -27,15 +27,6 @@ XML = PENDULUM.split('XML = """')[1].split('"""')[0]
 STEPS = 10_000  # 20 s of the pendulum at 2 ms
 LONG = PENDULUM.replace("data.time < 3.0", f"data.time < {STEPS * 0.002 - 1e-9}")
 UNRECORDED = LONG.replace("mujoco.mj_step(model, data)", "mujoco._functions.mj_step(model, data)")
-
-
-def median_wall(run, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bare_stepping() -> float:

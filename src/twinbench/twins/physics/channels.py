@@ -167,34 +167,32 @@ class Catalog:
         }
         out |= _vector("param/opt/gravity", m.opt.gravity) | _vector("param/opt/wind", m.opt.wind)
         out |= self._body_params() | self._joint_params() | self._geom_params() | self._actuator_params()
-        for s, name in enumerate(self.names[OBJ.mjOBJ_SENSOR]):
-            if name:
-                out[f"param/sensor/{name}/type"] = kind(mujoco.mjtSensor, m.sensor_type[s], "mjSENS_")
-                obj = OBJ(int(m.sensor_objtype[s]))
-                obj = OBJ.mjOBJ_BODY if obj == OBJ.mjOBJ_XBODY else obj
-                out[f"param/sensor/{name}/object"] = (self.label(obj, int(m.sensor_objid[s]))
-                                                      if obj in self.names else "")
-        for e, name in enumerate(self.names[OBJ.mjOBJ_EQUALITY]):
-            if name:
-                out[f"param/equality/{name}/type"] = kind(mujoco.mjtEq, m.eq_type[e], "mjEQ_")
+        for s, p in self._named(OBJ.mjOBJ_SENSOR, "sensor"):
+            out[f"{p}/type"] = kind(mujoco.mjtSensor, m.sensor_type[s], "mjSENS_")
+            obj = OBJ(int(m.sensor_objtype[s]))
+            obj = OBJ.mjOBJ_BODY if obj == OBJ.mjOBJ_XBODY else obj
+            out[f"{p}/object"] = self.label(obj, int(m.sensor_objid[s])) if obj in self.names else ""
+        for e, p in self._named(OBJ.mjOBJ_EQUALITY, "equality"):
+            out[f"{p}/type"] = kind(mujoco.mjtEq, m.eq_type[e], "mjEQ_")
         return out
+
+    def _named(self, obj: Any, what: str) -> list[tuple[int, str]]:
+        """(id, `param/<what>/<name>`) of every named element of a type (the world body excluded)."""
+        return [(i, f"param/{what}/{name}") for i, name in enumerate(self.names[obj])
+                if name and not (obj == OBJ.mjOBJ_BODY and i == 0)]
 
     def _body_params(self) -> dict[str, Any]:
         m, out = self.model, {}
-        for b, name in enumerate(self.names[OBJ.mjOBJ_BODY]):
-            if name and b > 0:
-                p = f"param/body/{name}"
-                out[f"{p}/mass"] = float(m.body_mass[b])
-                out[f"{p}/parent"] = self.label(OBJ.mjOBJ_BODY, int(m.body_parentid[b]))
-                out |= _vector(f"{p}/pos", m.body_pos[b])
+        for b, p in self._named(OBJ.mjOBJ_BODY, "body"):
+            out[f"{p}/mass"] = float(m.body_mass[b])
+            out[f"{p}/parent"] = self.label(OBJ.mjOBJ_BODY, int(m.body_parentid[b]))
+            out |= _vector(f"{p}/pos", m.body_pos[b])
         return out
 
     def _joint_params(self) -> dict[str, Any]:
         m, out = self.model, {}
-        for j, name in enumerate(self.names[OBJ.mjOBJ_JOINT]):
-            if not name:
-                continue
-            p, dof, jtype = f"param/joint/{name}", int(m.jnt_dofadr[j]), self.joint_types[j]
+        for j, p in self._named(OBJ.mjOBJ_JOINT, "joint"):
+            dof, jtype = int(m.jnt_dofadr[j]), self.joint_types[j]
             out[f"{p}/type"] = jtype
             out[f"{p}/body"] = self.label(OBJ.mjOBJ_BODY, int(m.jnt_bodyid[j]))
             if jtype in ("hinge", "slide"):
@@ -210,10 +208,8 @@ class Catalog:
 
     def _geom_params(self) -> dict[str, Any]:
         m, out = self.model, {}
-        for g, name in enumerate(self.names[OBJ.mjOBJ_GEOM]):
-            if not name:
-                continue
-            p, gtype = f"param/geom/{name}", kind(mujoco.mjtGeom, m.geom_type[g], "mjGEOM_")
+        for g, p in self._named(OBJ.mjOBJ_GEOM, "geom"):
+            gtype = kind(mujoco.mjtGeom, m.geom_type[g], "mjGEOM_")
             out[f"{p}/type"] = gtype
             out[f"{p}/body"] = self.label(OBJ.mjOBJ_BODY, int(m.geom_bodyid[g]))
             out |= {f"{p}/size[{i}]": float(m.geom_size[g][i]) for i in range(GEOM_SIZES.get(gtype, 0))}
@@ -223,10 +219,7 @@ class Catalog:
 
     def _actuator_params(self) -> dict[str, Any]:
         m, out = self.model, {}
-        for a, name in enumerate(self.names[OBJ.mjOBJ_ACTUATOR]):
-            if not name:
-                continue
-            p = f"param/actuator/{name}"
+        for a, p in self._named(OBJ.mjOBJ_ACTUATOR, "actuator"):
             out[f"{p}/gain"] = float(m.actuator_gainprm[a][0])
             out |= {f"{p}/bias[{i}]": float(m.actuator_biasprm[a][i]) for i in range(3)}
             out[f"{p}/gear"] = float(m.actuator_gear[a][0])

@@ -172,6 +172,7 @@ class Recorder:
         self.models: dict[int, _ModelWatch] = {}
         self.sims: dict[int, _SimWatch] = {}
         self.log: list[list[Any]] = []
+        self.sizes: list[int] = []  # each record's estimated size in a frame
         self.log_bytes = 0
         self.pending_steps = 0
         self.sent_models = 0
@@ -188,7 +189,8 @@ class Recorder:
 
     def _add(self, record: list[Any]) -> None:
         self.log.append(record)
-        self.log_bytes += _estimate(record)
+        self.sizes.append(_estimate(record))
+        self.log_bytes += self.sizes[-1]
 
     def before_step(self, model: mujoco.MjModel, data: mujoco.MjData, nstep: int) -> None:
         watch = self.models.get(id(model))
@@ -239,11 +241,11 @@ class Recorder:
     def flush(self) -> None:
         """Send the log recorded so far (the trusted side replies once it has simulated it)."""
         while self.log:
-            take, size = 1, _estimate(self.log[0])
-            while take < len(self.log) and size + _estimate(self.log[take]) <= LOG_BYTES:
-                size += _estimate(self.log[take])
+            take, size = 1, self.sizes[0]
+            while take < len(self.log) and size + self.sizes[take] <= LOG_BYTES:
+                size += self.sizes[take]
                 take += 1
-            batch, self.log = self.log[:take], self.log[take:]
+            batch, self.log, self.sizes = self.log[:take], self.log[take:], self.sizes[take:]
             self.link.call("log", records=batch)
         self.log_bytes = self.pending_steps = 0
 
