@@ -56,10 +56,27 @@ def test_inputs_are_replayed_writes_after_the_first_step_are_events():
     assert channel(twin, "write/joint/hinge/qpos") == [(pytest.approx(0.02), 0.1)]
 
 
-def test_a_parameter_edit_after_the_start_is_an_event():
+def test_an_edit_after_the_start_is_an_event_and_changes_the_parameter():
     twin = started()
     twin.handle("log", {"records": [["step", 0, 5], ["edit", 0, "body_mass", [1], [3.0]], ["step", 0, 5]]})
     assert channel(twin, "param/body/pole/mass") == [(0.0, 1.0), (pytest.approx(0.01), 3.0)]
+    assert channel(twin, "edit/body_mass[1]") == [(pytest.approx(0.01), 3.0)]
+    twin.handle("log", {"records": [["edit", 0, "geom_rgba", [0], [0.5]], ["step", 0, 1]]})
+    assert channel(twin, "edit/geom_rgba[0]") == [(pytest.approx(0.02), 0.5)]  # even one no parameter shows
+
+
+def test_an_input_between_two_samples_is_seen_as_its_mean():
+    twin = started()  # samples every 5 steps; a push on 2 of them, none when a sample is taken
+    twin.handle("log", {"records": [["step", 0, 1], ["set", 0, [4], [10.0]], ["step", 0, 2],
+                                    ["set", 0, [4], [0.0]], ["step", 0, 2], ["step", 0, 5]]})
+    assert channel(twin, "actuator/push/ctrl") == [(0.0, 0.0), (pytest.approx(0.01), 4.0),
+                                                   (pytest.approx(0.02), 0.0)]
+
+
+def test_a_write_to_the_solver_warmstart_is_a_write():
+    twin = started()
+    twin.handle("log", {"records": [["step", 0, 2], ["set", 0, [3], [5.0]], ["step", 0, 1]]})
+    assert channel(twin, "write/warmstart[0]") == [(pytest.approx(0.004), 5.0)]
 
 
 def test_instability_is_recorded_and_refuses_everything_after():

@@ -8,9 +8,11 @@ writes that could move them: those are recorded for every element, an unnamed on
     sensor/<name>, sensor/<name>[i]                      sensor readings (one-dimensional sensors without [i])
     actuator/<name>/ctrl                                 controls, from the first time they are non-zero
     joint/<name>/qfrc_applied, body/<name>/xfrc_applied[i]   applied forces, from the first time non-zero
+                                                         (inputs: each sample is the mean since the last one)
     contact/<geom>|<geom>                                1 when two named geoms start touching, 0 when they part
     param/...                                            model parameters (see `params`) at the start and on change
     write/...                                            state written by the program after its first step
+    edit/<field>[i]                                      a model element edited after the first step
     equality/<name>/active                               an equality constraint switched on or off
     warning/<kind>                                       the simulation became unstable (the run stops)
 """

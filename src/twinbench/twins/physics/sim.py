@@ -63,12 +63,15 @@ class Sim:
         self.size = state.state_size(model)
         # Each state element's part and index in it; which elements are recorded when set after the start.
         self.where = [(name, i) for name, _, size in state.layout(model) for i in range(size)]
-        self.recorded = np.array([name == "eq_active" or name not in state.INPUTS | state.SILENT
-                                  for name, _ in self.where], dtype=bool)
+        self.recorded = np.array([name == "eq_active" or name not in state.INPUTS for name, _ in self.where],
+                                 dtype=bool)
         self.started = False
         self.next_sample = 0.0
         self.last_sample: float | None = None
-        self.active = np.zeros(len(catalog.input_channels), dtype=bool)
+        self.active = np.zeros(len(catalog.input_channels), dtype=bool)  # inputs non-zero at some step
+        self.starting = np.zeros(len(catalog.input_channels), dtype=bool)  # ... first since the last sample
+        self.input_sum = np.zeros(len(catalog.input_channels))  # inputs summed over the steps since the last sample
+        self.input_steps = 0
         self.touching: set[str] = set()
         self.warnings = np.zeros(len(UNSTABLE), dtype=np.int64)
         self.channels = [prefix + c for c in catalog.channels]
@@ -109,16 +112,22 @@ class Sim:
                 value = v if math.isfinite(v) else str(v)
                 self.rec.put(self.prefix + self.catalog.write_channel(part, local), t, value, always=True)
 
-    def edited(self) -> None:
-        """The model's parameters changed: record the new values (a started simulation only)."""
+    def edited(self, field: str, index: list[int], values: list[float]) -> None:
+        """The model changed: once started, every edited element is an event `edit/<field>[i]`, and the
+        parameters that changed take their new values."""
         if self.started:
             t = float(self.data.time)
+            for i, v in zip(index, values, strict=True):
+                self.rec.put(f"{self.prefix}edit/{field}[{i}]", t, float(v), always=True)
             for channel, value in self.catalog.params().items():
                 self.rec.put(self.prefix + channel, t, value)
 
     def run(self, steps: int, budget: Budget) -> None:
         """Take `steps` steps, sampling at every grid point of simulated time they cross."""
         m, d = self.model, self.data
+        inputs = self.catalog.inputs(d)  # constant until the log sets them again
+        self.starting |= (inputs != 0) & ~self.active
+        self.active |= inputs != 0
         if not self.started:
             self.started = True
             self._forward()
@@ -134,6 +143,8 @@ class Sim:
             except mujoco.FatalError as exc:
                 self._fail("error", f"MuJoCo error: {exc}", t)
             steps -= chunk
+            self.input_sum += chunk * inputs
+            self.input_steps += chunk
             self._check_stable(t)
             if d.time >= self.next_sample - TIME_EPS:
                 self._forward()
@@ -162,20 +173,20 @@ class Sim:
     def _sample(self) -> None:
         t = float(self.data.time)
         values = self.catalog.sample(self.data)
-        inputs = self.catalog.inputs(self.data)
-        if not (np.isfinite(values).all() and np.isfinite(inputs).all()):
+        # An input's sample is its mean over the steps since the last sample: no force goes unseen between two.
+        means = self.input_sum / self.input_steps if self.input_steps else self.catalog.inputs(self.data)
+        if not (np.isfinite(values).all() and np.isfinite(means).all()):
             self._fail("nonfinite", f"non-finite positions, velocities, sensors or inputs at t={t:.6g} s", t)
         put, prefix = self.rec.put, self.prefix
         self.rec.events.extend(map(Event, self.channels, repeat(t), values.tolist()))
         self.rec.size += self.sample_bytes
         self.last_values = values
-        starting = (inputs != 0) & ~self.active
-        for i in np.flatnonzero(starting).tolist():  # an input's series starts at 0 at the previous sample
+        for i in np.flatnonzero(self.starting).tolist():  # an input's series starts at 0 at the previous sample
             if self.last_sample is not None and self.last_sample < t:
                 put(prefix + self.catalog.input_channels[i], self.last_sample, 0.0, always=True)
-        self.active |= starting
         for i in np.flatnonzero(self.active).tolist():
-            put(prefix + self.catalog.input_channels[i], t, float(inputs[i]), always=True)
+            put(prefix + self.catalog.input_channels[i], t, float(means[i]), always=True)
+        self.starting[:], self.input_sum[:], self.input_steps = False, 0.0, 0
         touching = self.catalog.contacts(self.data)
         for channel in sorted(touching - self.touching):
             put(prefix + channel, t, 1, always=True)

@@ -17,7 +17,6 @@ PARTS = tuple(
     if int(bit) & SPEC and int(bit) & (int(bit) - 1) == 0
 )
 INPUTS = frozenset({"ctrl", "qfrc_applied", "xfrc_applied", "eq_active", "mocap_pos", "mocap_quat", "userdata"})
-SILENT = frozenset({"warmstart"})  # a solver hint: setting it is neither an input nor a state write
 
 
 def layout(model: mujoco.MjModel) -> list[tuple[str, int, int]]:

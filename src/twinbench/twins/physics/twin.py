@@ -183,7 +183,7 @@ class PhysicsTwin:
         fields.apply_edit(model, field, index, values)
         for sim in self.sims:
             if sim.model is model:
-                sim.edited()
+                sim.edited(field, index, values)
 
     # --- results --------------------------------------------------------------------------------------
     def finish(self) -> None:
