@@ -57,7 +57,9 @@ def test_a_horizon_scores_only_the_first_seconds_events_included():
     diverging.v[diverging.t > 2.0] += 1.0
     late = [Event("contact/a|b", 2.5, 1)]
     gt, pred = trace(sine(0.01)), trace(diverging, extra=late)
-    assert not score_traces(gt, pred, ScoringConfig.build("default", CONFIG)).passed
+    failed = score_traces(gt, pred, ScoringConfig.build("default", CONFIG))
+    assert not failed.passed
+    assert failed.reasons == ["discrete: 1 not in the reference (contact/a|b)", "continuous: joint/q/qpos"]
     assert score_traces(gt, pred, ScoringConfig.build("default", {**CONFIG, "horizon": 2.0})).passed
     canonical = canonicalize(pred, ScoringConfig.build("default", {**CONFIG, "horizon": 2.0}))
     assert canonical.series["joint/q/qpos"].t[-1] == pytest.approx(2.0) and "contact/a|b" not in canonical.channel

@@ -39,11 +39,14 @@ def test_a_wrong_mass_fails_on_the_parameter_though_the_motion_agrees(physics, r
     rows = [r for r in result.aligned_rows() if r["kind"] == "substitution"]
     assert [(r["gt"]["channel"], r["gt"]["value"], r["pred"]["value"]) for r in rows] == [
         ("param/body/pole/mass", 1.0, 1.5)]
+    assert result.reasons == ["discrete: 1 with other values (param/body/pole/mass)"]
 
 
 def test_a_wrong_length_fails_and_names_the_channels(physics, reference):
     result = score_traces(reference, physics.run(WRONG["length"]).trace, CONFIG)
     assert "joint/hinge/qpos" in result.metrics["continuous"].details["failed"]
+    assert any(r.startswith("continuous: ") and "joint/hinge/qpos" in r for r in result.reasons)
+    assert score_traces(reference, reference, CONFIG).reasons == []
 
 
 def test_a_control_gain_is_a_parameter(physics):
