@@ -1,9 +1,10 @@
 """The program side in the real sandbox: plain MuJoCo programs, and what reaches the trusted side."""
 
+import mujoco
 import pytest
 from physics_programs import PENDULUM, rewrite
 
-from twinbench.sandbox import Outcome
+from twinbench.sandbox import Outcome, bwrap
 
 SPEC_PENDULUM = """
 import mujoco
@@ -20,6 +21,12 @@ data.qpos[0] = 0.5
 while data.time < 3.0:
     mujoco.mj_step(model, data)
 """
+
+
+def test_mujoco_runs_in_the_sandbox_with_its_libraries(physics):
+    result = physics.run("print(mujoco.__version__, mujoco.MjModel.from_xml_string('<mujoco/>').nbody)")
+    assert result.outcome is Outcome.OK and result.output.split() == [mujoco.__version__, "1"]
+    assert physics.isolation == ("bwrap+rlimits" if bwrap.find_bwrap() else "rlimits")
 
 
 def values(result, name):

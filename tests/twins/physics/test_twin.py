@@ -37,6 +37,9 @@ def test_samples_on_the_grid_of_simulated_time():
     assert times == pytest.approx([0.0, 0.02, 0.04, 0.06, 0.08, 0.1])
     assert channel(twin, "joint/hinge/qpos")[0] == (0.0, 0.5)
     assert twin.now == pytest.approx(0.1)
+    final = twin.final_state()
+    assert final["time"] == pytest.approx(0.1) and final["joint/hinge/qpos"] == channel(twin, "joint/hinge/qpos")[-1][1]
+    assert not [name for name in final if name.startswith("param/")]
 
 
 def test_the_model_xml_arrives_in_chunks():

@@ -203,13 +203,13 @@ class PhysicsTwin:
         return []  # no safety limits: an unstable simulation is the program's error (a `warning/...` event)
 
     def final_state(self) -> dict[str, Any]:
-        """The last recorded value of every channel, and each simulation's time."""
+        """Each simulation's time and the last recorded value of every channel but the parameters."""
         state: dict[str, Any] = {}
         for sim in self.sims:
             if sim.started:
                 state[f"{sim.prefix}time"] = float(sim.data.time)
                 state |= dict(zip(sim.channels, sim.last_values.tolist(), strict=True))
-        return state | dict(self.rec.values)
+        return state | {channel: v for channel, v in self.rec.values.items() if "param/" not in channel}
 
     def api_reference(self) -> str:
         """reference.md with the default limits filled in."""
