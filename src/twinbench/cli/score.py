@@ -34,7 +34,7 @@ def score(
         typer.Option("--config", help="Scoring config (JSON/YAML; EnvTrace's format is accepted).", callback=text_file),
     ] = None,
     preset: Annotated[
-        str | None, typer.Option("--preset", help="default | envtrace (overrides the config's preset).")
+        str | None, typer.Option("--preset", help="default | envtrace | physics (overrides the config's preset).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the report.")] = False,
     rows: Annotated[int, typer.Option("--rows", min=0, help="Aligned rows to show before only differences are.")] = 60,

@@ -2,7 +2,7 @@
 
 import mujoco
 import pytest
-from physics_programs import PENDULUM, rewrite
+from physics_programs import EXAMPLES, PENDULUM, rewrite
 
 from twinbench.sandbox import Outcome, bwrap
 
@@ -27,6 +27,13 @@ def test_mujoco_runs_in_the_sandbox_with_its_libraries(physics):
     result = physics.run("print(mujoco.__version__, mujoco.MjModel.from_xml_string('<mujoco/>').nbody)")
     assert result.outcome is Outcome.OK and result.output.split() == [mujoco.__version__, "1"]
     assert physics.isolation == ("bwrap+rlimits" if bwrap.find_bwrap() else "rlimits")
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.stem)
+def test_every_example_runs_clean(physics, example):
+    result = physics.run(example.read_text())
+    assert result.outcome is Outcome.OK, result.detail
+    assert any(e.channel.startswith("joint/") for e in result.trace) and result.duration >= 2.0
 
 
 def values(result, name):
