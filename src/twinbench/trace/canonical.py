@@ -20,6 +20,7 @@ import numpy as np
 from twinbench.errors import InputError
 from twinbench.trace.config import ScoringConfig
 from twinbench.trace.model import Trace
+from twinbench.trace.patterns import any_match
 
 
 @dataclass(slots=True)
@@ -81,15 +82,15 @@ class _ChannelPlan:
 
 
 def _plans(config: ScoringConfig):
-    ignored = set(config.ignore_channels)
     cache: dict[str, _ChannelPlan] = {}
 
     def plan(raw: str) -> _ChannelPlan:
         found = cache.get(raw)
         if found is None:
             name = config.aliases.get(raw, raw)
-            continuous = name in config.continuous_channels
-            dropped = (raw in ignored or name in ignored) and (config.ignore_continuous or not continuous)
+            continuous = config.continuous_for(name) is not None
+            ignored = config.is_ignored(raw) or config.is_ignored(name)
+            dropped = ignored and (config.ignore_continuous or not continuous)
             found = _ChannelPlan(name, not dropped, config.is_numeric_channel(name), continuous,
                                  config.comparators.for_channel(name).unit)
             cache[raw] = found
@@ -135,11 +136,18 @@ def canonicalize(trace: Trace, config: ScoringConfig) -> CanonicalTrace:
         times.append(t)
         origins.append(index)
     t0 = t_first if math.isfinite(t_first) else 0.0
+    end = math.inf if config.horizon is None else config.horizon * (1 + 1e-9)
     series = {}
     for name, points in raw_series.items():
         points.sort(key=lambda p: p[0])
-        series[name] = Series(np.array([p[0] for p in points]) - t0, np.array([p[1] for p in points]))
+        st, sv = np.array([p[0] for p in points]) - t0, np.array([p[1] for p in points])
+        if st[0] <= end:
+            series[name] = Series(st[st <= end], sv[st <= end])
     t = np.asarray(times, dtype=np.float64) - t0
+    if config.horizon is not None:
+        kept = np.flatnonzero(t <= end).tolist()
+        channels, values, origins = [channels[i] for i in kept], [values[i] for i in kept], [origins[i] for i in kept]
+        t = t[kept]
     order = np.argsort(t, kind="stable")
     step = _steps(t[order], config.simultaneity_eps)
     order = np.asarray(_order_within_steps(order, step, channels), dtype=np.int64)
@@ -167,3 +175,20 @@ def _order_within_steps(order: np.ndarray, step: np.ndarray, channels: list[str]
         if b - a > 1:
             out[a:b] = sorted(out[a:b], key=channels.__getitem__)
     return out
+
+
+def without_extra_channels(pred: CanonicalTrace, gt: CanonicalTrace, patterns: list[str]) -> CanonicalTrace:
+    """`pred` without its channels that match one of `patterns` and that `gt` never uses."""
+    known = set(gt.channel) | set(gt.series)
+
+    def extra(channel: str) -> bool:
+        return channel not in known and any_match(patterns, channel)
+
+    keep = [i for i, channel in enumerate(pred.channel) if not extra(channel)]
+    if len(keep) == len(pred) and not any(extra(ch) for ch in pred.series):
+        return pred
+    return CanonicalTrace(
+        channel=[pred.channel[i] for i in keep], value=[pred.value[i] for i in keep], t=pred.t[keep],
+        origin=pred.origin[keep], step=pred.step[keep],
+        series={ch: s for ch, s in pred.series.items() if not extra(ch)}, source=pred.source,
+    )
