@@ -8,7 +8,8 @@ from twinbench.trace.config import ScoringConfig
 from twinbench.trace.scoring import score_traces
 from twinbench.twins import get_twin
 
-CONFIG = ScoringConfig.build(defaults=get_twin("physics").scoring_defaults())
+DEFAULTS = get_twin("physics").scoring_defaults()
+CONFIG = ScoringConfig.build(defaults=DEFAULTS)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,7 @@ def test_a_chaotic_system_is_scored_on_its_horizon(physics):
     finer = physics.run(rewrite("timestep = 0.001", "timestep = 0.0005",
                                 rewrite("nstep=5000", "nstep=10000", source))).trace
     nudged = physics.run(rewrite("[2.5, -0.4]", "[2.45, -0.4]", source)).trace
-    horizon = ScoringConfig.build("physics", {"horizon": 2.0})
+    horizon = ScoringConfig.build(None, {"horizon": 2.0}, defaults=DEFAULTS)
     assert not score_traces(reference, finer, CONFIG).passed  # after a few seconds the two diverge
     assert score_traces(reference, finer, horizon).passed
     assert not score_traces(reference, nudged, horizon).passed
@@ -89,3 +90,5 @@ def test_a_run_over_its_step_budget_ends_as_timeout(physics):
     result = physics.run(PENDULUM, {"max_steps": 1000}, Limits())
     assert result.outcome is Outcome.TIMEOUT and "1000 steps" in result.detail
     assert result.duration == pytest.approx(2.0)
+    limited = physics.run(PENDULUM, None, Limits(budget=500))  # the run's budget, in the twin's unit
+    assert limited.outcome is Outcome.TIMEOUT and "500 steps" in limited.detail
