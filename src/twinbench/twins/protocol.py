@@ -95,8 +95,9 @@ class Twin(Protocol):
     method asks for them.
 
     `client` names a module inside `package` whose `namespace(channel)` returns the globals a program starts
-    with (the sandbox imports it once, before any program runs). `package` is what the sandbox stages for
-    the program's process and what `fingerprint()` hashes.
+    with (the sandbox imports it once, before any program runs); its optional `end()` is called in the
+    program's process once the program has ended (e.g. to send what the client buffered). `package` is what
+    the sandbox stages for the program's process and what `fingerprint()` hashes.
     """
 
     name: str
