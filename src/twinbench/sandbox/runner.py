@@ -27,16 +27,8 @@ from twinbench.sandbox.result import ErrorInfo, Outcome, RunResult
 from twinbench.sandbox.uids import UidLease
 from twinbench.sandbox.zygote_host import ZygoteError, ZygoteHost
 from twinbench.trace.model import Trace
-from twinbench.twins import (
-    DEFAULT_TWIN,
-    BudgetExceeded,
-    CommandError,
-    LimitExceeded,
-    SafetyRefusal,
-    Simulator,
-    Twin,
-    resolve_twin,
-)
+from twinbench.twins import DEFAULT_TWIN, resolve_twin
+from twinbench.twins.protocol import BudgetExceeded, CommandError, LimitExceeded, SafetyRefusal, Simulator, Twin
 
 NO_BWRAP = "bubblewrap unavailable: programs run WITHOUT network, filesystem and pid isolation (rlimits only)"
 DRAIN_SECONDS = 2.0
