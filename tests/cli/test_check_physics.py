@@ -43,4 +43,4 @@ def test_an_unstable_plan_exits_1(tmp_path):
 def test_an_unknown_twin_exits_2(tmp_path):
     done = check("--twin", "nope", PENDULUM, cwd=tmp_path)
     assert done.returncode == 2
-    assert "unknown twin 'nope'" in done.stderr and "physics" in done.stderr
+    assert "twin 'nope': not registered" in done.stderr and "physics" in done.stderr
