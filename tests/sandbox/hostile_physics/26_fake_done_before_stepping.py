@@ -4,5 +4,5 @@ import os
 
 from twinbench.twins.physics import client
 
-client._recorder.link.notify("done", status="ok")
+client._recorder.link.channel.notify("done", status="ok")
 os._exit(0)
