@@ -5,6 +5,7 @@ import pytest
 from twinbench.errors import InputError
 from twinbench.tasks import Task, load_suite
 from twinbench.tasks.suite import dump_yaml
+from twinbench.twins import get_twin
 
 TASK = {"id": "t-1", "category": "measure", "difficulty": "simple", "instruction": "Measure 2 s.",
         "references": ["sam.measure(2)\n"]}
@@ -31,6 +32,17 @@ def test_scoring_overrides_reach_the_config():
     assert config.comparators.for_channel("wsam").type == "any"
     assert config.continuous_channels["XF:11BMB-BI{IM:2}Int"].mae_thresh == 2
     assert config.continuous_channels["XF:11BMB-BI{IM:2}Int"].method == "index"  # the preset's template
+
+
+def test_a_physics_task_takes_the_twins_defaults_a_horizon_and_tolerances_by_pattern():
+    task = Task.model_validate({**TASK, "scoring": {
+        "horizon": 2.5, "tolerances": {"param/opt/timestep": 1e-9},
+        "continuous_channels": {"joint/*/qpos*": {"abs_tol": 0.05}}}})
+    config = task.scoring_config(get_twin("physics").scoring_defaults())
+    assert config.preset == "default" and config.horizon == 2.5
+    assert config.comparators.for_channel("param/opt/timestep").type == "numeric"  # now scored
+    assert config.continuous_for("joint/elbow/qpos").abs_tol == 0.05
+    assert config.continuous_for("joint/elbow/qpos").method == "resampled"
 
 
 @pytest.mark.parametrize(("change", "item", "field", "message"), [

@@ -89,7 +89,7 @@ def test_a_suite_refuses_another_twin_and_an_unknown_twin_is_named(tmp_path, toy
     other = twinbench("suite", "stats", str(toy_suite), "--twin", "beamline", cwd=tmp_path)
     assert other.returncode == 2 and "runs on twin 'toy', not 'beamline'" in other.stderr
     unknown = twinbench("check", "--twin", "nope", str(toy_suite / "suite.yaml"), cwd=tmp_path)
-    assert unknown.returncode == 2 and "known: beamline, toy" in unknown.stderr
+    assert unknown.returncode == 2 and "known: beamline, physics, toy" in unknown.stderr
     bad_state = toy_suite / "tasks.yaml"
     bad_state.write_text(bad_state.read_text().replace("max_level: 8", "max_level: -1"))
     bad = twinbench("suite", "stats", str(toy_suite), cwd=tmp_path)

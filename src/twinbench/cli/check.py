@@ -12,6 +12,9 @@ from twinbench.cli.app import app, console
 from twinbench.cli.options import TwinOption, check_text, positive_number, positive_seconds, text_file
 from twinbench.errors import InputError
 
+SUMMARY_EVENTS = 200  # a longer trace shows each channel sampled more than LONG_CHANNEL times as one row
+LONG_CHANNEL = 20
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -49,16 +52,33 @@ def _named_table(title: str, head: tuple[str, ...], rows: list[tuple[str, ...]])
     return table
 
 
+def _sampled(result: RunResult) -> dict[str, list[float]]:
+    """In a long trace, the channels sampled many times with numbers (shown one row each)."""
+    if len(result.trace) <= SUMMARY_EVENTS:
+        return {}
+    values: dict[str, list] = {}
+    for e in result.trace:
+        values.setdefault(e.channel, []).append(e.value)
+    return {ch: v for ch, v in values.items() if len(v) > LONG_CHANNEL
+            and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)}
+
+
 def _show(result: RunResult) -> None:
     from rich.text import Text
 
     from twinbench.report.text import literal
     from twinbench.sandbox import Outcome
 
-    console.print(_named_table("Trace", ("t (s)", "channel", "value"),
-                               [(f"{e.t:.3f}", e.channel, str(e.value)) for e in result.trace]))
-    console.print(_named_table("Final device state", ("PV", "value"),
-                               [(pv, str(value)) for pv, value in result.final_state.items()]))
+    sampled = _sampled(result)
+    console.print(_named_table("Trace", ("t (s)", "channel", "value"), [
+        (f"{e.t:.3f}", e.channel, str(e.value)) for e in result.trace if e.channel not in sampled]))
+    if sampled:
+        times = {ch: [e.t for e in result.trace if e.channel == ch] for ch in sampled}
+        console.print(_named_table("Sampled channels", ("channel", "n", "t (s)", "min", "max", "last"), [
+            (ch, str(len(v)), f"{times[ch][0]:.4g}-{times[ch][-1]:.4g}", f"{min(v):.4g}", f"{max(v):.4g}",
+             f"{v[-1]:.4g}") for ch, v in sampled.items()]))
+    console.print(_named_table("Final device state", ("PV", "value"), [
+        (pv, str(value)) for pv, value in result.final_state.items() if pv not in sampled]))
     console.print(f"Simulated duration: {result.duration:.3f} s (wall {result.wall_seconds:.3f} s)")
     for w in result.warnings:
         console.print(Text.assemble(("warning: ", "yellow"), literal(w)))

@@ -25,6 +25,7 @@ def trace_scores(outcome: BestOfResult, result: RunResult, task: Task) -> list[S
     detail = {
         "passed": passed,
         "trace_passed": best.passed,
+        "reasons": best.reasons,
         "best_reference": outcome.best,
         "references": [{"full_score": r.full_score, "passed": r.passed} for r in outcome.results],
         "metrics": {name: {"score": m.score, "passed": m.passed} for name, m in best.metrics.items()},

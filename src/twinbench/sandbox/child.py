@@ -42,6 +42,19 @@ def _execute(source: str, names: dict[str, Any]) -> dict[str, Any]:
     return {"status": "ok"}
 
 
+def _end(client: Any, report: dict[str, Any]) -> dict[str, Any]:
+    """Let the client finish its part (e.g. send what it buffered) once the program has ended; a failure there
+    is the program's error, unless it had already failed."""
+    end = getattr(client, "end", None)
+    if end is None:
+        return report
+    try:
+        end()
+    except BaseException as exc:  # noqa: BLE001  (the program may have broken its client)
+        return report if report["status"] != "ok" else _error(exc)
+    return report
+
+
 def run(request: dict[str, Any], rpc_fd: int, out_fd: int) -> None:
     """Never returns: set the process up, run the program, report, exit."""
     try:
@@ -58,9 +71,10 @@ def run(request: dict[str, Any], rpc_fd: int, out_fd: int) -> None:
         sock = socket.socket(fileno=rpc_fd)
         source = frames.recv(sock)["source"]
         channel = Channel(sock)
-        names = importlib.import_module(request["client"]).namespace(channel)
+        client = importlib.import_module(request["client"])
+        names = client.namespace(channel)
         audit.install(channel, home)
-        report = _execute(source, names)
+        report = _end(client, _execute(source, names))
         sys.stdout.flush()
         channel.notify("done", **report)
     except BaseException:  # noqa: BLE001  (a failure here must still end the process)

@@ -28,7 +28,8 @@ from twinbench.sandbox.result import ErrorInfo, Outcome, RunResult
 from twinbench.sandbox.uids import UidLease
 from twinbench.sandbox.zygote_host import ZygoteError, ZygoteHost
 from twinbench.trace.model import Trace
-from twinbench.twins import DEFAULT_TWIN, BudgetExceeded, CommandError, SafetyRefusal, Simulator, Twin, resolve_twin
+from twinbench.twins import DEFAULT_TWIN, resolve_twin
+from twinbench.twins.protocol import BudgetExceeded, CommandError, LimitExceeded, SafetyRefusal, Simulator, Twin
 
 NO_BWRAP = "bubblewrap unavailable: programs run WITHOUT network, filesystem and pid isolation (rlimits only)"
 DRAIN_SECONDS = 2.0
@@ -272,6 +273,9 @@ class Sandbox:
                 reply = {"e": "safety", "m": str(exc)}
             except BudgetExceeded as exc:
                 self._stop(run, zygote, "timeout", str(exc))
+                return
+            except LimitExceeded as exc:
+                self._stop(run, zygote, "budget", str(exc))
                 return
             except CommandError:
                 raise

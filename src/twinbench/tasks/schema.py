@@ -26,18 +26,19 @@ class _Strict(BaseModel):
 
 
 class ScoringOverrides(_Strict):
-    """What a task changes in the scoring config: preset, ignored and continuous channels, tolerances."""
+    """What a task changes in the scoring config: preset, ignored and continuous channels, tolerances, horizon."""
 
     preset: Preset = "default"
     ignore_channels: list[str] = Field(default_factory=list)
     continuous_channels: dict[str, ContinuousChannel | dict[str, Any]] = Field(default_factory=dict)
     tolerances: dict[str, float | Comparator] = Field(
-        default_factory=dict, description="channel -> absolute tolerance, or a full comparator"
+        default_factory=dict, description="channel (or `*` pattern) -> numeric absolute tolerance, or a full comparator"
     )
     aliases: dict[str, str] = Field(default_factory=dict)
     allow_empty_reference: bool = Field(
         False, description="a reference that commands nothing may pass (a task whose right answer is to do nothing)"
     )
+    horizon: float | None = Field(None, gt=0, description="score only the first seconds (a chaotic system)")
 
     def overrides(self) -> dict[str, Any]:
         """The overrides as a scoring config file would give them."""
@@ -48,6 +49,8 @@ class ScoringOverrides(_Strict):
             out["aliases"] = dict(self.aliases)
         if self.allow_empty_reference:
             out["discrete"] = {"empty_reference_fails": False}
+        if self.horizon is not None:
+            out["horizon"] = self.horizon
         if self.continuous_channels:
             out["continuous_channels"] = {
                 ch: spec.model_dump(exclude_unset=True) if isinstance(spec, BaseModel) else dict(spec)
@@ -55,7 +58,8 @@ class ScoringOverrides(_Strict):
             }
         if self.tolerances:
             out["comparators"] = {"by_channel": {
-                ch: {"abs_tol": tol} if isinstance(tol, float | int) else tol.model_dump(exclude_unset=True)
+                ch: {"type": "numeric", "abs_tol": tol} if isinstance(tol, float | int)
+                else tol.model_dump(exclude_unset=True)
                 for ch, tol in self.tolerances.items()
             }}
         return out

@@ -20,6 +20,7 @@ import numpy as np
 from twinbench.errors import InputError
 from twinbench.trace.config import ScoringConfig
 from twinbench.trace.model import Trace
+from twinbench.trace.patterns import any_match
 
 
 @dataclass(slots=True)
@@ -81,15 +82,15 @@ class _ChannelPlan:
 
 
 def _plans(config: ScoringConfig):
-    ignored = set(config.ignore_channels)
     cache: dict[str, _ChannelPlan] = {}
 
     def plan(raw: str) -> _ChannelPlan:
         found = cache.get(raw)
         if found is None:
             name = config.aliases.get(raw, raw)
-            continuous = name in config.continuous_channels
-            dropped = (raw in ignored or name in ignored) and (config.ignore_continuous or not continuous)
+            continuous = config.continuous_for(name) is not None
+            ignored = config.is_ignored(raw) or config.is_ignored(name)
+            dropped = ignored and (config.ignore_continuous or not continuous)
             found = _ChannelPlan(name, not dropped, config.is_numeric_channel(name), continuous,
                                  config.comparators.for_channel(name).unit)
             cache[raw] = found
@@ -169,11 +170,15 @@ def canonicalize(trace: Trace, config: ScoringConfig) -> CanonicalTrace:
     t_all = np.asarray(trace.t, dtype=np.float64)
     kept = np.array([p.keep for p in plans], bool)[code]
     t0 = float(t_all[kept].min()) if kept.any() else 0.0
+    end = math.inf if config.horizon is None else config.horizon * (1 + 1e-9)
     series = {}
     for name, found in raw_series.items():
         at = np.array(found)[np.argsort(t_all[found], kind="stable")]
-        series[name] = Series(t_all[at] - t0, np.array([float(values[i]) for i in at.tolist()]))
+        st, sv = t_all[at] - t0, np.array([float(values[i]) for i in at.tolist()])
+        if st[0] <= end:
+            series[name] = Series(st[st <= end], sv[st <= end])
     discrete = np.flatnonzero(kept & ~continuous)
+    discrete = discrete[t_all[discrete] - t0 <= end]
     t = t_all[discrete] - t0
     order = np.argsort(t, kind="stable")
     step = _steps(t[order], config.simultaneity_eps)
@@ -201,3 +206,20 @@ def _order_within_steps(order: np.ndarray, step: np.ndarray, rank: np.ndarray) -
         return order
     key = step * (int(rank.max()) + 1) + rank[order]
     return order[np.argsort(key, kind="stable")]
+
+
+def without_extra_channels(pred: CanonicalTrace, gt: CanonicalTrace, patterns: list[str]) -> CanonicalTrace:
+    """`pred` without its channels that match one of `patterns` and that `gt` never uses."""
+    known = set(gt.channel) | set(gt.series)
+
+    def extra(channel: str) -> bool:
+        return channel not in known and any_match(patterns, channel)
+
+    keep = [i for i, channel in enumerate(pred.channel) if not extra(channel)]
+    if len(keep) == len(pred) and not any(extra(ch) for ch in pred.series):
+        return pred
+    return CanonicalTrace(
+        channel=[pred.channel[i] for i in keep], value=[pred.value[i] for i in keep], t=pred.t[keep],
+        origin=pred.origin[keep], step=pred.step[keep],
+        series={ch: s for ch, s in pred.series.items() if not extra(ch)}, source=pred.source,
+    )

@@ -2,8 +2,10 @@
 
 An EnvTrace config (aliases, ignore_channels, comparators, timing, continuous_channels, aggregation,
 decision, include_structure, aligner) loads as it is; twinbench adds a preset, per-channel absolute and
-relative tolerances, units and the simultaneity window. A preset supplies every default, a twin's scoring
-defaults (its continuous channels...) come next, and the file or task only overrides what it names.
+relative tolerances, units, the simultaneity window, channel patterns (`*` in the keys of ignore_channels,
+comparators.by_channel and continuous_channels), a scoring horizon and channels scored only when the
+reference has them. A preset supplies every default, a twin's scoring defaults (its continuous channels...)
+come next, and the file or task only overrides what it names.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from twinbench.errors import InputError
+from twinbench.trace.patterns import any_match, best_match
 
 Preset = Literal["default", "envtrace"]
 
@@ -70,7 +73,9 @@ class Comparators(_Strict):
     by_channel: dict[str, Comparator] = Field(default_factory=dict)
 
     def for_channel(self, channel: str) -> Comparator:
-        return self.by_channel.get(channel, self.default)
+        """The channel's comparator, or its most specific pattern's, or the default."""
+        found = best_match(self.by_channel, channel)
+        return self.default if found is None else found
 
 
 class Discrete(_Strict):
@@ -95,13 +100,16 @@ class Timing(_Strict):
 
 
 class ContinuousChannel(_Strict):
-    """How one continuous channel (e.g. a measured temperature) is compared.
+    """How one continuous channel (e.g. a measured temperature, a joint angle) is compared.
 
     `timeseries` interpolates both sides on a common time base and also checks the ramp rate;
-    `index` is EnvTrace's rule (values only, index by index, the shorter padded with its last value).
+    `index` is EnvTrace's rule (values only, index by index, the shorter padded with its last value);
+    `resampled` interpolates both sides on a common time base and passes when the difference stays within
+    `abs_tol + rel_tol * (the reference's range)` for the `quantile` share of the time, and both end within
+    `end_tol` seconds of each other (trajectories of a simulation).
     """
 
-    method: Literal["timeseries", "index"] = "timeseries"
+    method: Literal["timeseries", "index", "resampled"] = "timeseries"
     mae_scale: float = Field(default=15.0, gt=0)
     final_scale: float = Field(default=15.0, gt=0)
     mae_thresh: float = Field(default=5.0, ge=0)
@@ -109,6 +117,11 @@ class ContinuousChannel(_Strict):
     rate_tol: float = Field(default=0.2, ge=0, description="allowed relative ramp-rate error")
     rate_floor: float = Field(default=0.01, gt=0, description="ramp rates below this (units/s) count as flat")
     weight: float = Field(default=1.0, ge=0)
+    abs_tol: float = Field(default=0.01, ge=0, description="resampled: allowed absolute difference")
+    rel_tol: float = Field(default=0.0, ge=0, description="resampled: allowed difference per unit of the "
+                           "reference's range")
+    quantile: float = Field(default=0.95, gt=0, le=1, description="resampled: share of the time within tolerance")
+    end_tol: float = Field(default=0.05, ge=0, description="resampled: allowed difference of the end times (s)")
 
 
 class Aggregation(_Strict):
@@ -142,6 +155,11 @@ class ScoringConfig(_Strict):
     aggregation: Aggregation = Aggregation()
     decision: Decision = Decision()
     include_structure: bool = True
+    horizon: float | None = Field(default=None, gt=0, description="score only the first `horizon` seconds "
+                                  "(from each trace's first event): the predictable part of a chaotic system")
+    reference_channels_only: list[str] = Field(
+        default_factory=list, description="patterns: a prediction channel matching one is scored only when the "
+        "reference has that channel too (extra elements a program names are not wrong)")
 
     @field_validator("aligner", mode="before")
     @classmethod
@@ -158,8 +176,8 @@ class ScoringConfig(_Strict):
         if name not in PRESETS:
             raise InputError(source, f"unknown preset {name!r} (choose from {', '.join(PRESETS)})", field="preset")
         merged = _deep_merge(_deep_merge(copy.deepcopy(PRESETS[name]), copy.deepcopy(defaults or {})), overrides)
-        merged["preset"] = name
         template = CONTINUOUS_TEMPLATES[name]
+        merged["preset"] = name
         channels = merged.get("continuous_channels")
         if isinstance(channels, dict):
             merged["continuous_channels"] = {
@@ -172,8 +190,16 @@ class ScoringConfig(_Strict):
             loc = ".".join(str(p) for p in err["loc"]) or None
             raise InputError(source, err["msg"], field=loc) from None
 
+    def continuous_for(self, channel: str) -> ContinuousChannel | None:
+        """How `channel` is compared as a continuous channel (its entry or its most specific pattern's), or
+        None for a discrete channel."""
+        return best_match(self.continuous_channels, channel)
+
+    def is_ignored(self, channel: str) -> bool:
+        return any_match(self.ignore_channels, channel)
+
     def is_numeric_channel(self, channel: str) -> bool:
-        return channel in self.continuous_channels or self.comparators.for_channel(channel).requires_numbers
+        return self.continuous_for(channel) is not None or self.comparators.for_channel(channel).requires_numbers
 
 
 def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

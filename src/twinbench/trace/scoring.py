@@ -7,10 +7,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, PrivateAttr
+import numpy as np
+from pydantic import BaseModel, Field, PrivateAttr
 
-from twinbench.trace.align import KIND_NAMES, MATCH, Alignment, align
-from twinbench.trace.canonical import CanonicalTrace, canonicalize
+from twinbench.trace.align import DEL, INS, KIND_NAMES, MATCH, MISMATCH, SUB, Alignment, align
+from twinbench.trace.canonical import CanonicalTrace, canonicalize, without_extra_channels
 from twinbench.trace.config import ScoringConfig
 from twinbench.trace.metrics.continuous import continuous_metric
 from twinbench.trace.metrics.discrete import discrete_metric
@@ -28,6 +29,7 @@ class ScoreResult(BaseModel):
 
     full_score: float
     passed: bool
+    reasons: list[str] = Field(default_factory=list, description="why the pass failed, one line per cause")
     preset: str
     reference: str | None = None
     weights: dict[str, float]
@@ -95,6 +97,8 @@ class BestOfResult(BaseModel):
 
 def score_canonical(gt: CanonicalTrace, pred: CanonicalTrace, config: ScoringConfig) -> ScoreResult:
     """Score two traces already in canonical form (see `score_traces`)."""
+    if config.reference_channels_only:
+        pred = without_extra_channels(pred, gt, config.reference_channels_only)
     alignment = align(gt, pred, config)
     matched = alignment.kind == MATCH
     metrics: dict[str, MetricResult] = {
@@ -102,7 +106,7 @@ def score_canonical(gt: CanonicalTrace, pred: CanonicalTrace, config: ScoringCon
         "timing": timing_metric(gt.t[alignment.gt[matched]], pred.t[alignment.pred[matched]], config.timing,
                                 nothing_expected=len(gt) == 0 and len(pred) == 0),
     }
-    continuous = continuous_metric(gt.series, pred.series, config.continuous_channels)
+    continuous = continuous_metric(gt.series, pred.series, config.continuous_for)
     if continuous is not None:
         metrics["continuous"] = continuous
     if config.include_structure:
@@ -110,17 +114,43 @@ def score_canonical(gt: CanonicalTrace, pred: CanonicalTrace, config: ScoringCon
 
     weights = config.aggregation.weights or (WEIGHTS_CONTINUOUS if continuous is not None else WEIGHTS_DISCRETE)
     full = sum(w * metrics[name].score for name, w in weights.items() if name in metrics)
-    decision = config.decision
-    passed = (
-        (len(gt) > 0 or not config.discrete.empty_reference_fails)
-        and (not decision.require_discrete_exact or metrics["discrete"].passed)
-        and (decision.timing_metric_name not in metrics or metrics[decision.timing_metric_name].passed)
-        and all(metrics[name].passed for name in decision.required_metrics if name in metrics)
-    )
-    result = ScoreResult(full_score=float(min(1.0, max(0.0, full))), passed=passed, preset=config.preset,
-                         reference=gt.source, weights=dict(weights), metrics=metrics)
+    reasons = _reasons(gt, pred, alignment, metrics, config)
+    result = ScoreResult(full_score=float(min(1.0, max(0.0, full))), passed=not reasons, reasons=reasons,
+                         preset=config.preset, reference=gt.source, weights=dict(weights), metrics=metrics)
     result._aligned = (alignment, gt, pred)
     return result
+
+
+def _channels(trace: CanonicalTrace, rows: np.ndarray, most: int = 5) -> str:
+    names = list(dict.fromkeys(trace.channel[i] for i in rows.tolist()))
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def _reasons(gt: CanonicalTrace, pred: CanonicalTrace, alignment: Alignment, metrics: dict[str, MetricResult],
+             config: ScoringConfig) -> list[str]:
+    """Why the pass fails (empty when it passes): each decision rule that fails, with the channels at fault."""
+    decision, reasons = config.decision, []
+    if len(gt) == 0 and config.discrete.empty_reference_fails:
+        reasons.append("the reference has no discrete event")
+    if decision.require_discrete_exact and not metrics["discrete"].passed:
+        parts = []
+        for kind, trace, side, what in ((SUB, gt, alignment.gt, "with other values"), (DEL, gt, alignment.gt,
+                                        "missing"), (INS, pred, alignment.pred, "not in the reference"),
+                                        (MISMATCH, gt, alignment.gt, "paired with other channels")):
+            rows = side[alignment.kind == kind]
+            if len(rows):
+                parts.append(f"{len(rows)} {what} ({_channels(trace, rows)})")
+        reasons.append("discrete: " + ("; ".join(parts) or "not exact"))
+    timing = metrics.get(decision.timing_metric_name)
+    if timing is not None and not timing.passed:
+        failed = [k.removesuffix("_ok") for k, v in timing.details.items() if k.endswith("_ok") and not v]
+        reasons.append(f"{decision.timing_metric_name}: {', '.join(failed) or 'no matched events'}")
+    for name in decision.required_metrics:
+        if name in metrics and not metrics[name].passed and name != decision.timing_metric_name:
+            failed = metrics[name].details.get("failed", [])
+            reasons.append(f"{name}: " + (", ".join(failed[:5]) + (f" and {len(failed) - 5} more"
+                                                                    if len(failed) > 5 else "") or "failed"))
+    return reasons
 
 
 def score_traces(gt: Trace, pred: Trace, config: ScoringConfig | None = None) -> ScoreResult:

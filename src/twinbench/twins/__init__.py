@@ -9,6 +9,7 @@ from twinbench.twins.protocol import (
     Budget,
     BudgetExceeded,
     CommandError,
+    LimitExceeded,
     SafetyRefusal,
     Simulator,
     Twin,
@@ -17,5 +18,5 @@ from twinbench.twins.protocol import (
 )
 from twinbench.twins.registry import DEFAULT_TWIN, get_twin, resolve_twin, twin_names
 
-__all__ = ["DEFAULT_TWIN", "BaseTwin", "Budget", "BudgetExceeded", "CommandError", "SafetyRefusal", "Simulator",
-           "Twin", "Variant", "Variants", "get_twin", "resolve_twin", "twin_names"]
+__all__ = ["DEFAULT_TWIN", "BaseTwin", "Budget", "BudgetExceeded", "CommandError", "LimitExceeded", "SafetyRefusal",
+           "Simulator", "Twin", "Variant", "Variants", "get_twin", "resolve_twin", "twin_names"]

@@ -32,6 +32,11 @@ class BudgetExceeded(Exception):
     """The program asked for more than its budget (virtual time, simulation steps: the twin's unit)."""
 
 
+class LimitExceeded(Exception):
+    """The program asked the twin for more than a trusted-side limit allows (model size, re-simulation CPU,
+    recorded events): the run ends as `budget`."""
+
+
 @dataclass(frozen=True)
 class Budget:
     """What a run may spend of the twin's own resource: `default` in `unit` (e.g. 'virtual seconds')."""
@@ -66,7 +71,7 @@ class Simulator(Protocol):
         """The twin's clock since the program started (sent back with every reply)."""
 
     def handle(self, op: str, args: Mapping[str, Any]) -> Any:
-        """Execute one command; raises SafetyRefusal, CommandError or BudgetExceeded."""
+        """Execute one command; raises SafetyRefusal, CommandError, BudgetExceeded or LimitExceeded."""
 
     def finish(self) -> None:
         """Bring continuous channels up to `now` once the program has ended."""
@@ -90,8 +95,9 @@ class Twin(Protocol):
     method asks for them.
 
     `client` names a module inside `package` whose `namespace(channel)` returns the globals a program starts
-    with (the sandbox imports it once, before any program runs). `package` is what the sandbox stages for
-    the program's process and what `fingerprint()` hashes.
+    with (the sandbox imports it once, before any program runs); its optional `end()` is called in the
+    program's process once the program has ended (e.g. to send what the client buffered). `package` is what
+    the sandbox stages for the program's process and what `fingerprint()` hashes.
     """
 
     name: str

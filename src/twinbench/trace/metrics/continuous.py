@@ -6,11 +6,16 @@ difference of the last values, and the ramp rate (median |slope| while the value
 within `rate_tol`. score = 0.6·exp(-MAE/mae_scale) + 0.2·exp(-final/final_scale) + 0.2·(1 - rate error).
 `index`: EnvTrace's rule: values only, index by index, the shorter padded with its last value;
 score = 0.7·exp(-MAE/mae_scale) + 0.3·exp(-final/final_scale).
+`resampled`: both series interpolated on the union of their sample times up to the earlier end; the error is
+the `quantile` of |difference| (robust to brief offsets, such as a bounce a step earlier), the tolerance
+`abs_tol + rel_tol·(reference range)`; passes when error <= tolerance and the ends differ by at most
+`end_tol` seconds; score = exp(-error / (4·tolerance)), 0 when the ends differ more.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -55,6 +60,24 @@ def _timeseries_rule(g: Series, p: Series, cfg: ContinuousChannel) -> tuple[floa
                            "ramp_rate_error": rate_error, "samples_gt": len(g.t), "samples_pred": len(p.t)}
 
 
+def _resampled_rule(g: Series, p: Series, cfg: ContinuousChannel) -> tuple[float, float, dict]:
+    end = min(float(g.t[-1]), float(p.t[-1]))
+    grid = np.union1d(g.t[g.t <= end], p.t[p.t <= end])
+    diff = np.abs(np.interp(grid, g.t, g.v) - np.interp(grid, p.t, p.v))
+    error = float(np.quantile(diff, cfg.quantile))
+    scale = float(np.ptp(g.v))
+    tolerance = cfg.abs_tol + cfg.rel_tol * scale
+    end_diff = abs(float(g.t[-1]) - float(p.t[-1]))
+    ends_ok = end_diff <= cfg.end_tol
+    score = math.exp(-error / (4 * tolerance)) if tolerance > 0 else float(error == 0)
+    return score if ends_ok else 0.0, error <= tolerance and ends_ok, {
+        "error": error, "tolerance": tolerance, "max_error": float(diff.max()), "reference_range": scale,
+        "end_diff": end_diff, "samples_gt": len(g.t), "samples_pred": len(p.t)}
+
+
+RULES = {"index": _index_rule, "timeseries": _timeseries_rule, "resampled": _resampled_rule}
+
+
 def channel_metric(g: Series | None, p: Series | None, cfg: ContinuousChannel) -> MetricResult:
     """One channel; both sides empty passes, exactly one empty fails."""
     g_empty = g is None or len(g.v) == 0
@@ -63,20 +86,23 @@ def channel_metric(g: Series | None, p: Series | None, cfg: ContinuousChannel) -
         ok = g_empty and p_empty
         return MetricResult(score=float(ok), passed=ok, details={"missing_side": None if ok else
                                                                    ("reference" if g_empty else "prediction")})
-    rule = _index_rule if cfg.method == "index" else _timeseries_rule
-    score, passed, details = rule(g, p, cfg)
+    score, passed, details = RULES[cfg.method](g, p, cfg)
     return MetricResult(score=score, passed=passed, details=details)
 
 
 def continuous_metric(gt: dict[str, Series], pred: dict[str, Series],
-                      channels: dict[str, ContinuousChannel]) -> MetricResult | None:
-    """Weighted mean over the configured channels present on either side; None when none is."""
-    involved = [ch for ch in channels if ch in gt or ch in pred]
-    if not involved:
+                      spec_of: Callable[[str], ContinuousChannel | None]) -> MetricResult | None:
+    """Weighted mean over the continuous channels on either side (`spec_of` says how each is compared);
+    None when there is none."""
+    specs = {ch: spec for ch in dict.fromkeys([*gt, *pred]) if (spec := spec_of(ch)) is not None}
+    if not specs:
         return None
-    per = {ch: channel_metric(gt.get(ch), pred.get(ch), channels[ch]) for ch in involved}
-    total = sum(channels[ch].weight for ch in involved)
-    score = (sum(channels[ch].weight * per[ch].score for ch in involved) / total if total
+    per = {ch: channel_metric(gt.get(ch), pred.get(ch), spec) for ch, spec in specs.items()}
+    total = sum(spec.weight for spec in specs.values())
+    score = (sum(specs[ch].weight * per[ch].score for ch in specs) / total if total
              else float(np.mean([r.score for r in per.values()])))
-    return MetricResult(score=score, passed=all(r.passed for r in per.values()),
-                        details={"channels": {ch: r.model_dump() for ch, r in per.items()}})
+    failed = [ch for ch, r in per.items() if not r.passed]
+    details: dict = {"channels": {ch: r.model_dump() for ch, r in per.items()}}
+    if failed:
+        details["failed"] = failed
+    return MetricResult(score=score, passed=not failed, details=details)

@@ -1,0 +1,16 @@
+# expect: error
+# Writes NaN into the velocity mid-run: the trusted simulation becomes unstable.
+import mujoco
+
+XML = """<mujoco><option timestep="0.002"/><worldbody><body name="pole" pos="0 0 1">
+<joint name="hinge" type="hinge" axis="0 1 0" damping="0.02"/>
+<geom name="rod" type="capsule" fromto="0 0 0 0 0 -1" size="0.01" mass="0"/>
+<geom name="bob" type="sphere" pos="0 0 -1" size="0.05" mass="1"/></body></worldbody>
+<sensor><jointpos name="angle" joint="hinge"/></sensor></mujoco>"""
+model = mujoco.MjModel.from_xml_string(XML)
+data = mujoco.MjData(model)
+data.qpos[0] = 0.5
+while data.time < 3.0:
+    mujoco.mj_step(model, data)
+    if abs(data.time - 1.0) < 1e-9:
+        data.qvel[0] = float("nan")

@@ -1,0 +1,17 @@
+# expect: ok
+# Steps with MuJoCo's internal function, then records one step: the unrecorded motion shows up as a write.
+import mujoco
+from mujoco import _functions
+
+XML = """<mujoco><option timestep="0.002"/><worldbody><body name="pole" pos="0 0 1">
+<joint name="hinge" type="hinge" axis="0 1 0" damping="0.02"/>
+<geom name="rod" type="capsule" fromto="0 0 0 0 0 -1" size="0.01" mass="0"/>
+<geom name="bob" type="sphere" pos="0 0 -1" size="0.05" mass="1"/></body></worldbody>
+<sensor><jointpos name="angle" joint="hinge"/></sensor></mujoco>"""
+model = mujoco.MjModel.from_xml_string(XML)
+data = mujoco.MjData(model)
+data.qpos[0] = 0.5
+mujoco.mj_step(model, data)
+while data.time < 3.0:
+    _functions.mj_step(model, data)
+mujoco.mj_step(model, data)
