@@ -67,8 +67,8 @@ def test_a_horizon_scores_only_the_first_seconds_events_included():
 
 def test_channels_the_reference_lacks_are_dropped_only_where_configured():
     gt = trace(sine(0.01))
-    pred = trace(sine(0.01), extra=[Event("param/other", 0.0, 2.0)])
-    pred.events += [Event("joint/extra/qpos", float(t), 0.0) for t in np.arange(0, 3.001, 0.01)]
+    extra = [Event("joint/extra/qpos", float(t), 0.0) for t in np.arange(0, 3.001, 0.01)]
+    pred = trace(sine(0.01), extra=[Event("param/other", 0.0, 2.0), *extra])
     plain = ScoringConfig.build("default", CONFIG)
     assert not score_traces(gt, pred, plain).passed
     lenient = ScoringConfig.build("default", {**CONFIG, "reference_channels_only": ["param/*", "joint/*"]})
