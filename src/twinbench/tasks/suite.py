@@ -40,6 +40,13 @@ class Suite:
                 return t
         raise KeyError(task_id)
 
+    def turns(self, task: Task) -> list[Task]:
+        """The chain of tasks that ends with `task`: turn 1 first."""
+        chain = [task]
+        while chain[0].follows is not None:
+            chain.insert(0, self.task(chain[0].follows))
+        return chain
+
     def counts(self, field: str) -> dict[str, int]:
         """Number of tasks per value of `field` (e.g. 'category', 'difficulty'), sorted by value."""
         return dict(sorted(Counter(getattr(t, field) for t in self.tasks).items()))
@@ -96,6 +103,8 @@ def _validate(model: type[BaseModel], data: Any, source: str, item: str | None) 
 
 
 def _check_state(task: Task, twin: str, source: str, item: str) -> None:
+    if not task.initial_state:
+        return  # every twin starts from its default state
     try:
         get_twin(twin).reset(task.initial_state, 1.0)
     except ValidationError as exc:
@@ -136,4 +145,21 @@ def load_suite(name_or_path: str | Path = "beamline") -> Suite:
             tasks.append(task)
     if not tasks:
         raise InputError(str(root), "the suite has no tasks")
+    _check_turns(tasks, seen)
     return Suite(meta, root, tasks)
+
+
+def _check_turns(tasks: list[Task], sources: dict[str, Path]) -> None:
+    """Every later turn follows a task of the suite whose turn is one less."""
+    turns = {t.id: t.turn for t in tasks}
+    for task in tasks:
+        if task.follows is None:
+            continue
+        if task.follows not in turns:
+            message = f"no task {task.follows!r} in the suite"
+        elif turns[task.follows] != task.turn - 1:
+            message = (f"{task.follows!r} is turn {turns[task.follows]}; a turn-{task.turn} task follows a "
+                       f"turn-{task.turn - 1} task")
+        else:
+            continue
+        raise InputError(str(sources[task.id]), message, item=f"task {task.id}", field="follows")
