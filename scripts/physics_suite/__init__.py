@@ -1,0 +1,5 @@
+"""The families of the `physics` suite: each module maps a task stem to a function returning its three turns."""
+
+from physics_suite import mass_spring_damper, pendulum
+
+FAMILIES = {"pendulum": pendulum, "mass_spring_damper": mass_spring_damper}

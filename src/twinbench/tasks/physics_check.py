@@ -1,0 +1,150 @@
+"""Checking a physics suite without the twin: run MuJoCo programs (references, variants) in one subprocess and
+summarise the named state each one reaches, at its end and at chosen simulated times.
+
+A summary holds the named joints' qpos, the named bodies' world positions, the named sensors' readings and the
+named bodies' masses. The worker finds the program's `mujoco.MjData` in its namespace after it ran (or, for a
+program that keeps it local, the last one stepped) and records the chosen times by wrapping `mujoco.mj_step`.
+
+    python -m twinbench.tasks.physics_check < jobs.json > summaries.json
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+PROGRAM_SECONDS = 30  # wall-time guard per program in the worker
+STATE_KEYS = ("joints", "bodies")  # what two equal programs must agree on
+
+
+@dataclass(frozen=True)
+class Job:
+    """A program and the simulated times (s) at which to summarise its state besides the end."""
+
+    program: str
+    times: Sequence[float] = ()
+
+
+def run_jobs(jobs: Sequence[Job], timeout: float = 600) -> list[dict[str, Any]]:
+    """One worker subprocess runs every job in turn: [{"error", "final", "at": {time: summary}}]."""
+    payload = json.dumps([{"program": j.program, "times": list(j.times)} for j in jobs])
+    proc = subprocess.run([sys.executable, "-m", "twinbench.tasks.physics_check"], input=payload,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"physics check worker failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+def state_at(result: dict[str, Any], time: float | None) -> dict[str, Any] | None:
+    """The summary at `time` (None: the end); None when the program failed or never got there."""
+    if result["error"]:
+        return None
+    return result["final"] if time is None else result["at"].get(str(float(time)))
+
+
+def differences(a: dict[str, Any], b: dict[str, Any], atol: float, rtol: float = 0.0,
+                keys: Sequence[str] = STATE_KEYS) -> list[str]:
+    """The named quantities on which two summaries differ: a name only one has, or values beyond
+    atol + rtol * |value|."""
+    out = []
+    for key in keys:
+        for name in sorted(a[key].keys() | b[key].keys()):
+            va, vb = a[key].get(name), b[key].get(name)
+            if va is None or vb is None or len(va) != len(vb) or not np.allclose(va, vb, atol=atol, rtol=rtol):
+                out.append(f"{key}.{name}")
+    return out
+
+
+# ---------------------------------------------------------------- worker side (runs in the subprocess)
+
+
+def _named(model: Any, kind: str, count: int) -> list[tuple[int, str]]:
+    return [(i, n) for i in range(count) if (n := getattr(model, kind)(i).name)]
+
+
+def summarise(mujoco: Any, model: Any, data: Any) -> dict[str, Any]:
+    """Named joints, bodies, sensors and masses of a state (on a copy brought up to date by mj_forward)."""
+    d = copy.copy(data)
+    mujoco.mj_forward(model, d)
+    qpos_size = {0: 7, 1: 4, 2: 1, 3: 1}
+    joints = {n: d.qpos[model.jnt_qposadr[i]:model.jnt_qposadr[i] + qpos_size[int(model.jnt_type[i])]].tolist()
+              for i, n in _named(model, "joint", model.njnt)}
+    sensors = {n: d.sensordata[model.sensor_adr[i]:model.sensor_adr[i] + model.sensor_dim[i]].tolist()
+               for i, n in _named(model, "sensor", model.nsensor)}
+    bodies = _named(model, "body", model.nbody)
+    return {"time": float(d.time), "joints": joints, "sensors": sensors,
+            "bodies": {n: d.xpos[i].tolist() for i, n in bodies},
+            "mass": {n: [float(model.body_mass[i])] for i, n in bodies}}
+
+
+class _Recorder:
+    """Wraps mujoco.mj_step: remembers the last (model, data) stepped and summarises at the chosen times."""
+
+    def __init__(self, mujoco: Any, times: Sequence[float]) -> None:
+        self.mujoco, self.step = mujoco, mujoco.mj_step
+        self.pending = sorted(float(t) for t in times)
+        self.at: dict[str, Any] = {}
+        self.last: tuple[Any, Any] | None = None
+
+    def __call__(self, model: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        self.step(model, data, *args, **kwargs)
+        self.last = (model, data)
+        while self.pending and data.time >= self.pending[0] - 1e-9:
+            self.at[str(self.pending.pop(0))] = summarise(self.mujoco, model, data)
+
+
+def _final(mujoco: Any, namespace: dict[str, Any], recorder: _Recorder) -> dict[str, Any]:
+    datas = [v for v in namespace.values() if isinstance(v, mujoco.MjData)]
+    if recorder.last is None:
+        raise RuntimeError("the program never called mujoco.mj_step")
+    model, data = recorder.last
+    if len(datas) == 1 and datas[0] is not data:
+        models = [v for v in namespace.values() if isinstance(v, mujoco.MjModel)]
+        model, data = (models[0] if len(models) == 1 else model), datas[0]
+    return summarise(mujoco, model, data)
+
+
+def _timeout(*_: Any) -> None:
+    raise TimeoutError(f"ran longer than {PROGRAM_SECONDS} s")
+
+
+def run_one(mujoco: Any, program: str, times: Sequence[float]) -> dict[str, Any]:
+    recorder = _Recorder(mujoco, times)
+    mujoco.mj_step = recorder
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    signal.signal(signal.SIGALRM, _timeout)
+    signal.alarm(PROGRAM_SECONDS)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(program, "<program>", "exec"), namespace)
+        return {"error": None, "final": _final(mujoco, namespace, recorder), "at": recorder.at}
+    except Exception as exc:  # any failure of the program is its result
+        return {"error": f"{type(exc).__name__}: {exc}", "final": None, "at": recorder.at}
+    finally:
+        signal.alarm(0)
+        mujoco.mj_step = recorder.step
+
+
+def main() -> None:
+    import warnings
+
+    import mujoco
+
+    warnings.simplefilter("ignore")
+    jobs = json.loads(sys.stdin.read())
+    results = [run_one(mujoco, job["program"], job["times"]) for job in jobs]
+    sys.stdout.write(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
