@@ -91,6 +91,11 @@ def to_xml(e: E, indent: int = 0) -> str:
     return f"{pad}<{e.tag}{attrs}>\n{inner}\n{pad}</{e.tag}>"
 
 
+def _eq_data(values: list[float]) -> list[float]:
+    """An equality's data array as MJCF fills it: the values, zeros, then the weld torque scale 1 and a 0."""
+    return list(values) + [0] * (10 - len(values)) + [1, 0]
+
+
 class SpecWriter:
     """Python lines that build the model of an `E` tree with `mujoco.MjSpec`."""
 
@@ -196,13 +201,13 @@ class SpecWriter:
                 kw = {"name": _py_value(a["name"])} if "name" in a else {}
                 kw |= {"type": "mujoco.mjtEq.mjEQ_CONNECT", "objtype": "mujoco.mjtObj.mjOBJ_BODY",
                        "name1": _py_value(a["body1"]), "name2": _py_value(a["body2"]),
-                       "data": _py_value(list(a["anchor"]) + [0] * 9)}
+                       "data": _py_value(_eq_data(a["anchor"]))}
             elif c.tag == "joint":
                 coef = list(a.get("polycoef", [0, 1, 0, 0, 0]))
                 kw = {"name": _py_value(a["name"])} if "name" in a else {}
-                kw |= {"type": "mujoco.mjtEq.mjEQ_JOINT", "objtype": "mujoco.mjtObj.mjOBJ_JOINT",
+                kw |= {"type": "mujoco.mjtEq.mjEQ_JOINT",
                        "name1": _py_value(a["joint1"]), "name2": _py_value(a["joint2"]),
-                       "data": _py_value(coef + [0] * (12 - len(coef)))}
+                       "data": _py_value(_eq_data(coef))}
             else:
                 raise ValueError(f"equality {c.tag} not rendered")
             if "solref" in a:
