@@ -1,6 +1,6 @@
 """The families of the `physics` suite: each module maps a task stem to a function returning its three turns."""
 
-from physics_suite import coupling, linkage, mass_spring_damper, pendulum
+from physics_suite import cable, cloth, coupling, linkage, mass_spring_damper, pendulum, rotor
 
 FAMILIES = {"pendulum": pendulum, "mass_spring_damper": mass_spring_damper, "linkage": linkage,
-            "coupling": coupling}
+            "coupling": coupling, "rotor": rotor, "cable": cable, "cloth": cloth}
