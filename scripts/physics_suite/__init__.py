@@ -1,6 +1,18 @@
 """The families of the `physics` suite: each module maps a task stem to a function returning its three turns."""
 
-from physics_suite import cable, cloth, coupling, linkage, mass_spring_damper, pendulum, rotor
+from physics_suite import (
+    cable,
+    cloth,
+    collision,
+    coupling,
+    friction,
+    linkage,
+    mass_spring_damper,
+    particles,
+    pendulum,
+    rotor,
+)
 
 FAMILIES = {"pendulum": pendulum, "mass_spring_damper": mass_spring_damper, "linkage": linkage,
-            "coupling": coupling, "rotor": rotor, "cable": cable, "cloth": cloth}
+            "coupling": coupling, "rotor": rotor, "cable": cable, "cloth": cloth,
+            "particles": particles, "friction": friction, "collision": collision}
