@@ -11,8 +11,10 @@ from physics_suite import (
     particles,
     pendulum,
     rotor,
+    vehicle,
 )
 
 FAMILIES = {"pendulum": pendulum, "mass_spring_damper": mass_spring_damper, "linkage": linkage,
             "coupling": coupling, "rotor": rotor, "cable": cable, "cloth": cloth,
-            "particles": particles, "friction": friction, "collision": collision}
+            "particles": particles, "friction": friction, "collision": collision,
+            "vehicle": vehicle}
