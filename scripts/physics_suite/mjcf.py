@@ -41,7 +41,7 @@ def _xml_value(v: Any) -> str:
 
 def _py_value(v: Any) -> str:
     if isinstance(v, bool):
-        return json.dumps(v)
+        return repr(v)
     if isinstance(v, int | float):
         return num(v)
     if isinstance(v, list | tuple):
@@ -266,6 +266,8 @@ class SpecWriter:
                 kw |= {"objtype": "mujoco.mjtObj.mjOBJ_BODY", "objname": _py_value(a["body"])}
             else:
                 raise ValueError(f"sensor {c.tag} not rendered")
+            if c.tag == "rangefinder":
+                kw["intprm"] = "[1, 0, 0]"  # what it reports: the distance (MJCF's data="dist")
             if "cutoff" in a:
                 kw["cutoff"] = num(a["cutoff"])
             self.call(None, "spec.add_sensor", kw)

@@ -72,7 +72,9 @@ def car() -> list[Turn]:
     return [t1, t2, t3]
 
 
-def _diff_drive(name, base_geom, radius, track, caster_x, extra=()):
+def diff_drive_body(name, base_geom, radius, track, caster_x, extra=()):
+    """A free body on two wheels (`left_wheel`, `right_wheel` on `left_spin`, `right_spin`) and two sliding casters,
+    its centre `radius` + 0.01 m above the ground."""
     z = radius + 0.01
     wheels = [_wheel(f"{side}_wheel", f"{side}_spin", (0, s * track / 2, -0.01), radius, 0.2, 0.01)
               for side, s in (("left", 1), ("right", -1))]
@@ -88,7 +90,7 @@ def diff_drive() -> list[Turn]:
             if payload else []
         base = el("geom", name="base_disk", type="cylinder", size=[0.15, 0.02], mass=2)
         acts = [el("velocity", name=f"{s}_motor", joint=f"{s}_spin", kv=1) for s in ("left", "right")]
-        return mj(floor(size=20), _diff_drive("base", base, radius, 0.32, 0.12, extra),
+        return mj(floor(size=20), diff_drive_body("base", base, radius, 0.32, 0.12, extra),
                   option={"integrator": "implicitfast"}, actuator=acts)
 
     def schedule(phases):
@@ -128,7 +130,7 @@ def diff_drive() -> list[Turn]:
 def _rover():
     base = el("geom", name="rover_box", type="box", size=[0.12, 0.1, 0.03], mass=1.5)
     acts = [el("velocity", name=f"{s}_motor", joint=f"{s}_spin", kv=0.5) for s in ("left", "right")]
-    return mj(floor(size=20), _diff_drive("rover", base, 0.04, 0.25, 0.09),
+    return mj(floor(size=20), diff_drive_body("rover", base, 0.04, 0.25, 0.09),
               option={"integrator": "implicitfast"}, actuator=acts)
 
 
