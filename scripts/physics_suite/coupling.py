@@ -115,7 +115,8 @@ def rack_pinion() -> list[Turn]:
         "its gear `pinion_gear` is a cylinder of radius 0.05 m from y = -0.02 to 0.02 m, 0.3 kg. Body `rack` at "
         "(0, 0, 0.94) m slides along x on `rack_slide`, held by a 100 N/m spring to x = 0 and 2 N*s/m damping; "
         "it is a 1 kg box `rack_bar` (half sizes 0.3 x 0.02 x 0.01 m). Couple them as the teeth do: rack_slide "
-        "= -0.05 * pinion_joint, a joint equality with solref 0.005 1 (a stiff mesh). No contacts. Motor `pinion_motor` (gear 1) applies 1.5 N*m; simulate 3 s at "
+        "= -0.05 * pinion_joint, a joint equality with solref 0.005 1 (a stiff mesh). No contacts. Motor "
+        "`pinion_motor` (gear 1) applies 1.5 N*m; simulate 3 s at "
         "2 ms.", model(0.05, 100), 3, control=["data.ctrl[0] = 1.5"])
     t2 = Turn(
         "Bigger pinion and stiffer return spring: `pinion_gear` radius 0.08 m (the rack moves down to z = 0.91 m "
@@ -151,7 +152,8 @@ def winch() -> list[Turn]:
         "Winch lifting a load: body `drum` at (0, 0, 2) m turns about y on `drum_joint` (0.05 N*m*s/rad), a "
         "cylinder `drum_barrel` of radius 0.1 m from y = -0.05 to 0.05 m, 2 kg. The rope leaves the drum on its "
         "-x side: body `bucket` at (-0.1, 0, 1) m moves vertically on slide `hoist` (z axis), a 5 kg box "
-        "`bucket_box` of half size 0.1 m, and hoist = 0.1 * drum_joint (joint equality, solref 0.005 1), so a positive drum "
+        "`bucket_box` of half size 0.1 m, and hoist = 0.1 * drum_joint (joint equality, solref 0.005 1), so a "
+        "positive drum "
         "rotation lifts it. No contacts, gravity on. Motor `winch_motor` on `drum_joint` (gear 1) applies 6 N*m "
         "from rest; simulate 3 s at 2 ms.", model(0.1, 5), 3, control=["data.ctrl[0] = 6.0"])
     t2 = Turn(
@@ -161,7 +163,8 @@ def winch() -> list[Turn]:
     t3 = Turn(
         "Put a 5:1 gearbox between motor and drum: body `motor` at (0, 0.3, 2) m on hinge `motor_shaft` (y axis, "
         "0.002 N*m*s/rad), rotor `motor_rotor` (cylinder, radius 0.04 m from y = -0.03 to 0.03 m, 0.5 kg); "
-        "couple drum_joint = 0.2 * motor_shaft (joint equality, solref 0.005 1), and move `winch_motor` to `motor_shaft` with 3.5 N*m. 3 s.",
+        "couple drum_joint = 0.2 * motor_shaft (joint equality, solref 0.005 1), and move `winch_motor` to "
+        "`motor_shaft` with 3.5 N*m. 3 s.",
         model(0.15, 8, True), 3, control=["data.ctrl[0] = 3.5"], difficulty="complex")
     return [t1, t2, t3]
 

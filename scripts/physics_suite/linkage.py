@@ -115,7 +115,8 @@ def four_bar() -> list[Turn]:
 
     ctrl = ["data.ctrl[0] = 2 * np.pi"]
     t1 = Turn(text(0.1, 0.35, 0.3, 0.3) + " Drive `crank_joint` with a velocity actuator `motor` (kv 5) at "
-              "2*pi rad/s and simulate 2.7 s (implicitfast integrator, 2 ms step).", model(0.1, 0.35, 0.3, 0.3), 2.7, control=ctrl)
+              "2*pi rad/s and simulate 2.7 s (implicitfast integrator, 2 ms step).", model(0.1, 0.35, 0.3, 0.3), 2.7,
+              control=ctrl)
     t2 = Turn("New link lengths: crank 0.12 m, coupler 0.4 m, rocker 0.35 m, ground pivots 0.38 m apart. "
               + text(0.12, 0.4, 0.35, 0.38).split(", no contacts. ")[1] + " Same motor and command, 2.7 s.",
               model(0.12, 0.4, 0.35, 0.38), 2.7, control=ctrl)
@@ -229,7 +230,8 @@ def offset_crank() -> list[Turn]:
 
     t1 = Turn(
         "Torque-driven offset slider-crank, horizontal plane, hinges about z, no contacts: body `crank` at "
-        "(0, 0, 0.5) m on hinge `crankshaft` (bearing damping 0.05 N*m*s/rad) carries a flywheel (cylinder `flywheel`, radius 0.12 m, half height "
+        "(0, 0, 0.5) m on hinge `crankshaft` (bearing damping 0.05 N*m*s/rad) carries a flywheel (cylinder "
+        "`flywheel`, radius 0.12 m, half height "
         "0.01 m, 2 kg) and a " + text(0.08, 0.3, 0.03) + ". The piston slides along x on `stroke` with 3 N of "
         "dry friction (frictionloss) and is a 1 kg cube `piston_head` of half size 0.05 m; a connect equality "
         "joins the rod end to `piston`. A motor `crank_motor` on `crankshaft` (gear 1, range -5..5 N*m) applies "

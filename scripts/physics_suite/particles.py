@@ -26,7 +26,7 @@ def projectiles() -> list[Turn]:
         return mj(*world, option={"density": 1.2, "viscosity": 1.8e-5} if drag else None)
 
     def init(speed):
-        return [f"for i, angle in enumerate(np.deg2rad([20, 35, 50, 65, 80])):",
+        return ["for i, angle in enumerate(np.deg2rad([20, 35, 50, 65, 80])):",
                 f'    data.joint(f"p{{i + 1}}_free").qvel[:3] = [{speed} * np.cos(angle), 0, {speed} * np.sin(angle)]']
 
     t1 = Turn(
@@ -48,8 +48,9 @@ def projectiles() -> list[Turn]:
 
 
 def _walls(half, height):
-    specs = [("wall_px", [half, 0, height], [0.01, half, height]), ("wall_nx", [-half, 0, height], [0.01, half, height]),
-             ("wall_py", [0, half, height], [half, 0.01, height]), ("wall_ny", [0, -half, height], [half, 0.01, height])]
+    x_wall, y_wall = [0.01, half, height], [half, 0.01, height]
+    specs = [("wall_px", [half, 0, height], x_wall), ("wall_nx", [-half, 0, height], x_wall),
+             ("wall_py", [0, half, height], y_wall), ("wall_ny", [0, -half, height], y_wall)]
     return [el("geom", name=n, type="box", pos=p, size=s) for n, p, s in specs]
 
 

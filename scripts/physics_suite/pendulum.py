@@ -181,7 +181,7 @@ def coupled() -> list[Turn]:
 
     def model(gap, stiffness, names=("left", "right")):
         bodies = [pendulum(n, i * gap) for i, n in enumerate(names)]
-        springs = [spring(a, b, stiffness, gap) for a, b in zip(names, names[1:])]
+        springs = [spring(a, b, stiffness, gap) for a, b in zip(names, names[1:], strict=False)]
         return mj(*bodies, timestep=0.002, tendon=springs)
 
     init = ['data.joint("left_hinge").qpos[0] = np.deg2rad(15)']

@@ -55,7 +55,8 @@ def spec_reference(turn: Turn) -> str:
         root = copy.deepcopy(turn.model)
         option = root.find("option")
         root.children = [c for c in root.children if c.tag != "option"]
-        build = ["spec = mujoco.MjSpec.from_string(XML)", *(option_lines(option) if option else []), "model = spec.compile()"]
+        options = option_lines(option) if option else []
+        build = ["spec = mujoco.MjSpec.from_string(XML)", *options, "model = spec.compile()"]
         lines = HEADER + _xml_block(root) + _setup(turn) + build
     else:
         lines = HEADER + _setup(turn) + spec_lines(turn.model)
