@@ -60,8 +60,8 @@ def joint_pd() -> list[Turn]:
         "Add a wrist: body `hand` at the end of the forearm ((0.35, 0, 0) m) on hinge `wrist` (y axis, 0.1 "
         "N*m*s/rad), capsule `hand_geom` (radius 0.02 m, 0.3 kg) to (0.15, 0, 0) m, the site `tip` moved to its "
         "end, and motor `wrist_motor` (gear 1, -30..30 N*m). Same PD law on all three joints: targets "
-        "(-0.5, 1.4, 0.6) rad, KP (100, 60, 20), KD (10, 6, 2). 3 s.",
-        model(True), 3, difficulty="complex", **program(3, (-0.5, 1.4, 0.6), (100, 60, 20), (10, 6, 2)))
+        "(-0.5, 1.4, 0.6) rad, KP (100, 60, 8), KD (10, 6, 0.6). 3 s.",
+        model(True), 3, difficulty="complex", **program(3, (-0.5, 1.4, 0.6), (100, 60, 8), (10, 6, 0.6)))
     return [t1, t2, t3]
 
 
@@ -147,35 +147,35 @@ def servos() -> list[Turn]:
 
 def cartesian() -> list[Turn]:
     def model():
-        ee = el("site", name="ee", pos=[0.2, 0, 0])
-        link3 = _link("link3", "joint3", (0.3, 0, 0), [0.2, 0, 0], 0.3, ee, radius=0.02)
-        link2 = _link("link2", "joint2", (0.35, 0, 0), [0.3, 0, 0], 0.6, link3, radius=0.025)
-        link1 = _link("link1", "joint1", (0, 0, 1), [0.35, 0, 0], 0.8, link2)
-        return mj(link1, actuator=[_motor(f"motor{i}", f"joint{i}", 40) for i in (1, 2, 3)])
+        ee = el("site", name="ee", pos=[0.35, 0, 0])
+        link2 = _link("link2", "joint2", (0.4, 0, 0), [0.35, 0, 0], 0.5, ee, radius=0.025)
+        link1 = _link("link1", "joint1", (0, 0, 1), [0.4, 0, 0], 0.8, link2)
+        return mj(link1, actuator=[_motor(f"motor{i}", f"joint{i}", 40) for i in (1, 2)])
 
     jt = ["mujoco.mj_jacSite(model, data, JACP, None, model.site(\"ee\").id)",
           "velocity = JACP @ data.qvel",
           "force = KP * (target - data.site(\"ee\").xpos) - KD * velocity",
           "data.ctrl[:] = JACP.T @ force + data.qfrc_bias"]
-    arm = ("Three-link planar arm in the x-z plane, hinges about y (0.1 N*m*s/rad), no contacts: body `link1` at "
-           "(0, 0, 1) m on `joint1`, capsule `link1_geom` (radius 0.03 m, 0.8 kg) to (0.35, 0, 0) m; `link2` at "
-           "(0.35, 0, 0) m on `joint2`, `link2_geom` (0.025 m, 0.6 kg) to (0.3, 0, 0) m; `link3` at (0.3, 0, 0) m "
-           "on `joint3`, `link3_geom` (0.02 m, 0.3 kg) to (0.2, 0, 0) m with site `ee` at its end. Motors "
-           "`motor1`..`motor3` (gear 1, range -40..40 N*m). Control the end effector in Cartesian space with the "
-           "Jacobian transpose: every step get the site Jacobian (mj_jacSite), force = KP*(target - ee position) - "
-           "KD*(J qdot), ctrl = J^T force + qfrc_bias")
-    t1 = Turn(arm + ", KP 200 N/m, KD 20 N*s/m, target (0.45, 0, 1.35) m. Start at rest at 0; 3 s at 2 ms.",
-              model(), 3, setup=["target = np.array([0.45, 0.0, 1.35])", "KP, KD = 200.0, 20.0",
-                                 "JACP = np.zeros((3, 3))"], control=jt)
-    t2 = Turn("Reach higher with stiffer gains: target (0.2, 0, 1.6) m, KP 300, KD 30. 3 s.", model(), 3,
-              setup=["target = np.array([0.2, 0.0, 1.6])", "KP, KD = 300.0, 30.0", "JACP = np.zeros((3, 3))"],
+    init = ['data.joint("joint2").qpos[0] = 0.5']
+    arm = ("Two-link arm in the x-z plane, hinges about y (0.1 N*m*s/rad), no contacts: body `link1` at (0, 0, 1) m "
+           "on `joint1`, capsule `link1_geom` (radius 0.03 m, 0.8 kg) to (0.4, 0, 0) m; `link2` at (0.4, 0, 0) m "
+           "on `joint2`, `link2_geom` (radius 0.025 m, 0.5 kg) to (0.35, 0, 0) m with site `ee` at its end. Motors "
+           "`motor1`, `motor2` (gear 1, range -40..40 N*m). Control the end effector in Cartesian space with the "
+           "Jacobian transpose: every step get the site's translational Jacobian (mj_jacSite, 3 x 2), force = "
+           "KP*(target - ee position) - KD*(J qdot), ctrl = J^T force + qfrc_bias. Start at rest with `joint2` "
+           "bent to 0.5 rad (away from the stretched singularity)")
+    t1 = Turn(arm + ", KP 200 N/m, KD 20 N*s/m, target (0.45, 0, 1.35) m; 3 s at 2 ms.", model(), 3, init=init,
+              setup=["target = np.array([0.45, 0.0, 1.35])", "KP, KD = 200.0, 20.0", "JACP = np.zeros((3, 2))"],
+              control=jt)
+    t2 = Turn("Reach higher with stiffer gains: target (0.2, 0, 1.6) m, KP 300, KD 30. 3 s.", model(), 3, init=init,
+              setup=["target = np.array([0.2, 0.0, 1.6])", "KP, KD = 300.0, 30.0", "JACP = np.zeros((3, 2))"],
               control=jt)
     t3 = Turn(
         "Track a moving target: a circle of radius 0.1 m about (0.4, 0, 1.3) m in the x-z plane at 2 rad/s, "
         "target = centre + 0.1*(cos 2t, 0, sin 2t), recomputed every step. KP 300, KD 30; simulate 4 s.",
-        model(), 4, difficulty="complex",
+        model(), 4, init=init, difficulty="complex",
         setup=["CENTER, RADIUS, RATE = np.array([0.4, 0.0, 1.3]), 0.1, 2.0", "KP, KD = 300.0, 30.0",
-               "JACP = np.zeros((3, 3))"],
+               "JACP = np.zeros((3, 2))"],
         control=["angle = RATE * data.time",
                  "target = CENTER + RADIUS * np.array([np.cos(angle), 0.0, np.sin(angle)])", *jt])
     return [t1, t2, t3]

@@ -86,7 +86,7 @@ def rail() -> list[Turn]:
 
 def bank_shot() -> list[Turn]:
     def cushion(name, pos, size):
-        return el("geom", name=name, type="box", pos=pos, size=size, solref=[0.005, 0.3])
+        return el("geom", name=name, type="box", pos=pos, size=size, solref=[-20000, -20])
 
     def model(second=False):
         world = [floor(friction=0.2), cushion("cushion_e", [1.02, 0, 0.03], [0.02, 0.5, 0.03]),
@@ -105,7 +105,7 @@ def bank_shot() -> list[Turn]:
 
     t1 = Turn(
         "Bank shot on a pool table: ground plane `floor` (5 x 5 m, friction 0.2) inside four fixed cushions "
-        "(boxes, solref 0.005 0.3): `cushion_e` and `cushion_w` (half sizes 0.02 x 0.5 x 0.03 m) at "
+        "(boxes, solref -20000 -20, a springy rail): `cushion_e` and `cushion_w` (half sizes 0.02 x 0.5 x 0.03 m) at "
         "(+-1.02, 0, 0.03) m, `cushion_n` and `cushion_s` (1.04 x 0.02 x 0.03 m) at (0, +-0.52, 0.03) m. The "
         "cue ball: body `cue_body` on free joint `cue_free` at (-0.5, -0.2, 0.03) m, a 0.17 kg sphere `cue` of "
         "radius 0.03 m, friction 0.2. Strike it at (2, 1) m/s in x-y; 3 s at 2 ms.", model(), 3, init=init(2, 1))
@@ -127,14 +127,15 @@ def ballistic() -> list[Turn]:
     def model(m_bullet, second=False):
         world = [floor(), target("target", 0)] + ([target("target2", 0.5)] if second else [])
         world.append(el("body", el("freejoint", name="bullet_free"),
-                        ball("bullet", 0.02, m_bullet, solref=[0.005, 1]), name="bullet_body", pos=[-0.6, 0, 1]))
+                        el("geom", name="bullet", type="box", size=[0.015] * 3, mass=m_bullet, solref=[0.005, 1]),
+                        name="bullet_body", pos=[-0.6, 0, 1]))
         return mj(*world, timestep=0.001)
 
     t1 = Turn(
         "Ballistic pendulum: body `target_body` hinged about y on `target_swing` at (0, 0, 2) m, with a rod "
         "`target_rod` (capsule from the pivot to (0, 0, -0.9) m, radius 0.01 m, 0.1 kg, no contacts) and a "
-        "2 kg box `target` (half size 0.1 m) centred at (0, 0, -1) m. A 0.05 kg sphere `bullet` of radius "
-        "0.02 m on free joint `bullet_free` (body `bullet_body`) starts at (-0.6, 0, 1) m flying at 20 m/s along "
+        "2 kg box `target` (half size 0.1 m) centred at (0, 0, -1) m. A 0.05 kg slug `bullet` (box, half size "
+        "0.015 m) on free joint `bullet_free` (body `bullet_body`) starts at (-0.6, 0, 1) m flying at 20 m/s along "
         "+x. Contacts of bullet and target use solref 0.005 1 (no bounce). A ground plane `floor` (5 x 5 m) "
         "catches the bullet. 1 ms; simulate 2 s.",
         model(0.05), 2, init=['data.joint("bullet_free").qvel[0] = 20.0'])

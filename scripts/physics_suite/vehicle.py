@@ -57,8 +57,8 @@ def car() -> list[Turn]:
         model(5, 0.08), 3, control=["data.ctrl[:2] = [0.5, 0.5]"])
     t2 = Turn(
         "Heavier car on bigger wheels: 8 kg chassis, tire radius 0.1 m (chassis starts at z = 0.17 m, wheels "
-        "still at z = -0.07 m in its frame), 1 N*m on each rear wheel. 3 s.",
-        model(8, 0.1), 3, control=["data.ctrl[:2] = [1.0, 1.0]"])
+        "still at z = -0.07 m in its frame), 0.6 N*m on each rear wheel. 3 s.",
+        model(8, 0.1), 3, control=["data.ctrl[:2] = [0.6, 0.6]"])
     t3 = Turn(
         "Add steering: mount each front wheel on a knuckle, bodies `knuckle_fl` and `knuckle_fr` at the front "
         "wheel positions, each on a hinge about z (`steer_fl`, `steer_fr`, range -30..30 degrees) with a 0.1 kg "
@@ -68,7 +68,7 @@ def car() -> list[Turn]:
         "chassis-wheel_fr). Drive as before and steer "
         "both to 0.3 rad from t = 1 s (0 before). Simulate 4 s.",
         model(8, 0.1, True), 4, difficulty="complex",
-        control=["data.ctrl[:2] = [1.0, 1.0]", "data.ctrl[2:4] = 0.3 if data.time >= 1.0 else 0.0"])
+        control=["data.ctrl[:2] = [0.6, 0.6]", "data.ctrl[2:4] = 0.3 if data.time >= 1.0 else 0.0"])
     return [t1, t2, t3]
 
 
@@ -168,16 +168,19 @@ def commands() -> list[Turn]:
     setup2, control2 = program(c2)
     t2 = Turn("New command sequence: " + text(c2) + ". Simulate 4.5 s.", _rover(), 4.5, setup=setup2,
               control=control2)
-    goal = ["GOAL, K_V, K_H, V_MAX = (1.0, 0.6), 1.0, 3.0, 0.3", *KINEMATICS]
+    goal = ["GOAL, K_V, K_H, V_MAX, STOP = (1.0, 0.6), 1.0, 3.0, 0.3, 0.05", *KINEMATICS]
     track = ['x, y = data.body("rover").xpos[:2]', 'qw, qx, qy, qz = data.body("rover").xquat',
              "yaw = np.arctan2(2 * (qw * qz + qx * qy), 1 - 2 * (qy * qy + qz * qz))",
              "dx, dy = GOAL[0] - x, GOAL[1] - y",
              "error = np.arctan2(dy, dx) - yaw", "error = np.arctan2(np.sin(error), np.cos(error))",
-             "v = min(K_V * np.hypot(dx, dy), V_MAX)", "data.ctrl[:] = wheel_speeds(v, K_H * error)"]
+             "distance = np.hypot(dx, dy)",
+             "v, omega = (min(K_V * distance, V_MAX), K_H * error) if distance > STOP else (0.0, 0.0)",
+             "data.ctrl[:] = wheel_speeds(v, omega)"]
     t3 = Turn(
         "Drive to a goal instead: every step read the rover's position and yaw from body `rover` (xpos, xquat), "
         "aim at the goal (1.0, 0.6) m with v = min(1.0 * distance, 0.3) m/s and omega = 3.0 * heading error "
-        "(wrapped to [-pi, pi]), and convert to wheel speeds as before. Simulate 6 s.",
+        "(wrapped to [-pi, pi]), and convert to wheel speeds as before; within 0.05 m of the goal command (0, 0). "
+        "Simulate 6 s.",
         _rover(), 6, setup=goal, control=track, difficulty="complex")
     return [t1, t2, t3]
 

@@ -2,7 +2,7 @@
 summarise the named state each one reaches, at its end and at chosen simulated times.
 
 A summary holds the named joints' qpos, the named bodies' world positions, the named sensors' readings and the
-named bodies' masses. The worker finds the program's `mujoco.MjData` in its namespace after it ran (or, for a
+model parameters of named elements (masses, joint types, damping and stiffness, actuator gains). The worker finds the program's `mujoco.MjData` in its namespace after it ran (or, for a
 program that keeps it local, the last one stepped) and records the chosen times by wrapping `mujoco.mj_step`.
 
     python -m twinbench.tasks.physics_check < jobs.json > summaries.json
@@ -10,21 +10,27 @@ program that keeps it local, the last one stepped) and records the chosen times 
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import copy
 import io
 import json
+import re
 import signal
 import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 PROGRAM_SECONDS = 30  # wall-time guard per program in the worker
 STATE_KEYS = ("joints", "bodies")  # what two equal programs must agree on
+CHECK_EVERY = 0.1  # s of simulated time between compared states
+STATE_ATOL, STATE_RTOL = 0.05, 0.02  # m or rad, plus a share of the value (rotor angles wind up)
+HORIZON_COMMENT = re.compile(r"^- id: (\S+)\n\s+# horizon: ([0-9.]+)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,45 @@ def differences(a: dict[str, Any], b: dict[str, Any], atol: float, rtol: float =
     return out
 
 
+def simulated_duration(program: str) -> float | None:
+    """T of the program's `while data.time < T:` loop (None without one)."""
+    for node in ast.walk(ast.parse(program)):
+        if isinstance(node, ast.While) and isinstance(node.test, ast.Compare) and ".time" in ast.unparse(
+                node.test.left) and isinstance(node.test.comparators[0], ast.Constant):
+            return float(node.test.comparators[0].value)
+    return None
+
+
+def check_times(duration: float, horizon: float | None = None) -> list[float]:
+    """The simulated times at which two runs are compared: every CHECK_EVERY s up to the end, or up to the
+    horizon of a chaotic task."""
+    end = min(duration, horizon) if horizon else duration
+    return [round(CHECK_EVERY * k, 6) for k in range(1, int(end / CHECK_EVERY + 1e-9) + 1)]
+
+
+def read_horizons(suite_dir: Path) -> dict[str, float]:
+    """Task id -> horizon (s) from the `# horizon: S` comments under a task's id in the suite's YAML files."""
+    found: dict[str, float] = {}
+    for path in sorted(suite_dir.glob("*.yaml")):
+        found |= {m[1]: float(m[2]) for m in HORIZON_COMMENT.finditer(path.read_text(encoding="utf-8"))}
+    return found
+
+
+def trajectory_differences(a: dict[str, Any], b: dict[str, Any], times: Sequence[float],
+                           atol: float = STATE_ATOL, rtol: float = STATE_RTOL,
+                           keys: Sequence[str] = STATE_KEYS) -> list[str]:
+    """`time:quantity` for every compared time at which two runs differ (a run that failed or stopped before a
+    time differs there)."""
+    out = []
+    for t in times:
+        sa, sb = state_at(a, t), state_at(b, t)
+        if sa is None or sb is None:
+            out.append(f"{t}:missing")
+        else:
+            out += [f"{t}:{d}" for d in differences(sa, sb, atol, rtol, keys)]
+    return out
+
+
 # ---------------------------------------------------------------- worker side (runs in the subprocess)
 
 
@@ -83,8 +128,19 @@ def summarise(mujoco: Any, model: Any, data: Any) -> dict[str, Any]:
                for i, n in _named(model, "sensor", model.nsensor)}
     bodies = _named(model, "body", model.nbody)
     return {"time": float(d.time), "joints": joints, "sensors": sensors,
-            "bodies": {n: d.xpos[i].tolist() for i, n in bodies},
-            "mass": {n: [float(model.body_mass[i])] for i, n in bodies}}
+            "bodies": {n: d.xpos[i].tolist() for i, n in bodies}, "params": parameters(model)}
+
+
+def parameters(model: Any) -> dict[str, list[float]]:
+    """Named bodies' masses, named joints' types, damping and stiffness, named actuators' gains and gears."""
+    out = {f"mass:{n}": [float(model.body_mass[i])] for i, n in _named(model, "body", model.nbody)}
+    for i, n in _named(model, "joint", model.njnt):
+        dof = model.jnt_dofadr[i]
+        out[f"joint:{n}"] = [float(model.jnt_type[i]), float(model.dof_damping[dof]), float(model.jnt_stiffness[i])]
+    for i, n in _named(model, "actuator", model.nu):
+        out[f"actuator:{n}"] = [float(model.actuator_gainprm[i, 0]), *map(float, model.actuator_biasprm[i, 1:3]),
+                                float(model.actuator_gear[i, 0])]
+    return out
 
 
 class _Recorder:

@@ -160,10 +160,10 @@ WRONG: dict[str, Callable[[str], str | None]] = {
 
 
 def renamed(source: str) -> str | None:
-    """Every variable the program assigns gets another name."""
+    """Every variable the program assigns gets another name (not one that is also a function's parameter)."""
     tree = ast.parse(source)
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    assigned.discard("sam")
+    assigned -= {"sam"} | {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
     if not assigned:
         return None
     for node in ast.walk(tree):
@@ -212,10 +212,19 @@ def unrolled(source: str) -> str | None:
     return None
 
 
+def _outside_functions(node: ast.AST):
+    """The nodes under `node` that are not inside a function or class it defines."""
+    for child in ast.iter_child_nodes(node):
+        yield child
+        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            yield from _outside_functions(child)
+
+
 def in_function(source: str) -> str | None:
     """The program (two statements or more) becomes a helper function, defined and then called."""
     tree = ast.parse(source)
-    if len(tree.body) < 2 or any(isinstance(n, ast.Global | ast.Nonlocal | ast.Return) for n in ast.walk(tree)):
+    if len(tree.body) < 2 or any(isinstance(n, ast.Global | ast.Nonlocal | ast.Return)
+                                 for n in _outside_functions(tree)):
         return None
     return "def run_task():\n" + "\n".join("    " + line for line in ast.unparse(tree).splitlines()) + "\nrun_task()"
 
