@@ -72,9 +72,9 @@ def pile() -> list[Turn]:
             act = [el("velocity", name="pusher_motor", joint="pusher_slide", kv=50)]
         return mj(*world, option={"integrator": "implicitfast"}, actuator=act)
 
-    grid = ("16 grains in two layers of 8: grain k = 8*layer + i + 1 (layer 0..1, i 0..7) is body `gk_body` on "
-            "free joint `gk_free` at (-0.07 + 0.07*(i mod 3) + 0.02*layer, -0.07 + 0.07*floor(i/3) - 0.03*layer, "
-            "0.15 + 0.1*layer) m, a 0.02 kg sphere `gk`")
+    grid = ("16 grains in two layers of 8: grain k = 8*layer + i + 1 (layer 0..1, i 0..7) is body `g<k>_body` on "
+            "free joint `g<k>_free` at (-0.07 + 0.07*(i mod 3) + 0.02*layer, -0.07 + 0.07*floor(i/3) - 0.03*layer, "
+            "0.15 + 0.1*layer) m, a 0.02 kg sphere `g<k>`")
     t1 = Turn(
         "Pour a granular pile into a bin: a ground plane `floor` (5 x 5 m) and four fixed walls of a 0.3 x 0.3 m "
         "bin, boxes `wall_px`, `wall_nx` (half sizes 0.01 x 0.15 x 0.1 m at (+-0.15, 0, 0.1) m) and `wall_py`, "

@@ -47,8 +47,8 @@ def car() -> list[Turn]:
 
     wheels = ("four wheel bodies `wheel_fl`, `wheel_fr`, `wheel_rl`, `wheel_rr` at (+-0.2, +-0.18, -0.07) m in "
               "the chassis frame (front at +x, left at +y), each spinning on a hinge about y (`fl_spin`, "
-              "`fr_spin`, `rl_spin`, `rr_spin`) with a 0.5 kg cylinder tire `wheel_fl_tire`.. from y = -0.015 to "
-              "0.015 m")
+              "`fr_spin`, `rl_spin`, `rr_spin`) with a 0.5 kg cylinder tire (`wheel_fl_tire`, `wheel_fr_tire`, "
+              "`wheel_rl_tire`, `wheel_rr_tire`) from y = -0.015 to 0.015 m")
     t1 = Turn(
         "Rear-wheel-drive car on flat ground: a ground plane `floor` (20 x 20 m) and body `chassis` on free joint "
         "`chassis_free` at (0, 0, 0.15) m, a 5 kg box `chassis_box` (half sizes 0.3 x 0.15 x 0.05 m), with "
@@ -208,10 +208,11 @@ def skid_steer() -> list[Turn]:
         "Skid-steer rover: a ground plane `floor` (20 x 20 m) and body `skid` on free joint `skid_free` at "
         "(0, 0, 0.1) m, a 4 kg box `skid_box` (half sizes 0.22 x 0.13 x 0.05 m), four wheels `wheel_fl`, "
         "`wheel_fr`, `wheel_rl`, `wheel_rr` at (+-0.15, +-0.17, -0.03) m (front +x, left +y) on hinges "
-        "`fl_spin`.. about y, 0.4 kg cylinders `wheel_fl_tire`.. of radius 0.07 m from y = -0.02 to 0.02 m with "
-        "friction 1. Velocity actuators `motor_fl`, `motor_fr`, `motor_rl`, `motor_rr` (kv 2), in that order. "
-        "Until t = 1 s run the left wheels at 8 rad/s and the right at 8 rad/s; after that skid-turn with left "
-        "-6 and right 6 rad/s. implicitfast, 2 ms; 2.5 s.",
+        "`fl_spin`, `fr_spin`, `rl_spin`, `rr_spin` about y, 0.4 kg cylinders `wheel_fl_tire`, `wheel_fr_tire`, "
+        "`wheel_rl_tire`, `wheel_rr_tire` of radius 0.07 m from y = -0.02 to 0.02 m with friction 1. Velocity "
+        "actuators `motor_fl`, `motor_fr`, `motor_rl`, `motor_rr` (kv 2), in that order. Until t = 1 s drive all "
+        "four wheels at 8 rad/s; after that skid-turn with the left wheels at -6 and the right at 6 rad/s. "
+        "implicitfast, 2 ms; 2.5 s.",
         model(1), 2.5, control=phases(1.0, [8.0, 8.0, 8.0, 8.0], [-6.0, 6.0, -6.0, 6.0]))
     t2 = Turn(
         "Slippery tires: friction 0.5 on all four tires; straight at 10 rad/s until t = 1.5 s, then turn right "
@@ -246,7 +247,8 @@ def tricycle() -> list[Turn]:
             "carries a 0.1 kg contact-free sphere of radius 0.02 m and the front wheel: body `front_wheel` at the "
             "fork origin, hinge `front_spin` about y, a 0.4 kg cylinder `front_wheel_tire` of radius 0.09 m from "
             "y = -0.015 to 0.015 m. Rear wheels `left_wheel` and `right_wheel` at (-0.2, +-0.2, -0.05) m roll "
-            "freely on `left_spin`, `right_spin` (0.01 N*m*s/rad), tires like the front. Motor `front_drive` "
+            "freely on `left_spin`, `right_spin` (0.01 N*m*s/rad), tires `left_wheel_tire` and `right_wheel_tire` "
+            "like the front. Motor `front_drive` "
             "(gear 1, range -3..3 N*m) drives the front wheel, position servo `steer_servo` (kp 15, kv 0.5) sets "
             "the steering angle. Exclude contacts between `frame` and `front_wheel` (not parent and child). 2 ms.")
     t1 = Turn(text + " Drive with 0.3 N*m and hold the steering at 0.25 rad to circle left; simulate 4 s.",
