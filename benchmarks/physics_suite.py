@@ -13,7 +13,7 @@ import time
 
 from _docs import markdown_table, write_section
 from twinbench.tasks import load_suite
-from twinbench.tasks.physics_check import STATE_ATOL, STATE_RTOL, read_horizons
+from twinbench.tasks.physics_check import STATE_ATOL, STATE_SHARE, read_horizons
 from twinbench.tasks.physics_validity import check_references, check_variants
 from twinbench.twins.physics.variants import EQUIVALENT, WRONG
 
@@ -65,7 +65,7 @@ def render(f: dict) -> str:
     return "\n".join([
         f"{f['tasks']} task entries, {f['references']} references: {clean} run without error; the references "
         f"of {agree}/{f['tasks']} agree (every 0.1 s, named joints and "
-        f"bodies within {STATE_ATOL} + {STATE_RTOL:.0%}, chaotic tasks up to their horizon); "
+        f"bodies within {STATE_ATOL} + {STATE_SHARE:.0%} of their range, chaotic tasks up to their horizon); "
         f"{f['task_pairs'] - len(f['same_pairs'])}/{f['task_pairs']} task pairs differ.", "",
         wrong, "", equal, "",
         f"Wrong variants detected by their trajectory (or a crash): {f['detected_by_trajectory']:.1%}; counting "

@@ -119,7 +119,7 @@ def bank_shot() -> list[Turn]:
 def ballistic() -> list[Turn]:
     def target(name, x):
         return el("body", el("joint", name=f"{name}_swing", axis=[0, 1, 0]),
-                  el("geom", name=f"{name}_rod", type="capsule", fromto=[0, 0, 0, 0, 0, -0.9], size=0.01, mass=0.1,
+                  el("geom", name=f"{name}_rod", type="capsule", fromto=[0, 0, 0, 0, 0, -1], size=0.01, mass=0.1,
                      contype=0, conaffinity=0),
                   el("geom", name=name, type="box", pos=[0, 0, -1], size=[0.1, 0.1, 0.1], mass=2,
                      solref=[0.005, 1]), name=f"{name}_body", pos=[x, 0, 2])
@@ -133,7 +133,7 @@ def ballistic() -> list[Turn]:
 
     t1 = Turn(
         "Ballistic pendulum: body `target_body` hinged about y on `target_swing` at (0, 0, 2) m, with a rod "
-        "`target_rod` (capsule from the pivot to (0, 0, -0.9) m, radius 0.01 m, 0.1 kg, no contacts) and a "
+        "`target_rod` (capsule from the pivot to (0, 0, -1) m, radius 0.01 m, 0.1 kg, no contacts) and a "
         "2 kg box `target` (half size 0.1 m) centred at (0, 0, -1) m. A 0.05 kg slug `bullet` (box, half size "
         "0.015 m) on free joint `bullet_free` (body `bullet_body`) starts at (-0.6, 0, 1) m flying at 20 m/s along "
         "+x. Contacts of bullet and target use solref 0.005 1 (no bounce). A ground plane `floor` (5 x 5 m) "

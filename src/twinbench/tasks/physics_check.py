@@ -1,9 +1,16 @@
 """Checking a physics suite without the twin: run MuJoCo programs (references, variants) in one subprocess and
 summarise the named state each one reaches, at its end and at chosen simulated times.
 
-A summary holds the named joints' qpos, the named bodies' world positions, the named sensors' readings and the
-model parameters of named elements (masses, joint types, damping and stiffness, actuator gains). The worker finds the program's `mujoco.MjData` in its namespace after it ran (or, for a
-program that keeps it local, the last one stepped) and records the chosen times by wrapping `mujoco.mj_step`.
+A summary holds the named joints' positions (hinge and slide angles and offsets, free joints' positions; the
+orientations of free and ball joints apart), the named bodies' world positions, the named sensors' readings and
+the model parameters of named elements (masses, joint types, damping and stiffness, actuator gains). The worker
+finds the program's `mujoco.MjData` in its namespace after it ran (or, for a program that keeps it local, the
+last one stepped) and records the chosen times by wrapping `mujoco.mj_step`.
+
+Two runs agree when every named joint and body stays within STATE_ATOL plus STATE_SHARE of the range the
+quantity covers in the reference run, at every compared time: a rotor that winds up 300 rad or a cart that
+travels 5 m gets a wider band than a pendulum swinging 0.2 rad. Orientations are left to the bodies' positions
+(a rolling ball's orientation accumulates error legitimately).
 
     python -m twinbench.tasks.physics_check < jobs.json > summaries.json
 """
@@ -19,7 +26,7 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +36,7 @@ import numpy as np
 PROGRAM_SECONDS = 30  # wall-time guard per program in the worker
 STATE_KEYS = ("joints", "bodies")  # what two equal programs must agree on
 CHECK_EVERY = 0.1  # s of simulated time between compared states
-STATE_ATOL, STATE_RTOL = 0.05, 0.02  # m or rad, plus a share of the value (rotor angles wind up)
+STATE_ATOL, STATE_SHARE = 0.02, 0.05  # m or rad, plus a share of the quantity's range in the reference run
 HORIZON_COMMENT = re.compile(r"^- id: (\S+)\n\s+# horizon: ([0-9.]+)", re.MULTILINE)
 
 
@@ -59,14 +66,18 @@ def state_at(result: dict[str, Any], time: float | None) -> dict[str, Any] | Non
 
 
 def differences(a: dict[str, Any], b: dict[str, Any], atol: float, rtol: float = 0.0,
-                keys: Sequence[str] = STATE_KEYS) -> list[str]:
-    """The named quantities on which two summaries differ: a name only one has, or values beyond
-    atol + rtol * |value|."""
+                keys: Sequence[str] = STATE_KEYS, extra: Mapping[str, np.ndarray] | None = None) -> list[str]:
+    """The named quantities (`key.name`) on which two summaries differ: a name only one has, or values beyond
+    atol + rtol * |value| + extra[`key.name`]."""
     out = []
     for key in keys:
         for name in sorted(a[key].keys() | b[key].keys()):
             va, vb = a[key].get(name), b[key].get(name)
-            if va is None or vb is None or len(va) != len(vb) or not np.allclose(va, vb, atol=atol, rtol=rtol):
+            if va is None or vb is None or len(va) != len(vb):
+                out.append(f"{key}.{name}")
+                continue
+            bound = atol + rtol * np.abs(vb) + (extra or {}).get(f"{key}.{name}", 0.0)
+            if np.any(np.abs(np.subtract(va, vb)) > bound):
                 out.append(f"{key}.{name}")
     return out
 
@@ -95,18 +106,30 @@ def read_horizons(suite_dir: Path) -> dict[str, float]:
     return found
 
 
-def trajectory_differences(a: dict[str, Any], b: dict[str, Any], times: Sequence[float],
-                           atol: float = STATE_ATOL, rtol: float = STATE_RTOL,
+def motion_ranges(run: dict[str, Any], times: Sequence[float],
+                  keys: Sequence[str] = STATE_KEYS) -> dict[str, np.ndarray]:
+    """`key.name` -> the range (max - min) of each component over the compared times of a run."""
+    states = [s for t in times if (s := state_at(run, t)) is not None]
+    out = {}
+    for key in keys:
+        for name in states[0][key] if states else ():
+            values = np.array([s[key][name] for s in states if len(s[key].get(name, ())) == len(states[0][key][name])])
+            out[f"{key}.{name}"] = np.ptp(values, axis=0)
+    return out
+
+
+def trajectory_differences(reference: dict[str, Any], other: dict[str, Any], times: Sequence[float],
                            keys: Sequence[str] = STATE_KEYS) -> list[str]:
-    """`time:quantity` for every compared time at which two runs differ (a run that failed or stopped before a
-    time differs there)."""
+    """`time:quantity` for every compared time at which a run leaves the reference's band (STATE_ATOL plus
+    STATE_SHARE of the quantity's range in the reference); a run that failed or stopped early differs."""
+    extra = {k: STATE_SHARE * r for k, r in motion_ranges(reference, times, keys).items()}
     out = []
     for t in times:
-        sa, sb = state_at(a, t), state_at(b, t)
+        sa, sb = state_at(reference, t), state_at(other, t)
         if sa is None or sb is None:
             out.append(f"{t}:missing")
         else:
-            out += [f"{t}:{d}" for d in differences(sa, sb, atol, rtol, keys)]
+            out += [f"{t}:{d}" for d in differences(sa, sb, STATE_ATOL, keys=keys, extra=extra)]
     return out
 
 
@@ -121,13 +144,19 @@ def summarise(mujoco: Any, model: Any, data: Any) -> dict[str, Any]:
     """Named joints, bodies, sensors and masses of a state (on a copy brought up to date by mj_forward)."""
     d = copy.copy(data)
     mujoco.mj_forward(model, d)
-    qpos_size = {0: 7, 1: 4, 2: 1, 3: 1}
-    joints = {n: d.qpos[model.jnt_qposadr[i]:model.jnt_qposadr[i] + qpos_size[int(model.jnt_type[i])]].tolist()
-              for i, n in _named(model, "joint", model.njnt)}
+    joints, orientations = {}, {}
+    for i, n in _named(model, "joint", model.njnt):
+        adr, kind = model.jnt_qposadr[i], int(model.jnt_type[i])  # 0 free, 1 ball, 2 slide, 3 hinge
+        if kind == 0:
+            joints[n], orientations[n] = d.qpos[adr:adr + 3].tolist(), d.qpos[adr + 3:adr + 7].tolist()
+        elif kind == 1:
+            orientations[n] = d.qpos[adr:adr + 4].tolist()
+        else:
+            joints[n] = [float(d.qpos[adr])]
     sensors = {n: d.sensordata[model.sensor_adr[i]:model.sensor_adr[i] + model.sensor_dim[i]].tolist()
                for i, n in _named(model, "sensor", model.nsensor)}
     bodies = _named(model, "body", model.nbody)
-    return {"time": float(d.time), "joints": joints, "sensors": sensors,
+    return {"time": float(d.time), "joints": joints, "orientations": orientations, "sensors": sensors,
             "bodies": {n: d.xpos[i].tolist() for i, n in bodies}, "params": parameters(model)}
 
 

@@ -131,15 +131,20 @@ def _lengthen(start: list[float], end: list[float]) -> list[float]:
 
 
 def wrong_length(source: str) -> str | None:
-    """The first link of a moving body (a capsule given `fromto`, else another `fromto` shape) is 1.5 times
-    longer, and what sat at its end (geoms, sites, child bodies of the same body) moves with it; in a flex, the
-    node spacing is 1.5 times larger."""
+    """The first link of a moving body (a capsule given `fromto`) is 1.5 times longer, and what sat at its end
+    (geoms, sites, child bodies of the same body) moves with it; without a capsule, the radius of the first
+    other `fromto` shape (a wheel, a drum) is 1.5 times larger; in a flex, the node spacing is."""
     def edit(root: ET.Element) -> bool:
         links = [(body, geom) for body in root.iter("body") for geom in body.findall("geom")
                  if "fromto" in geom.attrib and not np.allclose(*np.split(np.array(_numbers(geom.get("fromto"))), 2))]
-        links.sort(key=lambda pair: pair[1].get("type") != "capsule")  # capsules (links) first, then other shapes
-        if links:
-            parent, geom = links[0]
+        capsules = [pair for pair in links if pair[1].get("type") == "capsule"]
+        if not capsules and links:  # a wheel or a drum: its radius is the length that matters
+            geom = links[0][1]
+            size = _numbers(geom.get("size"))
+            geom.set("size", _text([size[0] * WRONG_FACTOR, *size[1:]]))
+            return True
+        if capsules:
+            parent, geom = capsules[0]
             values = _numbers(geom.get("fromto"))
             start, end = values[:3], values[3:]
             new_end = _lengthen(start, end)
