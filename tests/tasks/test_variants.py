@@ -50,7 +50,8 @@ SCAN = "sam.setLinkamRate(10)\nfor x in [1, 2]:\n    sam.xabs(x)\n    time.sleep
     (unrolled, "for v in positions:\n    sam.xabs(v)", None),
     (in_function, "sam.xr(1)\nsam.yr(2)", "def run_task():\n    sam.xr(1)\n    sam.yr(2)\nrun_task()"),
     (in_function, "sam.xr(1)", None),
-    (in_function, "def f():\n    return 1\nx = f()", "def run_task():\n    def f():\n        return 1\n    x = f()\nrun_task()"),
+    (in_function, "def f():\n    return 1\nx = f()",
+     "def run_task():\n    def f():\n        return 1\n    x = f()\nrun_task()"),
     (in_function, "x = 1\nif x:\n    return", None),
 ])
 def test_transformations(make, source, expected):
