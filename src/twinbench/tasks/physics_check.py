@@ -1,16 +1,16 @@
 """Checking a physics suite without the twin: run MuJoCo programs (references, variants) in one subprocess and
 summarise the named state each one reaches, at its end and at chosen simulated times.
 
-A summary holds the named joints' positions (hinge and slide angles and offsets, free joints' positions; the
-orientations of free and ball joints apart), the named bodies' world positions, the named sensors' readings and
+A summary holds the named joints' positions (hinge and slide angles and offsets, ball joints' quaternions, free
+joints' positions; free joints' orientations apart), the named bodies' world positions, the named sensors' readings and
 the model parameters of named elements (masses, joint types, damping and stiffness, actuator gains). The worker
 finds the program's `mujoco.MjData` in its namespace after it ran (or, for a program that keeps it local, the
 last one stepped) and records the chosen times by wrapping `mujoco.mj_step`.
 
 Two runs agree when every named joint and body stays within STATE_ATOL plus STATE_SHARE of the range the
 quantity covers in the reference run, at every compared time: a rotor that winds up 300 rad or a cart that
-travels 5 m gets a wider band than a pendulum swinging 0.2 rad. Orientations are left to the bodies' positions
-(a rolling ball's orientation accumulates error legitimately).
+travels 5 m gets a wider band than a pendulum swinging 0.2 rad. Free bodies' orientations are not compared (a
+rolling ball's orientation accumulates error legitimately); they only tell tasks apart.
 
     python -m twinbench.tasks.physics_check < jobs.json > summaries.json
 """
@@ -150,7 +150,7 @@ def summarise(mujoco: Any, model: Any, data: Any) -> dict[str, Any]:
         if kind == 0:
             joints[n], orientations[n] = d.qpos[adr:adr + 3].tolist(), d.qpos[adr + 3:adr + 7].tolist()
         elif kind == 1:
-            orientations[n] = d.qpos[adr:adr + 4].tolist()
+            joints[n] = d.qpos[adr:adr + 4].tolist()
         else:
             joints[n] = [float(d.qpos[adr])]
     sensors = {n: d.sensordata[model.sensor_adr[i]:model.sensor_adr[i] + model.sensor_dim[i]].tolist()

@@ -23,7 +23,7 @@ from twinbench.tasks.physics_check import (
 from twinbench.tasks.schema import Task
 
 Variants = Mapping[str, Callable[[str], str | None]]
-DISTINCT_KEYS = ("joints", "bodies", "sensors", "params")
+DISTINCT_KEYS = ("joints", "orientations", "bodies", "sensors", "params")
 PARAM_RTOL = 1e-6
 SAME = 1e-9  # a wrong variant this close to the reference everywhere is a no-op
 
@@ -51,7 +51,7 @@ def _distinct(a: dict, b: dict) -> bool:
     if any(a[k].keys() != b[k].keys() for k in DISTINCT_KEYS):
         return True
     return bool(differences(a, b, atol=0, rtol=PARAM_RTOL, keys=("params",))
-                or differences(a, b, atol=1e-3, keys=("joints", "bodies", "sensors")))
+                or differences(a, b, atol=1e-3, keys=("joints", "orientations", "bodies", "sensors")))
 
 
 def check_references(tasks: Sequence[Task], horizons: Mapping[str, float]) -> ReferenceCheck:
