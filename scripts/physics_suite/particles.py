@@ -80,15 +80,15 @@ def pile() -> list[Turn]:
         "bin, boxes `wall_px`, `wall_nx` (half sizes 0.01 x 0.15 x 0.1 m at (+-0.15, 0, 0.1) m) and `wall_py`, "
         "`wall_ny` (0.15 x 0.01 x 0.1 m at (0, +-0.15, 0.1) m). " + grid + " of radius 0.03 m (default "
         "friction). implicitfast, 2 ms; drop them from rest and simulate 2 s.",
-        model(0.03, None), 2, tags=["chaotic"], horizon=0.3)
+        model(0.03, None), 2, tags=["chaotic"], horizon=0.6)
     t2 = Turn(
         "Coarser, grippier grains: radius 0.035 m and sliding friction 0.8 on every grain. Same layout; 2 s.",
-        model(0.035, 0.8), 2, tags=["chaotic"], horizon=0.3)
+        model(0.035, 0.8), 2, tags=["chaotic"], horizon=0.6)
     t3 = Turn(
         "Bulldoze the pile: body `pusher` at (-0.13, 0, 0.06) m on slide `pusher_slide` along x, a 1 kg plate "
         "`pusher_plate` (half sizes 0.01 x 0.14 x 0.05 m), driven by a velocity actuator `pusher_motor` (kv 50) "
         "commanded to 0.1 m/s from t = 1 s (0 before). Same grains; 2 s.",
-        model(0.035, 0.8, True), 2, tags=["chaotic"], horizon=0.3, difficulty="complex",
+        model(0.035, 0.8, True), 2, tags=["chaotic"], horizon=0.6, difficulty="complex",
         control=["data.ctrl[0] = 0.1 if data.time >= 1.0 else 0.0"])
     return [t1, t2, t3]
 

@@ -89,18 +89,18 @@ def chaotic_double() -> list[Turn]:
         "from `mass1`'s centre on `joint2` (y axis) with a 1.0 m rod `mass2_rod` (0.05 kg) down to sphere "
         "`mass2` (radius 0.05 m, 1 kg). No damping. RK4, 1 ms. Release from rest with `joint1` at 120 degrees "
         "and `joint2` at -40 degrees and simulate 8 s.",
-        model(1.0, 1.0, 1.0, 1.0), 8, init=init, difficulty="complex", tags=["chaotic"], horizon=2.0)
+        model(1.0, 1.0, 1.0, 1.0), 8, init=init, difficulty="complex", tags=["chaotic"], horizon=3.0)
     t2 = Turn(
         "Make the double pendulum asymmetric: first link 0.7 m with a 2 kg `mass1`, second link 1.1 m with a "
         "0.5 kg `mass2` (rods keep their radius and mass). Same release angles and 8 s.",
-        model(0.7, 2.0, 1.1, 0.5), 8, init=init, difficulty="complex", tags=["chaotic"], horizon=2.0)
+        model(0.7, 2.0, 1.1, 0.5), 8, init=init, difficulty="complex", tags=["chaotic"], horizon=3.0)
     third = _link("link3", "joint3", (0, 0, -1.1), 0.5, 0.05, "mass3", 0.04, 0.3)
     t3 = Turn(
         "Extend to a triple pendulum: from `mass2`'s centre hang body `link3` on hinge `joint3` (y axis) with a "
         "0.5 m rod `mass3_rod` (radius 0.02 m, 0.05 kg) and sphere `mass3` (radius 0.04 m, 0.3 kg). `joint3` "
         "starts at 60 degrees; the other angles as before. Simulate 8 s.",
         model(0.7, 2.0, 1.1, 0.5, third), 8, init=init + ['data.joint("joint3").qpos[0] = np.deg2rad(60)'],
-        difficulty="complex", tags=["chaotic"], horizon=1.5)
+        difficulty="complex", tags=["chaotic"], horizon=2.0)
     return [t1, t2, t3]
 
 

@@ -105,7 +105,7 @@ def top() -> list[Turn]:
 
 def intermediate_axis() -> list[Turn]:
     def model(inertia, sensors=False):
-        body = el("body", el("freejoint", name="float"),
+        body = el("body", el("joint", name="gimbal", type="ball"),
                   el("inertial", pos=[0, 0, 0], mass=1, diaginertia=inertia),
                   el("geom", name="handle", type="box", size=[0.2, 0.05, 0.02], **NO_CONTACT),
                   el("site", name="imu_site", size=0.01), name="wingnut", pos=[0, 0, 1])
@@ -114,24 +114,25 @@ def intermediate_axis() -> list[Turn]:
         return mj(body, timestep=0.001, option={"gravity": [0, 0, 0], "integrator": "RK4"}, sensor=sens)
 
     def init(spin):
-        return [f'data.joint("float").qvel[3:6] = [0.01, {spin}, 0]']
+        return [f'data.joint("gimbal").qvel[:] = [0.01, {spin}, 0]']
 
     t1 = Turn(
-        "Intermediate-axis (Dzhanibekov) flip in zero gravity: body `wingnut` at (0, 0, 1) m on free joint "
-        "`float`, explicit inertial: mass 1 kg, diagonal inertia (0.1, 0.2, 0.3) kg*m^2 at the body origin; a "
+        "Intermediate-axis (Dzhanibekov) flip in zero gravity: body `wingnut` at (0, 0, 1) m turning freely about "
+        "its centre of mass on ball joint `gimbal`, explicit inertial: mass 1 kg, diagonal inertia (0.1, 0.2, "
+        "0.3) kg*m^2 at the body origin; a "
         "box `handle` (half sizes 0.2 x 0.05 x 0.02 m, no contacts) for looks and a site `imu_site` (size "
         "0.01 m) at the origin. Gravity (0, 0, 0), RK4, 1 ms. Spin it about its intermediate (y) axis at 5 rad/s "
-        "with a 0.01 rad/s perturbation about x (free-joint angular velocity [0.01, 5, 0] in the body frame) "
+        "with a 0.01 rad/s perturbation about x (ball-joint angular velocity [0.01, 5, 0] in the body frame) "
         "and simulate 6 s.",
-        model([0.1, 0.2, 0.3]), 6, init=init(5), tags=["chaotic"], horizon=4.0, difficulty="complex")
+        model([0.1, 0.2, 0.3]), 6, init=init(5), difficulty="complex")
     t2 = Turn(
         "Change the body and the spin: inertia (0.1, 0.25, 0.3) kg*m^2, spin 8 rad/s about y with the same "
         "0.01 rad/s about x. Simulate 6 s.",
-        model([0.1, 0.25, 0.3]), 6, init=init(8), tags=["chaotic"], horizon=3.0, difficulty="complex")
+        model([0.1, 0.25, 0.3]), 6, init=init(8), difficulty="complex")
     t3 = Turn(
         "Instrument it: a gyro `body_rate` on `imu_site` and a framequat sensor `attitude` on body `wingnut`. "
         "Same body and spin; 6 s.",
-        model([0.1, 0.25, 0.3], True), 6, init=init(8), tags=["chaotic"], horizon=3.0, difficulty="complex")
+        model([0.1, 0.25, 0.3], True), 6, init=init(8), difficulty="complex")
     return [t1, t2, t3]
 
 
