@@ -42,7 +42,10 @@ def _xml_block(root: E) -> list[str]:
 
 
 def _setup(turn: Turn) -> list[str]:
-    return [*turn.setup, ""] if turn.setup else []
+    """The setup lines and the blank lines after them (two after a function definition)."""
+    if not turn.setup:
+        return []
+    return [*turn.setup, "", ""] if any(line.startswith("def ") for line in turn.setup) else [*turn.setup, ""]
 
 
 def xml_reference(turn: Turn) -> str:
