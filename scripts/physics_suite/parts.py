@@ -1,11 +1,11 @@
-"""Building blocks shared by the families: the model skeleton, floors, rods, balls, number wording."""
+"""Building blocks shared by the families: the model skeleton, floors, rods, balls, degrees."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from physics_suite.mjcf import E, el, num
+from physics_suite.mjcf import E, el
 
 
 def mj(*world: E, timestep: float = 0.002, option: dict[str, Any] | None = None,
@@ -37,11 +37,3 @@ def ball(name: str | None, radius: float, mass: float, pos: tuple[float, float, 
 def deg(x: float) -> float:
     return math.radians(x)
 
-
-def v3(v: tuple[float, ...] | list[float]) -> str:
-    """A vector as written in an instruction: (0, 0, 1.5)."""
-    return "(" + ", ".join(num(x) for x in v) + ")"
-
-
-def ms(timestep: float) -> str:
-    return f"{num(timestep * 1000)} ms"
