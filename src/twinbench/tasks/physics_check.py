@@ -1,5 +1,5 @@
-"""Checking a physics suite without the twin: run MuJoCo programs (references, variants) in one subprocess and
-summarise the named state each one reaches, at its end and at chosen simulated times.
+"""Checking a physics suite without the twin: run MuJoCo programs (references, variants) in worker subprocesses
+and summarise the named state each one reaches, at its end and at chosen simulated times.
 
 A summary holds the named joints' positions (hinge and slide angles and offsets, ball joints' quaternions, free
 joints' positions; free joints' orientations apart), the named bodies' world positions, the named sensors' readings and
@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,14 +49,22 @@ class Job:
     times: Sequence[float] = ()
 
 
-def run_jobs(jobs: Sequence[Job], timeout: float = 600) -> list[dict[str, Any]]:
-    """One worker subprocess runs every job in turn: [{"error", "final", "at": {time: summary}}]."""
+def _run_worker(jobs: Sequence[Job], timeout: float) -> list[dict[str, Any]]:
     payload = json.dumps([{"program": j.program, "times": list(j.times)} for j in jobs])
     proc = subprocess.run([sys.executable, "-m", "twinbench.tasks.physics_check"], input=payload,
                           capture_output=True, text=True, timeout=timeout, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"physics check worker failed ({proc.returncode}): {proc.stderr[-2000:]}")
     return json.loads(proc.stdout)
+
+
+def run_jobs(jobs: Sequence[Job], timeout: float = 600, workers: int = 1) -> list[dict[str, Any]]:
+    """`workers` subprocesses (jobs dealt out in turn) run every job: [{"error", "final", "at": {time: summary}}],
+    in the order of `jobs`."""
+    shares = [list(jobs[k::workers]) for k in range(workers)]
+    with ThreadPoolExecutor(workers) as pool:
+        done = list(pool.map(lambda share: _run_worker(share, timeout), shares))
+    return [done[i % workers][i // workers] for i in range(len(jobs))]
 
 
 def state_at(result: dict[str, Any], time: float | None) -> dict[str, Any] | None:

@@ -26,6 +26,7 @@ Variants = Mapping[str, Callable[[str], str | None]]
 DISTINCT_KEYS = ("joints", "orientations", "bodies", "sensors", "params")
 PARAM_RTOL = 1e-6
 SAME = 1e-9  # a wrong variant this close to the reference everywhere is a no-op
+WORKERS = 2  # worker subprocesses (the machine has two cores)
 
 
 def compared_times(task: Task, horizons: Mapping[str, float]) -> list[float]:
@@ -55,10 +56,10 @@ def _distinct(a: dict, b: dict) -> bool:
 
 
 def check_references(tasks: Sequence[Task], horizons: Mapping[str, float]) -> ReferenceCheck:
-    """Run every reference (one worker) and compare them within each task and across tasks."""
+    """Run every reference (in WORKERS subprocesses) and compare them within each task and across tasks."""
     plan = [(task, compared_times(task, horizons)) for task in tasks]
     jobs = [Job(ref, times) for task, times in plan for ref in task.references]
-    results = iter(run_jobs(jobs))
+    results = iter(run_jobs(jobs, workers=WORKERS))
     report = ReferenceCheck(runs=len(jobs))
     last: dict[str, dict] = {}
     for task, times in plan:
@@ -138,7 +139,7 @@ def _classify(wrong: bool, ref: dict, run: dict, times: Sequence[float]) -> tupl
 
 def check_variants(tasks: Sequence[Task], horizons: Mapping[str, float], wrong: Variants,
                    equivalent: Variants) -> VariantReport:
-    """Make every variant of each task's first reference, run them with the reference (one worker) and
+    """Make every variant of each task's first reference, run them with the reference (WORKERS subprocesses) and
     classify them by comparing trajectories and model parameters with the reference's."""
     report = VariantReport()
     jobs: list[Job] = []
@@ -155,7 +156,7 @@ def check_variants(tasks: Sequence[Task], horizons: Mapping[str, float], wrong: 
                 jobs.append(Job(source, times))
                 pending.append((task, kind, times))
     reference: dict = {}
-    for (task, kind, times), run in zip(pending, run_jobs(jobs, timeout=3600), strict=True):
+    for (task, kind, times), run in zip(pending, run_jobs(jobs, timeout=3600, workers=WORKERS), strict=True):
         if not kind:
             reference = run
             continue
