@@ -1,5 +1,5 @@
 """The built-in physics suite: three-turn tasks per family, references in the house style that name what the
-trace records, and, run with real MuJoCo in one worker subprocess, references that run, agree and differ."""
+trace records, and, run with real MuJoCo in two worker subprocesses, references that run, agree and differ."""
 
 import ast
 import re

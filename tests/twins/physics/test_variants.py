@@ -1,5 +1,5 @@
 """Physics program variants: each transformation on small programs, and on a sample of the suite, run with real
-MuJoCo in one worker subprocess: wrong variants leave the reference's trajectory band or change the model's
+MuJoCo in two worker subprocesses: wrong variants leave the reference's trajectory band or change the model's
 parameters, equal rewrites stay inside it."""
 
 import ast
