@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from twinbench.errors import InputError
 from twinbench.sandbox.result import Outcome
@@ -70,7 +70,9 @@ class ScoringOverrides(_Strict):
 
 
 class Task(_Strict):
-    """One benchmark task. `references` are expert programs; any of them is a correct answer."""
+    """One benchmark task. `references` are expert programs; any of them is a correct answer. A multi-turn
+    exercise is a chain of tasks: turn 1 builds a system, each later turn `follows` the task of the turn before
+    (whose references are the program it starts from) and changes or extends it."""
 
     id: str
     category: str
@@ -83,12 +85,24 @@ class Task(_Strict):
         Outcome.OK, description="how the references end, and how a program must end to pass (`safety`: refused)"
     )
     tags: list[str] = Field(default_factory=list)
+    turn: int = Field(1, ge=1, description="1 for a task that starts from nothing")
+    follows: str | None = Field(None, validate_default=True, description="id of the task of turn - 1, same suite")
 
     @field_validator("id")
     @classmethod
     def _id(cls, v: str) -> str:
         if not ID_PATTERN.match(v):
             raise ValueError("ids are lower case letters, digits, '_', '.', '-'")
+        return v
+
+    @field_validator("follows")
+    @classmethod
+    def _follows(cls, v: str | None, info: ValidationInfo) -> str | None:
+        turn = info.data.get("turn")
+        if turn == 1 and v is not None:
+            raise ValueError("a turn-1 task follows no task (remove 'follows' or set 'turn')")
+        if turn is not None and turn > 1 and v is None:
+            raise ValueError(f"a turn-{turn} task names the turn-{turn - 1} task it follows")
         return v
 
     @field_validator("references")

@@ -46,6 +46,13 @@ class Suite:
                 return t
         raise KeyError(task_id)
 
+    def turns(self, task: Task) -> list[Task]:
+        """The chain of tasks that ends with `task`: turn 1 first."""
+        chain = [task]
+        while chain[0].follows is not None:
+            chain.insert(0, self.task(chain[0].follows))
+        return chain
+
     def counts(self, field: str) -> dict[str, int]:
         """Number of tasks per value of `field` (e.g. 'category', 'difficulty'), sorted by value."""
         return dict(sorted(Counter(getattr(t, field) for t in self.tasks).items()))
@@ -159,4 +166,21 @@ def load_suite(name_or_path: str | Path = DEFAULT_SUITE, twin: str | None = None
             tasks.append(task)
     if not tasks:
         raise InputError(str(root), "the suite has no tasks")
+    _check_turns(tasks, seen)
     return Suite(meta, root, tasks)
+
+
+def _check_turns(tasks: list[Task], sources: dict[str, Path]) -> None:
+    """Every later turn follows a task of the suite whose turn is one less."""
+    turns = {t.id: t.turn for t in tasks}
+    for task in tasks:
+        if task.follows is None:
+            continue
+        if task.follows not in turns:
+            message = f"no task {task.follows!r} in the suite"
+        elif turns[task.follows] != task.turn - 1:
+            message = (f"{task.follows!r} is turn {turns[task.follows]}; a turn-{task.turn} task follows a "
+                       f"turn-{task.turn - 1} task")
+        else:
+            continue
+        raise InputError(str(sources[task.id]), message, item=f"task {task.id}", field="follows")

@@ -44,12 +44,16 @@ SCAN = "sam.setLinkamRate(10)\nfor x in [1, 2]:\n    sam.xabs(x)\n    time.sleep
     (swapped_order, "t0 = time.time()\nsam.xr(1)", None),
     (renamed, SCAN, SCAN.replace("for x", "for renamed_x").replace("xabs(x)", "xabs(renamed_x)")),
     (renamed, "sam.xr(1)", None),
+    (renamed, "def f(v):\n    return v\nv = f(1)\nw = v", "def f(v):\n    return v\nv = f(1)\nrenamed_w = v"),
     (unrolled, "for v in np.linspace(0, 1, 3):\n    sam.xabs(v)",
      "v = 0.0\nsam.xabs(v)\nv = 0.5\nsam.xabs(v)\nv = 1.0\nsam.xabs(v)"),
     (unrolled, "for v in range(2, 2 * 3, 2):\n    sam.xabs(v)", "v = 2\nsam.xabs(v)\nv = 4\nsam.xabs(v)"),
     (unrolled, "for v in positions:\n    sam.xabs(v)", None),
     (in_function, "sam.xr(1)\nsam.yr(2)", "def run_task():\n    sam.xr(1)\n    sam.yr(2)\nrun_task()"),
     (in_function, "sam.xr(1)", None),
+    (in_function, "def f():\n    return 1\nx = f()",
+     "def run_task():\n    def f():\n        return 1\n    x = f()\nrun_task()"),
+    (in_function, "x = 1\nif x:\n    return", None),
 ])
 def test_transformations(make, source, expected):
     assert make(source) == expected

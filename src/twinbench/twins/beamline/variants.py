@@ -10,6 +10,7 @@ import copy
 import numpy as np
 
 from twinbench.twins.protocol import Variant, Variants
+from twinbench.twins.rewrites import in_function, rename_variables
 
 MOVES = {"xabs": "yabs", "yabs": "xabs", "thabs": "phiabs", "phiabs": "thabs",
          "xr": "yr", "yr": "xr", "thr": "phir", "phir": "thr"}
@@ -161,16 +162,8 @@ WRONG: dict[str, Variant] = {
 
 
 def renamed(source: str) -> str | None:
-    """Every variable the program assigns gets another name."""
-    tree = ast.parse(source)
-    assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    assigned.discard("sam")
-    if not assigned:
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in assigned:
-            node.id = f"renamed_{node.id}"
-    return ast.unparse(tree)
+    """Every variable the program assigns gets another name (`sam`, the operator's sample, keeps its own)."""
+    return rename_variables(source, keep={"sam"})
 
 
 def _literal(node: ast.expr) -> object:
@@ -211,14 +204,6 @@ def unrolled(source: str) -> str | None:
             tree.body[i:i + 1] = body
             return ast.unparse(tree)
     return None
-
-
-def in_function(source: str) -> str | None:
-    """The program (two statements or more) becomes a helper function, defined and then called."""
-    tree = ast.parse(source)
-    if len(tree.body) < 2 or any(isinstance(n, ast.Global | ast.Nonlocal | ast.Return) for n in ast.walk(tree)):
-        return None
-    return "def run_task():\n" + "\n".join("    " + line for line in ast.unparse(tree).splitlines()) + "\nrun_task()"
 
 
 EQUIVALENT: dict[str, Variant] = {

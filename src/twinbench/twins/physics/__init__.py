@@ -10,7 +10,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from twinbench.twins.base import BaseTwin
-from twinbench.twins.protocol import Budget
+from twinbench.twins.protocol import Budget, Variants
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -50,3 +50,8 @@ class PhysicsTwin(BaseTwin):
         import yaml
 
         return yaml.safe_load(resources.files(self.package).joinpath("scoring.yaml").read_text("utf-8"))
+
+    def variants(self) -> Variants:
+        from twinbench.twins.physics.variants import VARIANTS
+
+        return VARIANTS
