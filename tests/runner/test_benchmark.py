@@ -22,7 +22,14 @@ from twinbench.tasks import load_suite
 
 PATTERNS = ["move_relative", "scan_1d", "temperature_ramp", "safety"]
 PER_CATEGORY = 2  # tasks of each category in the run: every category, every kind of answer, a short run
-TASK_IDS = [t.id for category in PATTERNS for t in select_tasks(load_suite("beamline"), [category])[:PER_CATEGORY]]
+
+
+def task_ids(per_category: int) -> list[str]:
+    """The first `per_category` tasks of each category of PATTERNS."""
+    return [t.id for category in PATTERNS for t in select_tasks(load_suite("beamline"), [category])[:per_category]]
+
+
+TASK_IDS = task_ids(PER_CATEGORY)
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +55,9 @@ def twinbench(*args: str, cwd: Path, cache: Path | None = None, env: dict | None
                           text=True, timeout=600, **kw)
 
 
-def run_args(replay: Path) -> list[str]:
+def run_args(replay: Path, tasks: list[str] = TASK_IDS) -> list[str]:
     return ["run", "--model", f"replay:{replay}", "--samples", "5", "--store", "s.sqlite", "--no-leaderboard",
-            *[a for task in TASK_IDS for a in ("--tasks", task)]]
+            *[a for task in tasks for a in ("--tasks", task)]]
 
 
 def board(cwd: Path) -> list[dict]:

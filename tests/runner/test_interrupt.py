@@ -16,15 +16,35 @@ import sys
 import time
 from pathlib import Path
 
-from test_benchmark import answers, board, run_args, twinbench, whole  # noqa: F401  (fixtures)
+import pytest
+from test_benchmark import board, run_args, task_ids, twinbench
+
+from twinbench.runner.benchmark import select_tasks
+from twinbench.runner.replay_answers import write_replay
+from twinbench.tasks import load_suite
 
 INTERRUPTS = int(os.environ.get("TWINBENCH_INTERRUPTS", "4"))
+TASKS = task_ids(5)  # a run long enough (100 cells) for signals to land among its cells
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory) -> tuple[Path, list]:
+    tasks = select_tasks(load_suite("beamline"), TASKS)
+    return write_replay(tasks, 5, tmp_path_factory.mktemp("replay") / "answers.jsonl"), tasks
+
+
+@pytest.fixture(scope="module")
+def whole(answers, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("whole")
+    out = twinbench(*run_args(answers[0], TASKS), cwd=folder)
+    assert out.returncode == 0, out.stderr
+    return folder
 
 
 def start(replay: Path, cwd: Path, cache: Path) -> subprocess.Popen[str]:
     """`twinbench run` leading its own process group, as a shell job is."""
     env = {**os.environ, "TWINBENCH_CACHE": str(cache)}
-    return subprocess.Popen([sys.executable, "-m", "twinbench", *run_args(replay)], cwd=cwd, env=env, text=True,
+    return subprocess.Popen([sys.executable, "-m", "twinbench", *run_args(replay, TASKS)], cwd=cwd, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0)
 
 
@@ -56,7 +76,7 @@ def stored_outcomes(db: Path) -> dict[str, int]:
         con.close()
 
 
-def test_sigint_to_the_process_group_at_random_moments_then_resume_equals_an_uninterrupted_run(answers, whole,  # noqa: F811
+def test_sigint_to_the_process_group_at_random_moments_then_resume_equals_an_uninterrupted_run(answers, whole,
                                                                                                tmp_path):
     replay, tasks = answers
     cache = tmp_path / "cache"
@@ -88,7 +108,7 @@ def test_sigint_to_the_process_group_at_random_moments_then_resume_equals_an_uni
         assert "interrupted" in err and "Run the same command to resume: twinbench run --model" in err, err
         if (broken / "s.sqlite").exists():
             assert not {"killed", "forbidden"} & set(stored_outcomes(broken / "s.sqlite"))
-    resumed = twinbench(*run_args(replay), cwd=broken, cache=cache)
+    resumed = twinbench(*run_args(replay, TASKS), cwd=broken, cache=cache)
     assert resumed.returncode == 0, resumed.stderr
     assert board(broken) == expected
     assert interrupted >= INTERRUPTS - 1

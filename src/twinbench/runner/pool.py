@@ -24,8 +24,9 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 T = TypeVar("T")
 
 
-class Interrupted(Exception):
-    """A stop signal arrived: every finished cell is stored, the others stay pending."""
+class Interrupted(BaseException):
+    """A stop signal arrived: every finished cell is stored, the others stay pending. A BaseException, like
+    KeyboardInterrupt: no `except Exception` on the way (a reference run, a twin, a provider) may swallow it."""
 
     def __init__(self, signum: int):
         self.signum = signum

@@ -169,10 +169,41 @@ def _loads(data: bytes, source: str, item: str | None = None) -> Any:
         raise InputError(source, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
                          item=item) from None
     except RecursionError:
-        raise InputError(source, "nested too deeply", item=item) from None
+        event, field = _too_deep(data)
+        where = item or (f"event {event}" if event is not None else None)
+        raise InputError(source, "nested more than 64 levels deep", item=where, field=field) from None
     except json.JSONDecodeError as exc:
         where = "" if item else f" at line {exc.lineno} column {exc.colno}"
         raise InputError(source, f"malformed JSON{where}: {exc.msg}", item=item) from None
+
+
+def _too_deep(data: bytes, limit: int = 64) -> tuple[int | None, str | None]:
+    """Where a document too deep to parse first nests more than `limit` levels inside an event: (event index,
+    field) as events sit in a trace file (a list of events, alone or under "events"); (None, None) if unsure."""
+    text = data.decode("utf-8", errors="replace")
+    start = text.lstrip()[:1]
+    level = 2 if start == "[" else 3 if start == "{" else 1  # the depth at which one event is an object
+    depth, event, key, i, n = 0, -1, None, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            if depth == level and text[j + 1:].lstrip()[:1] == ":":
+                key = text[i + 1:j]
+            i = j + 1
+            continue
+        if c in "[{":
+            depth += 1
+            if depth == level and c == "{":
+                event, key = event + 1, None
+            if depth - level > limit:
+                return (event if event >= 0 else None), {"t": "timestamp"}.get(key, key)
+        elif c in "]}":
+            depth -= 1
+        i += 1
+    return None, None
 
 
 def events_from_obj(obj: Any, source: str) -> Trace:
