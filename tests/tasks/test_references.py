@@ -39,3 +39,14 @@ def test_cache_key_depends_on_program_state_and_twin_code():
     assert key != program_key("beamline", "sam.xabs(2)", {})
     assert key != program_key("beamline", "sam.xabs(1)", {"motors": {"smx": 1}})
     assert len(twin_fingerprint("beamline")) == 16
+
+
+def test_a_harness_error_is_never_cached(tmp_path):
+    from twinbench.sandbox import Outcome
+    from twinbench.tasks.references import ReferenceRun
+    from twinbench.trace.model import Trace
+
+    runner = ReferenceRunner(cache_dir=tmp_path)
+    runner._store("failed", ReferenceRun(str(Outcome.HARNESS_ERROR), Trace(), 0, "twin error"))
+    runner._store("fine", ReferenceRun(str(Outcome.OK), Trace(), 0, None))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fine.json"]

@@ -113,8 +113,10 @@ class ReferenceRunner:
         return run
 
     def _store(self, key: str, run: ReferenceRun) -> ReferenceRun:
+        """Keep the run for this runner; on disk only what the reference itself did (a harness failure is this
+        run's accident, so the next runner tries the reference again)."""
         self._memo[key] = run
-        if self.cache_dir is not None:
+        if self.cache_dir is not None and run.outcome != Outcome.HARNESS_ERROR:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             obj = {"outcome": run.outcome, "trace": trace_to_obj(run.trace), "safety_events": run.safety_events,
                    "error": run.error}
