@@ -122,10 +122,10 @@ def open_store(path: Path, must_exist: bool = False):
     from twinbench.store import Store
 
     if must_exist and not path.is_file():
-        raise InputError(str(path), "no results store here (use --store or TWINBENCH_STORE)")
+        return Store.open(path, create=False)  # says there is no store here
     try:  # SQLite writes its journal beside the store, even to read it
         tempfile.TemporaryFile(dir=path.parent).close()
     except OSError as exc:
         raise InputError(str(path), f"the folder {path.parent} is not writable ({exc.strerror}); "
                                     "SQLite keeps its journal beside the store") from None
-    return Store.open(path)
+    return Store.open(path, create=not must_exist)
