@@ -18,6 +18,7 @@ from twinbench.cli.options import (
     SUITE_HELP,
     StoreOption,
     TwinOption,
+    chain_mode,
     model_specs,
     open_store,
     text_file,
@@ -76,8 +77,8 @@ def run(
     limit: Annotated[list[str] | None, typer.Option("--limit", help="Sandbox limit NAME=VALUE for every program, "
                                                     "e.g. wall_seconds=5; repeat. Part of the run's identity.")] = None,
     chain: Annotated[str, typer.Option("--chain", help="A later turn starts from: expert (the reference of the turn "
-                                       "before) or own (the model's own program of the turn before, same sample).")]
-    = "expert",
+                                       "before) or own (the model's own program of the turn before, same sample).",
+                                       callback=chain_mode)] = "expert",
 ) -> None:
     """Generate, execute in the twin, score and store every (model, task, sample) cell; resumable."""
     import asyncio
@@ -112,8 +113,6 @@ def run(
         chosen = select_tasks(loaded, tasks)
         if not chosen:
             raise InputError(suite or DEFAULT_SUITE, f"no task matches {tasks}", field="--tasks")
-        if chain not in ("expert", "own"):
-            raise InputError("--chain", f"unknown chain mode {chain!r}: expert or own")
         check_chains(chosen, chain)
         limits = Limits.from_pairs(limit or [])
         specs = [resolve_spec(m, models_file) for m in (model or [None])]
@@ -136,7 +135,8 @@ def run(
                         store.put_blob(TURN_TEMPLATE.encode())  # how a later turn's user message is made
                     resumed = not store.create_run(run_id, config, cells)
                 pending = len(store.pending_cells(run_id))
-                chained = f", later turns from the {chain} program" if chains is not None else ""
+                start = "the model's own program" if chain == "own" else "the expert's program"
+                chained = f", each later turn starting from {start} of the turn before" if chains is not None else ""
                 left = f", resuming with {pending} left" if resumed else ""
                 console.print(escape(f"run {run_id}: {len(cells)} cells ({len(chosen)} tasks x {len(specs)} models "
                                      f"x {samples} samples{chained}){left}; store {store_path}"), soft_wrap=True)
