@@ -24,17 +24,8 @@ from pathlib import Path
 from _docs import write_section
 from twinbench.models import make_provider, parse_spec
 from twinbench.report.leaderboard import leaderboard, render
-from twinbench.runner.benchmark import (
-    Chains,
-    expert_programs,
-    multi_turn,
-    reference_traces,
-    run_cells,
-    run_config,
-    run_manifest,
-    select_tasks,
-    task_turns,
-)
+from twinbench.runner.benchmark import plan_run, reference_traces, run_cells, select_tasks
+from twinbench.runner.chains import Chains, multi_turn, task_turns
 from twinbench.runner.pool import Pool
 from twinbench.runner.prompting import system_prompt
 from twinbench.runner.replay_answers import write_replay
@@ -84,9 +75,8 @@ def main() -> None:
         system = system_prompt(suite.twin)
         store = Store.open(Path(tmp) / "bench.sqlite")
         store.put_blob(system.encode())
-        config = run_config(suite, tasks, [spec], args.samples, system, chain=args.chain)
-        store.create_run("bench", config, run_manifest([spec.name], tasks, args.samples))
-        chains = Chains(args.chain, expert_programs(suite, tasks)) if chained else None
+        plan = plan_run(suite, tasks, [spec], args.samples, system, chain=args.chain)
+        store.create_run("bench", plan.config, plan.cells)
 
         started = time.perf_counter()
         references = reference_traces(tasks, suite.twin, cached=False)
@@ -94,11 +84,11 @@ def main() -> None:
         with Sandbox(suite.twin) as sandbox:
             sandbox.run("pass")  # start the zygote before timing cells
             started = time.perf_counter()
-            done = asyncio.run(run_all(store, tasks, spec, references, system, sandbox, chains))
+            done = asyncio.run(run_all(store, tasks, spec, references, system, sandbox, plan.chains))
             cell_seconds = time.perf_counter() - started
         total = ref_seconds + cell_seconds
         board = leaderboard(store.result_rows("bench"), {t.id: (t.category, t.difficulty) for t in tasks},
-                            turns=task_turns(config))
+                            turns=task_turns(plan.config))
         print(render(board, "markdown"))
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     shape = (f"{len({suite.turns(t)[0].id for t in tasks})} systems x {len({t.turn for t in tasks})} turns "

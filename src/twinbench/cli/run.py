@@ -87,16 +87,11 @@ def run(
 
     from twinbench.models import make_provider, resolve_spec
     from twinbench.runner.benchmark import (
-        Chains,
         Tally,
-        check_chains,
         default_run_id,
-        expert_programs,
-        multi_turn,
+        plan_run,
         reference_traces,
         run_cells,
-        run_config,
-        run_manifest,
         select_tasks,
         tasks_blob,
     )
@@ -113,18 +108,16 @@ def run(
         chosen = select_tasks(loaded, tasks)
         if not chosen:
             raise InputError(suite or DEFAULT_SUITE, f"no task matches {tasks}", field="--tasks")
-        check_chains(chosen, chain)
         limits = Limits.from_pairs(limit or [])
         specs = [resolve_spec(m, models_file) for m in (model or [None])]
         system = system_prompt(loaded.twin)
-        config = run_config(loaded, chosen, specs, samples, system, limits, chain)
+        plan = plan_run(loaded, chosen, specs, samples, system, limits, chain)  # type: ignore[arg-type]
+        config, cells, chains = plan.config, plan.cells, plan.chains
         run_id = run_id or default_run_id(config)
         with console.status("reference traces (cached per twin version)"):
             references = reference_traces(chosen, loaded.twin)
         providers = {s.name: make_provider(s) for s in specs}  # a model that cannot start leaves no run behind
         store = open_store(store_path)
-        cells = run_manifest([s.name for s in specs], chosen, samples)
-        chains = Chains(chain, expert_programs(loaded, chosen)) if multi_turn(chosen) else None
 
         async def session() -> None:
             try:
@@ -164,7 +157,8 @@ def run(
 
 def _print_board(store: Store, run_id: str, fmt: Format) -> None:
     from twinbench.report.leaderboard import leaderboard, render
-    from twinbench.runner.benchmark import BENCHMARK, task_turns
+    from twinbench.runner.benchmark import BENCHMARK
+    from twinbench.runner.chains import task_turns
 
     summary = store.run(run_id)
     if summary.config.get("kind") != BENCHMARK:

@@ -16,17 +16,25 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Literal
 
 from twinbench.cache import cache_root
-from twinbench.errors import InputError
 from twinbench.models import ModelSpec, Provider, ResponseCache, generate
 from twinbench.report.leaderboard import cell_outcome
 from twinbench.runner.cell import finish_generated
+from twinbench.runner.chains import (
+    ChainMode,
+    Chains,
+    cell_program,
+    chains_of,
+    check_chains,
+    expert_programs,
+    multi_turn,
+    stored_programs,
+)
 from twinbench.runner.pool import Pool
 from twinbench.runner.prompting import INPUT_SCORER, TURN_TEMPLATE, messages_for, prompt_sha
 from twinbench.sandbox import Limits, Sandbox
@@ -36,8 +44,6 @@ from twinbench.trace.model import Trace
 from twinbench.twins import get_twin
 
 BENCHMARK = "benchmark"
-ChainMode = Literal["expert", "own"]
-ChainKey = tuple[str, str, int]  # model, task, sample
 
 
 def cache_dir() -> Path:
@@ -50,25 +56,6 @@ def select_tasks(suite: Suite, patterns: Sequence[str] | None) -> list[Task]:
     if not patterns:
         return list(suite.tasks)
     return [t for t in suite.tasks if any(fnmatch(t.id, p) or fnmatch(t.category, p) for p in patterns)]
-
-
-def multi_turn(tasks: Sequence[Task]) -> bool:
-    """Whether a run holds a later turn of a multi-turn exercise."""
-    return any(t.follows is not None for t in tasks)
-
-
-def expert_programs(suite: Suite, tasks: Sequence[Task]) -> dict[str, str]:
-    """For each later turn: the expert's program of the turn before (the first reference of the task it follows)."""
-    return {t.id: suite.task(t.follows).references[0] for t in tasks if t.follows is not None}
-
-
-def check_chains(tasks: Sequence[Task], chain: ChainMode) -> None:
-    """In `own` mode each later turn starts from the model's program of the turn before: its task must be run too."""
-    chosen = {t.id for t in tasks}
-    missing = next((t for t in tasks if chain == "own" and t.follows is not None and t.follows not in chosen), None)
-    if missing is not None:
-        raise InputError("--chain own", f"task {missing.id} follows {missing.follows}, which --tasks leaves out "
-                         "(the turn starts from the model's own program of that task)")
 
 
 def tasks_blob(suite: Suite, tasks: list[Task]) -> bytes:
@@ -117,11 +104,22 @@ def run_config(suite: Suite, tasks: list[Task], specs: Sequence[ModelSpec], samp
     return config
 
 
-def task_turns(config: Mapping) -> dict[str, tuple[int, str | None]] | None:
-    """A stored multi-turn run's task id -> (turn, the task it follows); None for a single-turn run."""
-    if "chain" not in config:
-        return None
-    return {task_id: (t.get("turn", 1), t.get("follows")) for task_id, t in config["tasks"].items()}
+@dataclass(frozen=True)
+class RunPlan:
+    """A run before it starts: its identity, its cells and, for a multi-turn run, how its turns are chained."""
+
+    config: dict
+    cells: list[Cell]
+    chains: Chains | None
+
+
+def plan_run(suite: Suite, tasks: list[Task], specs: Sequence[ModelSpec], samples: int, system: str,
+             limits: Limits | None = None, chain: ChainMode = "expert") -> RunPlan:
+    """The config, manifest and chaining of a run of `tasks`; InputError when `own` chains miss a turn."""
+    check_chains(tasks, chain)
+    chains = Chains(chain, expert_programs(suite, tasks)) if multi_turn(tasks) else None
+    return RunPlan(run_config(suite, tasks, specs, samples, system, limits, chain),
+                   run_manifest([s.name for s in specs], tasks, samples), chains)
 
 
 def default_run_id(config: dict) -> str:
@@ -148,42 +146,6 @@ class Tally:
     def line(self) -> str:
         others = "  ".join(f"{name} {n}" for name, n in sorted(self.outcomes.items()) if name != "ok")
         return f"pass {self.passed / max(self.done, 1):.0%}  {others}  spend ${self.spend:.4f}"
-
-
-@dataclass(frozen=True)
-class Chains:
-    """Where a later turn's program comes from: `mode`, and per later-turn task the expert's program of the turn
-    before (`expert_programs`)."""
-
-    mode: ChainMode
-    expert: Mapping[str, str]
-
-
-def cell_program(code_sha: str | None, extraction: str | None, read: Callable[[str], bytes | None]) -> str | None:
-    """The program a cell ran (read from its code blob); None when its answer held no code or generation failed."""
-    data = None if code_sha is None or extraction == "none" else read(code_sha)
-    return None if data is None else data.decode()
-
-
-def stored_programs(store: Store, run_id: str) -> dict[ChainKey, str | None]:
-    """The program of every finished cell of a run, for the next turn of its chain in `own` mode."""
-    return {(r["model"], r["task"], r["sample"]): cell_program(r["code_sha"], r["extraction"], store.get_blob)
-            for r in store.result_rows(run_id) if r["status"] != "pending"}
-
-
-def chains_of(cells: list[Cell], tasks: Mapping[str, Task]) -> list[list[Cell]]:
-    """Cells grouped by chain (model, first turn's task, sample), each in turn order, in the order chains first
-    appear."""
-
-    def first(task_id: str) -> str:
-        while (follows := tasks[task_id].follows) is not None and follows in tasks:
-            task_id = follows
-        return task_id
-
-    groups: dict[ChainKey, list[Cell]] = {}
-    for cell in cells:
-        groups.setdefault((cell.model, first(cell.task), cell.sample), []).append(cell)
-    return [sorted(group, key=lambda c: tasks[c.task].turn) for group in groups.values()]
 
 
 async def run_cells(pool: Pool, tasks: list[Task], providers: Mapping[str, Provider],
