@@ -1,4 +1,4 @@
-"""Correlations, bootstrap CIs, AUROC, paired differences, turn deltas and Krippendorff's alpha."""
+"""Correlations, bootstrap CIs, AUROC, paired differences, turn deltas (scores and passes) and Krippendorff's alpha."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from twinbench.analysis import (
     correlation_ci,
     krippendorff_alpha,
     paired_difference_ci,
+    pass_change,
     turn_delta,
 )
 
@@ -85,6 +86,25 @@ def test_turn_delta_matches_scipy_and_counts_shares():
     assert d.wilcoxon_p == pytest.approx(stats.wilcoxon(deltas).pvalue)
     assert turn_delta([1, 2], [1, 2], 2, 3).wilcoxon_p is None
     assert turn_delta([], [], 1, 2).n == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.booleans()), max_size=40))
+def test_pass_change_is_the_rate_difference_with_an_exact_mcnemar_p_symmetric_in_direction(pairs):
+    before, after = [b for b, _ in pairs], [a for _, a in pairs]
+    change = pass_change(before, after, 1, 2)
+    assert change.n == len(pairs) and change.gained + change.lost <= len(pairs)
+    back = pass_change(after, before, 2, 1)
+    assert (back.gained, back.lost) == (change.lost, change.gained) and back.mcnemar_p == change.mcnemar_p
+    if not pairs:
+        assert change.change is None and change.mcnemar_p is None
+        return
+    assert change.change == pytest.approx(np.mean(after) - np.mean(before), abs=1e-12)
+    assert back.change == pytest.approx(-change.change, abs=1e-12)
+    discordant = sum(b != a for b, a in pairs)
+    assert change.gained + change.lost == discordant
+    expected = stats.binomtest(change.gained, discordant, 0.5).pvalue if discordant else 1.0
+    assert 0 < change.mcnemar_p <= 1 and change.mcnemar_p == pytest.approx(expected, rel=1e-12)
 
 
 def test_krippendorff_alpha_and_binning():

@@ -69,6 +69,7 @@ BAD_OPTIONS = [
     ("judge", ["judge", "calibrate", "--references", "REFS", "--boot", "V"], ["0", "-5"]),
     ("score", ["score", "--gt", "GT", "--pred", "PRED", "--rows", "V"], ["-1", "x"]),
     ("run", ["run", "--samples", "V", "--store", "STORE"], ["0", "-3"]),
+    ("run", ["run", "--chain", "V", "--store", "STORE"], ["sideways", "", "OWN"]),
     ("import", ["import", "simbench", "REFS", "--workers", "V", "--store", "STORE"], ["0", "-1"]),
     ("runs", ["runs", "export", "r", "--store", "STORE", "--output", "V"], ["MISSING/x.csv", "FOLDER"]),
     ("runs", ["runs", "list", "--store", "V"], ["MISSING/s.sqlite", "FOLDER", "EMPTY", "GARBAGE", "DAMAGED"]),

@@ -4,6 +4,7 @@ from twinbench.analysis.report import AnalysisReport, CorrelationRow, analyze
 from twinbench.analysis.stats import (
     METHODS,
     Estimate,
+    PassChange,
     TurnDelta,
     auroc,
     auroc_ci,
@@ -12,6 +13,7 @@ from twinbench.analysis.stats import (
     correlation_ci,
     krippendorff_alpha,
     paired_difference_ci,
+    pass_change,
     turn_delta,
 )
 from twinbench.analysis.table import ScoreTable, load_table
@@ -21,6 +23,7 @@ __all__ = [
     "AnalysisReport",
     "CorrelationRow",
     "Estimate",
+    "PassChange",
     "ScoreTable",
     "TurnDelta",
     "analyze",
@@ -31,6 +34,7 @@ __all__ = [
     "correlation_ci",
     "krippendorff_alpha",
     "paired_difference_ci",
+    "pass_change",
     "load_table",
     "turn_delta",
 ]

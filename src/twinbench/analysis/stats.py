@@ -1,4 +1,5 @@
-"""Correlations with bootstrap CIs, AUROC, paired differences of correlations, turn deltas, Krippendorff's alpha."""
+"""Correlations with bootstrap CIs, AUROC, paired differences of correlations, turn deltas (scores and passes),
+Krippendorff's alpha."""
 
 from __future__ import annotations
 
@@ -181,6 +182,28 @@ def turn_delta(before: Sequence[float], after: Sequence[float], from_turn: int, 
         share_declining=float(np.mean(d < 0)),
         wilcoxon_p=p,
     )
+
+
+class PassChange(BaseModel):
+    """Change of the pass rate from one turn to the next over paired instances (same chain, same sample)."""
+
+    from_turn: int
+    to_turn: int
+    n: int
+    gained: int
+    lost: int
+    change: float | None
+    mcnemar_p: float | None
+
+
+def pass_change(before: Sequence[bool], after: Sequence[bool], from_turn: int, to_turn: int) -> PassChange:
+    """after - before as a share of the pairs, and the exact McNemar p: a two-sided binomial test of the pairs that
+    gained a pass against those that lost one (1 when none changed; None without pairs)."""
+    b, a = np.asarray(before, bool), np.asarray(after, bool)
+    gained, lost = int(np.sum(a & ~b)), int(np.sum(b & ~a))
+    p = None if not len(a) else 1.0 if gained + lost == 0 else float(stats.binomtest(gained, gained + lost).pvalue)
+    return PassChange(from_turn=from_turn, to_turn=to_turn, n=len(a), gained=gained, lost=lost,
+                      change=(gained - lost) / len(a) if len(a) else None, mcnemar_p=p)
 
 
 def krippendorff_alpha(ratings: np.ndarray, level: Literal["nominal", "ordinal", "interval"] = "ordinal") -> float:

@@ -73,6 +73,13 @@ def positive_seconds(value: float | None) -> float | None:
     return _positive(value, "number of seconds")
 
 
+def chain_mode(value: str) -> str:
+    """Option callback: where a later turn's program comes from, `expert` or `own`."""
+    if value not in ("expert", "own"):
+        raise InputError("--chain", f"unknown chain mode {value!r}: expert or own")
+    return value
+
+
 def writable_target(path: Path | None) -> Path | None:
     """Option callback: a file that can be written (its folder exists; it is not a folder)."""
     if path is not None:

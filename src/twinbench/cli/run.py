@@ -18,6 +18,7 @@ from twinbench.cli.options import (
     SUITE_HELP,
     StoreOption,
     TwinOption,
+    chain_mode,
     model_specs,
     open_store,
     text_file,
@@ -75,6 +76,9 @@ def run(
     show_leaderboard: Annotated[bool, typer.Option("--leaderboard/--no-leaderboard")] = True,
     limit: Annotated[list[str] | None, typer.Option("--limit", help="Sandbox limit NAME=VALUE for every program, "
                                                     "e.g. wall_seconds=5; repeat. Part of the run's identity.")] = None,
+    chain: Annotated[str, typer.Option("--chain", help="A later turn starts from: expert (the reference of the turn "
+                                       "before) or own (the model's own program of the turn before, same sample).",
+                                       callback=chain_mode)] = "expert",
 ) -> None:
     """Generate, execute in the twin, score and store every (model, task, sample) cell; resumable."""
     import asyncio
@@ -85,14 +89,14 @@ def run(
     from twinbench.runner.benchmark import (
         Tally,
         default_run_id,
+        plan_run,
         reference_traces,
         run_cells,
-        run_config,
         select_tasks,
         tasks_blob,
     )
     from twinbench.runner.pool import Pool
-    from twinbench.runner.prompting import system_prompt
+    from twinbench.runner.prompting import TURN_TEMPLATE, system_prompt
     from twinbench.sandbox import Limits, Sandbox
     from twinbench.store import Cell
     from twinbench.tasks import load_suite
@@ -107,24 +111,28 @@ def run(
         limits = Limits.from_pairs(limit or [])
         specs = [resolve_spec(m, models_file) for m in (model or [None])]
         system = system_prompt(loaded.twin)
-        config = run_config(loaded, chosen, specs, samples, system, limits)
+        plan = plan_run(loaded, chosen, specs, samples, system, limits, chain)  # type: ignore[arg-type]
+        config, cells, chains = plan.config, plan.cells, plan.chains
         run_id = run_id or default_run_id(config)
         with console.status("reference traces (cached per twin version)"):
             references = reference_traces(chosen, loaded.twin)
         providers = {s.name: make_provider(s) for s in specs}  # a model that cannot start leaves no run behind
         store = open_store(store_path)
-        cells = [Cell(model=s.name, task=t.id, sample=i) for s in specs for t in chosen for i in range(samples)]
 
         async def session() -> None:
             try:
                 with store.writing():
                     store.put_blob(system.encode())  # the exact system prompt; the user message is the instruction
                     store.put_blob(tasks_blob(loaded, chosen))
+                    if chains is not None:
+                        store.put_blob(TURN_TEMPLATE.encode())  # how a later turn's user message is made
                     resumed = not store.create_run(run_id, config, cells)
                 pending = len(store.pending_cells(run_id))
+                start = "the model's own program" if chain == "own" else "the expert's program"
+                chained = f", each later turn starting from {start} of the turn before" if chains is not None else ""
+                left = f", resuming with {pending} left" if resumed else ""
                 console.print(escape(f"run {run_id}: {len(cells)} cells ({len(chosen)} tasks x {len(specs)} models "
-                                     f"x {samples} samples){f', resuming with {pending} left' if resumed else ''}; "
-                                     f"store {store_path}"), soft_wrap=True)
+                                     f"x {samples} samples{chained}){left}; store {store_path}"), soft_wrap=True)
                 tally = Tally()
                 progress = Progress(TextColumn("[bold]cells"), BarColumn(), MofNCompleteColumn(),
                                     TimeElapsedColumn(), TextColumn("{task.fields[stats]}", markup=False),
@@ -137,7 +145,7 @@ def run(
                         progress.update(bar, advance=1, stats=tally.line())
 
                     await run_cells(Pool(store, run_id, on_cell), chosen, providers, references, system, sandbox,
-                                    limits)
+                                    limits, chains=chains)
             finally:
                 for provider in providers.values():
                     await provider.aclose()
@@ -150,6 +158,7 @@ def run(
 def _print_board(store: Store, run_id: str, fmt: Format) -> None:
     from twinbench.report.leaderboard import leaderboard, render
     from twinbench.runner.benchmark import BENCHMARK
+    from twinbench.runner.chains import task_turns
 
     summary = store.run(run_id)
     if summary.config.get("kind") != BENCHMARK:
@@ -157,7 +166,7 @@ def _print_board(store: Store, run_id: str, fmt: Format) -> None:
                          item=run_id)
     tasks = summary.config["tasks"]  # category and difficulty were stored with the run
     meta = {task_id: (t["category"], t["difficulty"]) for task_id, t in tasks.items()}
-    board = leaderboard(store.result_rows(run_id), meta)
+    board = leaderboard(store.result_rows(run_id), meta, turns=task_turns(summary.config))
     out = render(board, fmt)
     if isinstance(out, list):
         for renderable in out:

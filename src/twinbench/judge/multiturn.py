@@ -10,10 +10,10 @@ from twinbench.judge.tasks import ChainTask, TaskSuite
 from twinbench.models import GenerationSettings, Message, Provider, ResponseCache, generate
 from twinbench.runner.extract import extract_code
 from twinbench.runner.pool import Pool
+from twinbench.runner.prompting import INPUT_SCORER
 from twinbench.store import Cell, CellResult, ScoreRecord, Store, blob_sha
 
 Mode = Literal["expert", "own"]
-INPUT_SCORER = "turn_input"
 FIRST_TURN = "Write a complete Python script for the following request.\n\n{prompt}"
 EDIT_TURN = (
     "Here is a Python script. It may contain errors: find and fix them, then modify it as requested.\n\n"

@@ -1,4 +1,4 @@
-"""`replay:` answers recorded in a JSONL file, one line per (task, turn, sample)."""
+"""`replay:` answers recorded in a JSONL file, one line per (task, turn, sample); turn 0 answers every turn."""
 
 from __future__ import annotations
 
@@ -61,7 +61,8 @@ def load_replay(path: Path) -> dict[CallKey, Completion]:
 
 
 class ReplayProvider:
-    """Looks answers up by the call's key; a missing key is a fatal (not retried) error."""
+    """Looks answers up by the call's key, else by its task and sample at turn 0 (a line without a turn answers
+    every turn of its task); a missing key is a fatal (not retried) error."""
 
     def __init__(self, spec: ModelSpec):
         self.spec = spec
@@ -71,7 +72,7 @@ class ReplayProvider:
         self, messages: Sequence[Message], settings: GenerationSettings, key: CallKey, timeout_s: float
     ) -> Completion:
         try:
-            return self._answers[key]
+            return self._answers.get(key) or self._answers[CallKey(task=key.task, sample=key.sample)]
         except KeyError:
             raise ProviderError(
                 "fatal", f"no recorded answer for task {key.task} turn {key.turn} sample {key.sample}"

@@ -1,8 +1,10 @@
 """The leaderboard of a run: per model, the mean full score with a bootstrap 95% CI, pass rate, pass@k,
-per category, difficulty and metric dimension, outcome shares, and text-similarity baselines beside them.
+per category, difficulty and metric dimension, outcome shares, and text-similarity baselines beside them; for a
+multi-turn run, the pass rate per turn and its paired change from turn to turn.
 
-Input is the store's flat result rows (`Store.result_rows`) plus each task's category and difficulty;
-everything here is a pure function of those, so a leaderboard can be rebuilt from any stored run.
+Input is the store's flat result rows (`Store.result_rows`) plus each task's category and difficulty (and, for a
+multi-turn run, its turn and the task it follows); everything here is a pure function of those, so a leaderboard
+can be rebuilt from any stored run.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from twinbench.analysis.stats import Estimate, estimate
+from twinbench.analysis.stats import Estimate, PassChange, estimate, pass_change
 
 DIMENSIONS = ("discrete", "timing", "continuous", "safety")
 SIMILARITY = ("codebleu", "edit_similarity")
@@ -32,6 +34,7 @@ PROGRAM_HEADS = {"error": "error", "timeout": "timeout", "safety": "unsafe", "ki
                  "forbidden": "forbid", "budget": "budget"}  # how a program ended, other than ok
 NO_VERDICT_HEADS = {"no_code": "no code", "generation_failed": "gen fail", "harness_error": "harness error"}
 Format = Literal["table", "csv", "json", "markdown"]
+Turns = Mapping[str, tuple[int, str | None]]  # task id -> (turn, id of the task it follows)
 
 
 class ModelRow(BaseModel):
@@ -49,6 +52,8 @@ class ModelRow(BaseModel):
     outcomes: dict[str, float]
     generation_errors: dict[str, int]
     similarity: dict[str, float | None]
+    by_turn: dict[int, float] = {}
+    turn_changes: list[PassChange] = []
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -77,8 +82,27 @@ def _generation_errors(rows: list[Mapping[str, Any]]) -> dict[str, int]:
     return {reason: reasons.count(reason) for reason in sorted(set(reasons), key=lambda x: (-reasons.count(x), x))}
 
 
+def turn_figures(finished: list[Mapping[str, Any]], turns: Turns) -> tuple[dict[int, float], list[PassChange]]:
+    """The pass rate of each turn, and each consecutive change over the pairs of cells with the same sample where
+    the later turn's task follows the earlier one's (empty unless the cells span more than one turn)."""
+    passed = {(r["task"], r["sample"]): bool(r.get("score.pass")) for r in finished}
+    by_turn: dict[int, list[bool]] = defaultdict(list)
+    for (task, _), ok in passed.items():
+        by_turn[turns.get(task, (1, None))[0]].append(ok)
+    if len(by_turn) < 2:
+        return {}, []
+    pairs: dict[int, list[tuple[bool, bool]]] = defaultdict(list)  # later turn -> (earlier pass, later pass)
+    for (task, sample), ok in passed.items():
+        turn, follows = turns.get(task, (1, None))
+        if (follows, sample) in passed:
+            pairs[turn].append((passed[(follows, sample)], ok))
+    changes = [pass_change([b for b, _ in pairs[t + 1]], [a for _, a in pairs[t + 1]], t, t + 1)
+               for t in sorted(by_turn) if t + 1 in by_turn]
+    return {t: float(np.mean(v)) for t, v in sorted(by_turn.items())}, changes
+
+
 def model_row(model: str, rows: list[Mapping[str, Any]], tasks: Mapping[str, tuple[str, str]],
-              n_boot: int = 2000) -> ModelRow:
+              n_boot: int = 2000, turns: Turns | None = None) -> ModelRow:
     finished = [r for r in rows if r["status"] != "pending"]
     per_task: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for r in finished:
@@ -99,6 +123,7 @@ def model_row(model: str, rows: list[Mapping[str, Any]], tasks: Mapping[str, tup
         return {g: float(np.mean(v)) for g, v in sorted(groups.items())}
 
     outcomes = [cell_outcome(r["status"], r.get("exec_status")) for r in finished]
+    by_turn, changes = turn_figures(finished, turns) if turns else ({}, [])
     return ModelRow(
         model=model, cells=len(rows), finished=len(finished), score=score,
         pass_rate=_mean([float(bool(r.get("score.pass"))) for r in finished]),
@@ -107,21 +132,32 @@ def model_row(model: str, rows: list[Mapping[str, Any]], tasks: Mapping[str, tup
         outcomes={o: (outcomes.count(o) / len(outcomes) if outcomes else 0.0) for o in OUTCOMES},
         generation_errors=_generation_errors(finished),
         similarity={s: _mean([r.get(f"score.{s}") for r in finished]) for s in SIMILARITY},
+        by_turn=by_turn, turn_changes=changes,
     )
 
 
 def leaderboard(rows: Sequence[Mapping[str, Any]], tasks: Mapping[str, tuple[str, str]],
-                n_boot: int = 2000) -> list[ModelRow]:
-    """Model rows, best mean full score first. `tasks` maps task id -> (category, difficulty)."""
+                n_boot: int = 2000, turns: Turns | None = None) -> list[ModelRow]:
+    """Model rows, best mean full score first. `tasks` maps task id -> (category, difficulty); `turns`, for a
+    multi-turn run, task id -> (turn, id of the task it follows), a task it leaves out being turn 1."""
     by_model: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for r in rows:
         by_model[r["model"]].append(r)
-    board = [model_row(m, rs, tasks, n_boot) for m, rs in by_model.items()]
+    board = [model_row(m, rs, tasks, n_boot, turns) for m, rs in by_model.items()]
     return sorted(board, key=lambda m: (-(m.score.value or 0.0), m.model))
 
 
 def _pct(v: float | None) -> str:
     return "-" if v is None else f"{100 * v:.1f}"
+
+
+def _points(v: float | None) -> str:
+    """A change in percentage points, with its sign."""
+    return "-" if v is None else f"{100 * v:+.1f}"
+
+
+def _p(v: float | None) -> str:
+    return "-" if v is None else "<0.001" if v < 0.001 else f"{v:.3f}"
 
 
 def flat(board: list[ModelRow]) -> list[dict[str, Any]]:
@@ -137,13 +173,18 @@ def flat(board: list[ModelRow]) -> list[dict[str, Any]]:
         row |= {f"share.{k}": v for k, v in m.outcomes.items()}
         row |= {f"sim.{k}": v for k, v in m.similarity.items()}
         row |= {f"category.{k}": v for k, v in m.by_category.items()}
+        row |= {f"turn.{k}": v for k, v in m.by_turn.items()}
+        for c in m.turn_changes:
+            name = f"change.{c.from_turn}-{c.to_turn}"
+            row |= {name: c.change, f"{name}.p": c.mcnemar_p, f"{name}.pairs": c.n}
         out.append(row)
     return out
 
 
 def _lines(board: list[ModelRow]) -> list[tuple[str, list[str], list[list[str]]]]:
     """Four tables (title, header, rows), each readable at 80 columns: scores; metric dimensions and text
-    similarity; how the programs ended; cells that got no program verdict."""
+    similarity; how the programs ended; cells that got no program verdict; for a multi-turn run, a fifth: the
+    pass rate by turn."""
     ks = sorted({k for m in board for k in m.pass_at_k})
     head = ["model", "score", "95% CI", "pass", *[f"pass@{k}" for k in ks], "simple", "complex"]
     rows = [[m.model, _pct(m.score.value), f"{_pct(m.score.lo)}-{_pct(m.score.hi)}", _pct(m.pass_rate),
@@ -157,7 +198,22 @@ def _lines(board: list[ModelRow]) -> list[tuple[str, list[str], list[list[str]]]
     return [("Leaderboard (%; score = mean full trace score, 95% CI by task bootstrap)", head, rows),
             ("Metric dimensions and text similarity (%)", head2, rows2),
             ("How the programs ended (% of finished cells; the others ended ok)", *ended[0]),
-            ("Cells without a program verdict (% of finished cells)", *ended[1])]
+            ("Cells without a program verdict (% of finished cells)", *ended[1]),
+            *([turn_lines(board)] if any(m.by_turn for m in board) else [])]
+
+
+def turn_lines(board: list[ModelRow]) -> tuple[str, list[str], list[list[str]]]:
+    """Pass rate per turn, and each change to the next turn in points with its exact McNemar p."""
+    turns = sorted({t for m in board for t in m.by_turn})
+    steps = sorted({(c.from_turn, c.to_turn) for m in board for c in m.turn_changes})
+    head = ["model", *[f"turn {t}" for t in turns], *[h for a, b in steps for h in (f"{a}->{b}", "p")]]
+    rows = []
+    for m in board:
+        changes = {(c.from_turn, c.to_turn): c for c in m.turn_changes}
+        cells = [(_points(c.change), _p(c.mcnemar_p)) if (c := changes.get(step)) else ("-", "-") for step in steps]
+        rows.append([m.model, *[_pct(m.by_turn.get(t)) for t in turns], *[x for pair in cells for x in pair]])
+    return ("Pass rate by turn (%), change to the next turn (points; p: exact McNemar over the same chain and "
+            "sample)", head, rows)
 
 
 def _markdown(head: list[str], rows: list[list[str]]) -> str:
@@ -170,9 +226,9 @@ def _table(title: str, head: list[str], rows: list[list[str]]) -> Table:
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                   collapse_padding=True)
     table.add_column(head[0], overflow="fold", ratio=1, min_width=8)
-    for col in head[1:]:
+    for i, col in enumerate(head[1:], start=1):
         table.add_column(Text(col), justify="right", overflow="fold",
-                         min_width=len(max(["100.0", *col.split()], key=len)))
+                         min_width=max(len(word) for word in ["100.0", *col.split(), *(row[i] for row in rows)]))
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     return table

@@ -4,6 +4,11 @@ Cells go through the one worker pool (`runner.pool`): generation is asynchronous
 concurrency cap); execution and scoring run one cell at a time in the pool's thread with one pre-warmed sandbox, so
 the CPU-bound part never oversubscribes a small machine. Each cell is written to the store the moment it finishes;
 running the same command again resumes with the cells still missing.
+
+A later turn of a multi-turn exercise (a task that `follows` another) is prompted with the program of the turn
+before: in `expert` chain mode the first reference of the task it follows, in `own` mode the model's own program of
+that turn and sample (the cells of one chain then run in turn order; a turn that produced no code leaves the next
+turn with its instruction alone).
 """
 
 from __future__ import annotations
@@ -20,10 +25,20 @@ from twinbench.cache import cache_root
 from twinbench.models import ModelSpec, Provider, ResponseCache, generate
 from twinbench.report.leaderboard import cell_outcome
 from twinbench.runner.cell import finish_generated
+from twinbench.runner.chains import (
+    ChainMode,
+    Chains,
+    cell_program,
+    chains_of,
+    check_chains,
+    expert_programs,
+    multi_turn,
+    stored_programs,
+)
 from twinbench.runner.pool import Pool
-from twinbench.runner.prompting import messages_for, prompt_sha
+from twinbench.runner.prompting import INPUT_SCORER, TURN_TEMPLATE, messages_for, prompt_sha
 from twinbench.sandbox import Limits, Sandbox
-from twinbench.store import Cell, CellResult, Store, blob_sha
+from twinbench.store import Cell, CellResult, ExecutionRecord, ScoreRecord, Store, blob_sha
 from twinbench.tasks import ReferenceRunner, Suite, Task, twin_fingerprint
 from twinbench.trace.model import Trace
 from twinbench.twins import get_twin
@@ -44,9 +59,19 @@ def select_tasks(suite: Suite, patterns: Sequence[str] | None) -> list[Task]:
 
 
 def tasks_blob(suite: Suite, tasks: list[Task]) -> bytes:
-    """The suite's metadata and the full content of the chosen tasks, as stored beside the run."""
+    """The suite's metadata and the full content of the chosen tasks, as stored beside the run; for a multi-turn
+    run also the expert's program each later turn can start from (the task it follows may be left out)."""
     content = {"suite": suite.meta.model_dump(mode="json"), "tasks": [t.model_dump(mode="json") for t in tasks]}
+    if multi_turn(tasks):
+        content["previous"] = expert_programs(suite, tasks)
     return json.dumps(content, sort_keys=True).encode()
+
+
+def run_manifest(models: Sequence[str], tasks: Sequence[Task], samples: int) -> list[Cell]:
+    """Every cell of a run; the cells of a multi-turn run carry their task's turn (a single-turn run's, turn 0)."""
+    chained = multi_turn(tasks)
+    return [Cell(model=m, task=t.id, turn=t.turn if chained else 0, sample=i)
+            for m in models for t in tasks for i in range(samples)]
 
 
 def stored_tasks(store: Store, config: Mapping) -> dict[str, Task]:
@@ -58,8 +83,9 @@ def stored_tasks(store: Store, config: Mapping) -> dict[str, Task]:
 
 
 def run_config(suite: Suite, tasks: list[Task], specs: Sequence[ModelSpec], samples: int, system: str,
-               limits: Limits | None = None) -> dict:
-    """What identifies a run: a changed task, suite file, prompt, twin, model setting or limit is a different run."""
+               limits: Limits | None = None, chain: ChainMode = "expert") -> dict:
+    """What identifies a run: a changed task, suite file, prompt, twin, model setting, limit or (for a multi-turn
+    run) chain mode is a different run."""
     config = {
         "kind": BENCHMARK, "suite": suite.name, "suite_version": suite.version, "samples": samples,
         "tasks": {t.id: {"category": t.category, "difficulty": t.difficulty} for t in tasks},
@@ -70,7 +96,30 @@ def run_config(suite: Suite, tasks: list[Task], specs: Sequence[ModelSpec], samp
     }
     if limits is not None and limits.overrides():  # default limits leave the key out: earlier run ids stay valid
         config["limits"] = limits.overrides()
+    if multi_turn(tasks):  # single-turn runs leave these keys out: their earlier ids stay valid
+        config |= {"chain": chain, "turn_prompt_sha": prompt_sha(TURN_TEMPLATE)}
+        for t in tasks:
+            if t.follows is not None:
+                config["tasks"][t.id] |= {"turn": t.turn, "follows": t.follows}
     return config
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """A run before it starts: its identity, its cells and, for a multi-turn run, how its turns are chained."""
+
+    config: dict
+    cells: list[Cell]
+    chains: Chains | None
+
+
+def plan_run(suite: Suite, tasks: list[Task], specs: Sequence[ModelSpec], samples: int, system: str,
+             limits: Limits | None = None, chain: ChainMode = "expert") -> RunPlan:
+    """The config, manifest and chaining of a run of `tasks`; InputError when `own` chains miss a turn."""
+    check_chains(tasks, chain)
+    chains = Chains(chain, expert_programs(suite, tasks)) if multi_turn(tasks) else None
+    return RunPlan(run_config(suite, tasks, specs, samples, system, limits, chain),
+                   run_manifest([s.name for s in specs], tasks, samples), chains)
 
 
 def default_run_id(config: dict) -> str:
@@ -101,18 +150,41 @@ class Tally:
 
 async def run_cells(pool: Pool, tasks: list[Task], providers: Mapping[str, Provider],
                     references: dict[str, list[Trace]], system: str, sandbox: Sandbox,
-                    limits: Limits | None = None, cache: ResponseCache | None = None) -> int:
-    """Generate, execute, score and store every pending cell of the pool's run; returns how many were stored."""
+                    limits: Limits | None = None, cache: ResponseCache | None = None,
+                    chains: Chains | None = None) -> int:
+    """Generate, execute, score and store every pending cell of the pool's run; returns how many were stored. A
+    later turn is asked with the program of the turn before (`chains`); what it was asked with is stored beside
+    it (score record `turn_input`: chain mode, where the program came from, the user message's blob)."""
     by_id = {t.id: t for t in tasks}
+    own = chains is not None and chains.mode == "own"
+    programs = stored_programs(pool.store, pool.run_id) if own else {}
+
+    def previous(cell: Cell) -> tuple[str | None, str | None]:
+        """The program the cell's turn starts from, and where it came from (None, None: a first turn)."""
+        task = by_id[cell.task]
+        if chains is None or task.follows is None:
+            return None, None
+        if not own:
+            return chains.expert[task.id], "expert"
+        program = programs[(cell.model, task.follows, cell.sample)]
+        return program, "own" if program is not None else "none"
 
     async def compute(cell: Cell):
         task = by_id[cell.task]
-        record = await generate(providers[cell.model], messages_for(task, system), cell.key, cache=cache)
+        program, source = previous(cell)
+        messages = messages_for(task, system, program)
+        record = await generate(providers[cell.model], messages, cell.key, cache=cache)
         result, blobs = await pool.in_thread(finish_generated, record, task, references[task.id], sandbox, limits)
+        if source is not None:
+            detail = {"chain": chains.mode, "previous": source, "message_sha": blobs.add(messages[-1].content.encode())}
+            result.scores.append(ScoreRecord(scorer=INPUT_SCORER, value=None, detail=detail))
+        if own:
+            ran = result.execution or ExecutionRecord(status="none")
+            programs[(cell.model, task.id, cell.sample)] = cell_program(ran.code_sha, ran.extraction, blobs.get)
         return result, blobs.values()
 
     workers = max((p.spec.concurrency for p in providers.values()), default=1)
-    return await pool.each_pending(compute, workers)
+    return await pool.each_pending(compute, workers, (lambda cells: chains_of(cells, by_id)) if own else None)
 
 
 def reference_traces(tasks: list[Task], twin: str, cached: bool = True) -> dict[str, list[Trace]]:

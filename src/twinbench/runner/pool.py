@@ -114,14 +114,17 @@ class Pool:
         return self.done
 
     async def each_pending(self, compute: Callable[[Cell], Awaitable[tuple[CellResult, Iterable[bytes]]]],
-                           workers: int) -> int:
-        """Compute and store every pending cell of the run (a cell's result with its blobs)."""
+                           workers: int, chains: Callable[[list[Cell]], Iterable[list[Cell]]] | None = None) -> int:
+        """Compute and store every pending cell of the run (a cell's result with its blobs). `chains` groups the
+        pending cells into work items whose cells are computed and stored one after another, in order."""
 
-        async def one(cell: Cell) -> None:
-            result, blobs = await compute(cell)
-            self.finish(cell, result, blobs)
+        async def chain(cells: list[Cell]) -> None:
+            for cell in cells:
+                result, blobs = await compute(cell)
+                self.finish(cell, result, blobs)
 
-        return await self.run(self.store.pending_cells(self.run_id), one, workers)
+        pending = self.store.pending_cells(self.run_id)
+        return await self.run(chains(pending) if chains else ([cell] for cell in pending), chain, workers)
 
     @contextmanager
     def _signals(self, tasks: list[asyncio.Task[None]]) -> Iterator[None]:
