@@ -367,8 +367,9 @@ def _mark(run: _Run, line: int | None) -> None:
 def _event_lines(marks: list[tuple[int, int | None]], count: int) -> list[int | None]:
     """The program line behind each of `count` events, from the marks (events before the first mark: None)."""
     lines: list[int | None] = [None] * count
-    for (first, line), (end, _) in zip(marks, [*marks[1:], (count, None)], strict=True):
-        lines[first:end] = [line] * (min(end, count) - min(first, count))
+    for k, (first, line) in enumerate(marks):
+        start, end = min(first, count), min(marks[k + 1][0] if k + 1 < len(marks) else count, count)
+        lines[start:end] = [line] * (end - start)
     return lines
 
 

@@ -63,7 +63,7 @@ class Preflight:
     tables: list[Table] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
-    digits: dict[str, int] = field(default_factory=dict)
+    digits: dict[str, int | None] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_obj(self) -> dict[str, Any]:

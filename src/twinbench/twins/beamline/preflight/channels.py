@@ -11,13 +11,13 @@ from twinbench.twins.preflight import number
 
 @dataclass(frozen=True)
 class Device:
-    """One PV under a short name; `digits` is the precision values are shown with, `states` names the values of
-    a two-state device."""
+    """One PV under a short name; `digits` is the precision values are shown with (None: six significant digits),
+    `states` names the values of a two-state device."""
 
     name: str
     pv: str
     unit: str = ""
-    digits: int = 3
+    digits: int | None = 3
     states: dict[int, str] = field(default_factory=dict)
 
     def show(self, value: Any) -> str:
@@ -40,7 +40,7 @@ def _devices() -> dict[str, Device]:
         Device("linkam.rate", pvs.LINKAM_RATE, "°C/min", 2),
         Device("linkam.heater", pvs.LINKAM_HEATER, digits=0, states={0: "off", 1: "on"}),
         Device("shutter", pvs.SHUTTER, digits=0, states={0: "closed", 1: "open"}),
-        Device("transmission", pvs.TRANSMISSION, digits=4),
+        Device("transmission", pvs.TRANSMISSION, digits=None),
         Device("energy", pvs.ENERGY, "keV", 3),
     ]
     return {d.name: d for d in devices}

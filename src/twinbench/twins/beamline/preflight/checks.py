@@ -36,7 +36,7 @@ def _failed(rule: Rule, state: dict[str, Any]) -> list[str]:
 
 
 def _context(rule: Rule, state: dict[str, Any]) -> str:
-    return "; ".join(f"{d} {DEVICES[d].show(state[DEVICES[d].pv])}" for d in rule.when)
+    return ", ".join(f"{d} {DEVICES[d].show(state[DEVICES[d].pv])}" for d in rule.when)
 
 
 def at_exposure(rule_id: str, rule: Rule, tl: Timeline) -> list[Finding]:
@@ -55,7 +55,7 @@ def at_end(rule_id: str, rule: Rule, tl: Timeline) -> list[Finding]:
     setters = [i for d, c in rule.require.items() if not c.holds(state[DEVICES[d].pv])
                for i in tl.changes(DEVICES[d].pv)[-1:]]
     last = max(setters, default=None)
-    context = f" ({_context(rule, state)})" if rule.when else ""
+    context = f" and {_context(rule, state)}" if rule.when else ""
     return [_finding(rule_id, rule, f"the plan ends with {', '.join(failed)}{context}",
                      None if last is None else tl.line(last), None if last is None else tl.events[last].t)]
 
@@ -141,9 +141,10 @@ def setpoint_reached(rule_id: str, rule: Rule, tl: Timeline) -> list[Finding]:
             or unheated and not any(start <= i < x.index for i in heater_on))]
         if not waiting:
             continue
-        temps = [x.state[pvs.LINKAM_TEMP] for x in waiting]
+        temps = [x.temperature for x in waiting]
         shown = DEVICES["linkam.temperature"].show
-        span = shown(temps[0]) if len(temps) == 1 else f"{number(min(temps), 1)} to {shown(max(temps))}"
+        low, high = shown(min(temps)), shown(max(temps))
+        span = low if low == high else f"{number(min(temps), 1)} to {high}"
         count = f"{len(waiting)} exposures" if len(waiting) > 1 else "an exposure"
         set_at = f" at line {tl.line(start)}" if start in set_at_start and tl.line(start) else ""
         until = "the plan ends" if end == len(tl.events) else f"the setpoint changes (line {tl.line(end)})"

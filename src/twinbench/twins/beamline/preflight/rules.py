@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from twinbench.twins.beamline.preflight.channels import DEVICES
-from twinbench.twins.preflight import Severity
+from twinbench.twins.preflight import Severity, number
 
 RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 CONDITION_KINDS = ("at-exposure", "at-end", "always")
@@ -63,10 +63,12 @@ class Condition(_Strict):
         d = DEVICES[device]
         parts = []
         if self.equals is not None:
-            parts.append(d.show(int(self.equals) if self.equals.is_integer() else self.equals))
+            state = d.states.get(int(self.equals)) if self.equals.is_integer() else None
+            parts.append(state or f"{number(self.equals)} {d.unit}".rstrip())
         if self.within is not None:
-            parts.append(f"within [{self.within[0]:g}, {self.within[1]:g}] {d.unit}".rstrip())
-        parts += [f"{word} {d.show(v)}" for word, v in (("above", self.above), ("below", self.below)) if v is not None]
+            parts.append(f"within [{number(self.within[0])}, {number(self.within[1])}] {d.unit}".rstrip())
+        parts += [f"{word} {number(v)} {d.unit}".rstrip() for word, v in (("above", self.above), ("below", self.below))
+                  if v is not None]
         return ", ".join(parts)
 
 

@@ -43,7 +43,7 @@ def _exposure_row(x: Exposure, axes: list[str]) -> list[str]:
     det = x.detectors[0]
     seconds = number(round(x.value(det, "AcquireTime"), 3))
     frames = x.value(det, "NumImages")
-    temperature = x.state[pvs.LINKAM_TEMP]
+    temperature = x.temperature
     trend = ""
     if x.state[pvs.LINKAM_HEATER] == 1 and abs(temperature - x.state[pvs.LINKAM_SETPOINT]) > AT_SETPOINT:
         trend = " ↑" if x.state[pvs.LINKAM_SETPOINT] > temperature else " ↓"
@@ -65,7 +65,7 @@ def exposure_data(x: Exposure) -> dict[str, Any]:
     return {"line": x.line, "t": x.t, "end": x.end, "detectors": list(x.detectors),
             "exposure": x.value(det, "AcquireTime"), "period": x.value(det, "AcquirePeriod"),
             "frames": x.value(det, "NumImages"), "positions": {a: x.state[pvs.MOTORS[a]] for a in SAMPLE_AXES},
-            "temperature": x.state[pvs.LINKAM_TEMP], "setpoint": x.state[pvs.LINKAM_SETPOINT],
+            "temperature": x.temperature, "setpoint": x.state[pvs.LINKAM_SETPOINT],
             "heater": x.state[pvs.LINKAM_HEATER], "shutter": x.state[pvs.SHUTTER],
             "transmission": x.state[pvs.TRANSMISSION]}
 
@@ -161,7 +161,7 @@ def temperature_fact(tl: Timeline) -> str | None:
     show = DEVICES["linkam.temperature"].show
     heater = _show(pvs.LINKAM_HEATER, tl.final(pvs.LINKAM_HEATER))
     extremes = [f"{word} {show(v)}" for word, v in (("min", min(temps)), ("max", max(temps)))
-                if v not in (temps[0], temps[-1])]
+                if show(v) not in (show(temps[0]), show(temps[-1]))]
     span = f" ({', '.join(extremes)})" if extremes else ""
     return (f"Temperature: {show(temps[0])} → {show(temps[-1])}{span}; at the end the heater is {heater}, "
             f"setpoint {_show(pvs.LINKAM_SETPOINT, tl.final(pvs.LINKAM_SETPOINT))}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from twinbench.twins.beamline import pvs
@@ -15,7 +15,7 @@ from twinbench.twins.recorder import SAFETY_CHANNEL
 @dataclass(frozen=True)
 class Exposure:
     """Detectors triggered together at event `index` (time `t`, program `line`) until `end`; `state` is every PV
-    as the exposure starts."""
+    as the exposure starts, `temperature` the stage's between its samples."""
 
     index: int
     t: float
@@ -23,6 +23,7 @@ class Exposure:
     line: int | None
     detectors: tuple[str, ...]
     state: dict[str, Any]
+    temperature: float
 
     def value(self, det: str, field: str) -> Any:
         return self.state[pvs.cam(det, field)]
@@ -54,6 +55,7 @@ class Timeline:
             if e.channel != SAFETY_CHANNEL:
                 self._at.setdefault(e.channel, []).append(i)
                 self._values.setdefault(e.channel, []).append(e.value)
+        self._temp_times = [self.events[i].t for i in self.changes(pvs.LINKAM_TEMP)]
         self.exposures = self._exposures()
 
     def line(self, index: int) -> int | None:
@@ -72,6 +74,17 @@ class Timeline:
     def changes(self, pv: str) -> list[int]:
         """The indices of the events that set `pv`."""
         return self._at.get(pv, [])
+
+    def temperature(self, t: float) -> float:
+        """The stage temperature at `t`: TEMP is sampled every `sample_period` and posts only changes, so between
+        a sample and the next change it is interpolated over the last period."""
+        times, values = self._temp_times, self._values.get(pvs.LINKAM_TEMP, [])
+        k = bisect.bisect_right(times, t)
+        t0, v0 = (times[k - 1], values[k - 1]) if k else (0.0, self.initial[pvs.LINKAM_TEMP])
+        if k == len(times):
+            return v0
+        start = max(t0, times[k] - self.cfg.linkam.sample_period)
+        return v0 if t <= start else v0 + (values[k] - v0) * (t - start) / (times[k] - start)
 
     def commanded(self) -> bool:
         """Whether the program changed anything: a PV other than the measured temperature, or a call event."""
@@ -92,18 +105,16 @@ class Timeline:
             if e.value == 1:
                 last = found[-1] if found else None
                 if last is not None and last.t == e.t and last.index + len(last.detectors) == i:
-                    found[-1] = Exposure(last.index, last.t, last.end, last.line, (*last.detectors, det),
-                                         self.state(i + 1))
+                    found[-1] = replace(last, detectors=(*last.detectors, det), state=self.state(i + 1))
                 else:
-                    found.append(Exposure(i, e.t, e.t, self.line(i), (det,), self.state(i + 1)))
+                    found.append(Exposure(i, e.t, e.t, self.line(i), (det,), self.state(i + 1),
+                                          self.temperature(e.t)))
                 pending[det] = len(found) - 1
             elif det in pending:
                 k = pending.pop(det)
-                found[k] = Exposure(found[k].index, found[k].t, max(found[k].end, e.t), found[k].line,
-                                    found[k].detectors, found[k].state)
+                found[k] = replace(found[k], end=max(found[k].end, e.t))
         for k in set(pending.values()):  # the run ended while exposing
-            found[k] = Exposure(found[k].index, found[k].t, self.run.duration, found[k].line, found[k].detectors,
-                                found[k].state)
+            found[k] = replace(found[k], end=self.run.duration)
         return found
 
     def moves(self) -> list[Move]:
