@@ -54,7 +54,8 @@ class _Run:
     sim: Simulator
     limits: Limits
     lines: bool = False  # the program sends the line of each command: kept per event
-    skip_refused: bool = False  # a refused command is skipped and the program goes on
+    skip_refused: bool = False  # a refusal the twin records as a safety event is skipped; the program goes on
+    skipped: int = 0  # refused commands skipped so far
     report: Done | None = None
     stop: str | None = None  # why the harness ended the program: a key of STOPS
     stop_detail: str = ""
@@ -132,10 +133,10 @@ class Sandbox:
     ) -> RunResult:
         """Run `source` from the task's initial state; the harness survives whatever the program does.
 
-        `lines`: keep the program line behind every event (`RunResult.event_lines`). `skip_refused`: a refused
-        command is recorded and skipped, and the program goes on (a check that reports every refusal); by
-        default the program gets the twin's error for it. A failure of the harness itself ends the run as
-        `harness_error` (never the program's outcome)."""
+        `lines`: keep the program line behind every event (`RunResult.event_lines`). `skip_refused`: a command
+        the twin refuses and records as a safety event is skipped, and the program goes on (a check that reports
+        every refusal); by default the program gets the twin's error for it. A failure of the harness itself
+        ends the run as `harness_error` (never the program's outcome)."""
         limits = limits or Limits()
         sim = self.twin.simulator()
         try:
@@ -288,7 +289,7 @@ class Sandbox:
             try:
                 reply = {"r": run.sim.handle(op, args)}
             except SafetyRefusal as exc:
-                reply = {"r": None} if run.skip_refused else {"e": "safety", "m": str(exc)}
+                reply = {"r": None} if _skips(run) else {"e": "safety", "m": str(exc)}
             except BudgetExceeded as exc:
                 self._stop(run, zygote, "timeout", str(exc), "budget")
                 return
@@ -353,6 +354,15 @@ def _wall_message(run: _Run) -> str:
     if not per_hour:
         return f"wall-clock limit of {base:g} s"
     return f"wall-clock limit of {_wall_limit(run):.1f} s ({base:g} s + {per_hour:g} s per hour of twin time)"
+
+
+def _skips(run: _Run) -> bool:
+    """Whether to skip the command just refused: in skip mode, when the twin recorded it as a safety event (a
+    twin may also refuse to go on, e.g. an unstable simulation: that stays the program's error)."""
+    if run.skip_refused and len(run.sim.safety_events()) > run.skipped:
+        run.skipped += 1
+        return True
+    return False
 
 
 def _mark(run: _Run, line: int | None) -> None:

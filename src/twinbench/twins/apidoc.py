@@ -1,7 +1,7 @@
 """A twin's command reference (the text models are shown) as entries, and "did you mean" from it.
 
-The reference is markdown; each command is a list item that opens with its signature in backticks,
-`` - `sam.measure(exposure_time=None)`: what it does ``. Anything else in the text is kept as prose.
+The reference is markdown; each command is a list item that opens with its name or signature in backticks,
+`` - `sam.measure(exposure_time=None)`: what it does ``. Anything else in the text is prose.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-_ENTRY = re.compile(r"^\s*[-*]\s+`(?P<signature>(?P<name>[A-Za-z_][\w.]*)[^`]*)`\s*:?\s*(?P<doc>.*)$")
+_ENTRY = re.compile(r"^\s*[-*]\s+`(?P<signature>(?P<name>[A-Za-z_][\w.]*)(?:\([^`]*)?)`\s*:?\s*(?P<doc>.*)$")
 _MISSING = re.compile(r"(?:name|attribute) '(?P<name>[^']+)'")
 
 

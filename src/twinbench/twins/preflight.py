@@ -51,7 +51,7 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[str]]
-    name_column: int = 0
+    name_column: int | None = 0
 
 
 @dataclass
@@ -88,20 +88,26 @@ def _numeric(values: list[Any]) -> bool:
 
 
 def basic_preflight(run: PlanRun) -> Preflight:
-    """The report of a twin without its own: one row per channel (events, time span, range, last value)."""
+    """The report of a twin without its own: the channels sampled many times (count, time span, range, last
+    value), then those set once (time, value)."""
     values: dict[str, list[Any]] = {}
     times: dict[str, list[float]] = {}
     for e in run.events:
         if e.channel != SAFETY_CHANNEL:
             values.setdefault(e.channel, []).append(e.value)
             times.setdefault(e.channel, []).append(e.t)
-    rows = []
+    sampled, once = [], []
     for channel, vs in values.items():
+        if len(vs) == 1:
+            once.append([channel, number(times[channel][0], 3), number(vs[0])])
+            continue
         low, high = (number(min(vs)), number(max(vs))) if _numeric(vs) else ("", "")
         span = f"{number(times[channel][0], 3)}-{number(times[channel][-1], 3)}"
-        rows.append([channel, str(len(vs)), span, low, high, number(vs[-1])])
-    table = Table("Channels", ["channel", "n", "t (s)", "min", "max", "last"], rows)
-    return Preflight(tables=[table] if rows else [], data={"channels": {ch: len(vs) for ch, vs in values.items()}})
+        sampled.append([channel, str(len(vs)), span, low, high, number(vs[-1])])
+    tables = [Table("Sampled channels", ["channel", "n", "t (s)", "min", "max", "last"], sampled),
+              Table("Set once", ["channel", "t (s)", "value"], once)]
+    counts = {ch: len(vs) for ch, vs in values.items()}
+    return Preflight(tables=[t for t in tables if t.rows], data={"channels": counts})
 
 
 def preflight_of(twin: Any, run: PlanRun) -> Preflight:

@@ -57,7 +57,7 @@ def exposures_table(tl: Timeline) -> Table | None:
         return None
     axes = [a for a in SAMPLE_AXES if a != "srot" or any(x.state[pvs.MOTORS[a]] for x in tl.exposures)]
     return Table(f"Exposures ({len(tl.exposures)})", ["line", "t (s)", "det", "exp (s)", *axes, "T (°C)"],
-                 [_exposure_row(x, axes) for x in tl.exposures], name_column=-1)
+                 [_exposure_row(x, axes) for x in tl.exposures], name_column=None)
 
 
 def exposure_data(x: Exposure) -> dict[str, Any]:
