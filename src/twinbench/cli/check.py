@@ -37,11 +37,14 @@ def _read_state(path: Path | None) -> dict[str, Any] | None:
 def _checked(twin: Twin, source: str, result: RunResult, state: dict[str, Any] | None) -> Checked:
     """The run with its pre-flight report and, for a misspelt name, the commands it may have meant."""
     from twinbench.cli.check_report import Checked
+    from twinbench.sandbox import Outcome
     from twinbench.twins.apidoc import commands, missing_name, similar
     from twinbench.twins.preflight import PlanRun, preflight_of
 
     lines = result.event_lines or [None] * len(result.trace)
-    report = preflight_of(twin, PlanRun(result.trace.events, lines, result.final_state, result.duration, state))
+    finished = result.error is None and result.outcome in (Outcome.OK, Outcome.SAFETY)
+    report = preflight_of(twin, PlanRun(result.trace.events, lines, result.final_state, result.duration, state,
+                                        finished))
     name = missing_name(result.error.type, result.error.message) if result.error else None
     return Checked(source, result, report, similar(name, commands(twin.api_reference())) if name else [])
 

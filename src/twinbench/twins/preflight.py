@@ -23,13 +23,15 @@ Severity = Literal["info", "warning", "error"]
 @dataclass(frozen=True)
 class PlanRun:
     """What a pre-flight sees of one run: the trace with the program line behind each event (None where
-    unknown), the final state, the twin's clock at the end and the task state the run started from."""
+    unknown), the final state, the twin's clock at the end, the task state the run started from, and whether
+    the program ran to its end (not stopped by an error or a limit)."""
 
     events: list[Event]
     lines: list[int | None]
     final_state: dict[str, Any]
     duration: float
     state: Mapping[str, Any] | None = None
+    finished: bool = True
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ def _check(sandbox, path: Path):
     state_file = path.with_suffix(".yaml")
     state = yaml.safe_load(state_file.read_text()) if state_file.is_file() else None
     result = sandbox.run(source, state, lines=True, skip_refused=True)
-    report = get_twin("beamline").preflight(
-        PlanRun(result.trace.events, result.event_lines, result.final_state, result.duration, state))
+    report = get_twin("beamline").preflight(PlanRun(result.trace.events, result.event_lines, result.final_state,
+                                                    result.duration, state, finished=result.error is None))
     return result, report
 
 

@@ -26,7 +26,7 @@ def preflight(run: PlanRun) -> Preflight:
     """Replay the run, apply the rules in force (the defaults with the task state's changes), summarise."""
     from twinbench.twins.beamline.preflight import summary
     from twinbench.twins.beamline.preflight.channels import BY_PV
-    from twinbench.twins.beamline.preflight.checks import CHECKS
+    from twinbench.twins.beamline.preflight.checks import CHECKS, END_KINDS
     from twinbench.twins.beamline.preflight.timeline import Timeline
     from twinbench.twins.beamline.twin import BeamlineSimulator
     from twinbench.twins.preflight import Preflight
@@ -35,11 +35,14 @@ def preflight(run: PlanRun) -> Preflight:
     sim.reset(run.state, run.duration + 1)
     tl = Timeline(run, sim.cfg, dict(sim.rec.values))
     rules = sim.cfg.preflight.active()
-    findings = [f for rule_id, rule in rules.items() for f in CHECKS[rule.kind](rule_id, rule, tl)]
+    applied = {rule_id: r for rule_id, r in rules.items() if run.finished or r.kind not in END_KINDS}
+    findings = [f for rule_id, rule in applied.items() for f in CHECKS[rule.kind](rule_id, rule, tl)]
     findings.sort(key=lambda f: (f.line is None, f.line or 0, f.t or 0.0))
     segments = summary.temperature_segments(tl)
     changed = summary.changed_devices(tl)
     facts = [summary.exposures_fact(tl), summary.temperature_fact(tl), summary.calls_fact(tl)]
+    if len(applied) < len(rules):
+        facts.append(f"The plan did not run to its end: {', '.join(sorted(set(rules) - set(applied)))} not checked")
     tables = [summary.exposures_table(tl), summary.temperature_table(segments), summary.final_table(changed)]
     data = {"exposures": [summary.exposure_data(x) for x in tl.exposures],
             "temperature": summary.segments_data(segments), "changed": changed,

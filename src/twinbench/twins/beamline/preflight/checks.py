@@ -12,6 +12,7 @@ from twinbench.twins.beamline.preflight.timeline import Exposure, Timeline
 from twinbench.twins.preflight import Finding, number
 
 EPS = 1e-9
+END_KINDS = ("at-end", "no-exposure", "empty-plan")  # about the plan as a whole: only for a plan that ran to its end
 Check = Callable[[str, Rule, Timeline], list[Finding]]
 
 
