@@ -83,7 +83,8 @@ class _Temperatures:
         return self.values[max(bisect.bisect_right(self.times, t) - 1, 0)]
 
     def between(self, start: float, end: float) -> list[tuple[float, float]]:
-        lo, hi = bisect.bisect_left(self.times, start), bisect.bisect_right(self.times, end)
+        """The samples strictly inside (start, end)."""
+        lo, hi = bisect.bisect_right(self.times, start), bisect.bisect_left(self.times, end)
         return list(zip(self.times[lo:hi], self.values[lo:hi], strict=True))
 
 
