@@ -29,15 +29,15 @@ def api(
     chosen = get_twin(twin or DEFAULT_TWIN)
     reference = chosen.api_reference()
     known = commands(reference)
-    picked = [c for c in known if command in (c.name, c.leaf)] if command else known
-    if command and not picked:
+    picked = known if command is None else [c for c in known if command in (c.name, c.leaf)]
+    if command is not None and not picked:
         near = similar(command, known)
         hint = f"did you mean {' or '.join(near)}?" if near else f"`twinbench api --twin {chosen.name}` lists them"
         raise InputError(f"twin {chosen.name!r}", f"no command {command!r}; {hint}")
     if as_json:
         payload = {"twin": chosen.name, "commands": [asdict(c) for c in picked]}
-        typer.echo(json.dumps(payload if command else {**payload, "reference": reference}, indent=1))
-    elif command:
+        typer.echo(json.dumps(payload if command is not None else {**payload, "reference": reference}, indent=1))
+    elif command is not None:
         for c in picked:
             console.print(literal(c.signature, "bold"))
             console.print(Padding(literal(c.doc), (0, 0, 0, 4)))
