@@ -34,6 +34,22 @@ def _read_state(path: Path | None) -> dict[str, Any] | None:
     return state
 
 
+def _check_state(twin: str | None, path: Path | None, state: dict[str, Any] | None) -> None:
+    """InputError naming the state file and the field at fault, unless the twin's state schema takes `state`."""
+    from pydantic import ValidationError
+
+    from twinbench.twins import DEFAULT_TWIN, get_twin
+
+    if state is None:
+        return
+    try:
+        get_twin(twin or DEFAULT_TWIN).state_schema().model_validate(state)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(map(str, err["loc"])) or None
+        raise InputError(str(path), err["msg"].removeprefix("Value error, "), field=field) from None
+
+
 def _checked(twin: Twin, source: str, result: RunResult, state: dict[str, Any] | None) -> Checked:
     """The run with its pre-flight report and, for a misspelt name, the commands it may have meant."""
     from twinbench.cli.check_report import Checked
@@ -101,6 +117,7 @@ def check(
     warnings), 1 otherwise, 2 on bad input."""
     sources = [check_text(plan, "plan") for plan in plans]
     task_state = _read_state(state)
+    _check_state(twin, state, task_state)
     limits = _limits(limit, wall_seconds, budget)
     from twinbench.cli.check_report import View, show
     from twinbench.sandbox import Sandbox

@@ -227,9 +227,10 @@ def show(checked: Checked, view: View) -> None:
             console.print(code)
     if result.output:
         _output(result, view.output_lines)
-    counts = checked.counts()
+    counts = {"refused command": len(result.safety), **checked.counts()}
     tally = ", ".join(f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in counts.items() if n)
     colour = "green" if result.outcome is Outcome.OK else "red"
-    detail = f" {result.detail}{limit_hint(result)}" if result.detail else ""
+    shown = result.detail and (result.outcome is not Outcome.SAFETY or result.error is not None)
+    detail = f" {result.detail}{limit_hint(result)}" if shown else ""
     console.print(Text.assemble("Outcome: ", (result.outcome.value, colour), literal(detail),
                                 f" ({tally})" if tally else ""))

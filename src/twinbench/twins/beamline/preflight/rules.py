@@ -129,7 +129,7 @@ def merged_rules(overrides: dict[str, dict[str, Any]]) -> dict[str, Rule]:
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(map(str, err["loc"])) or "rule"
-            raise ValueError(f"rule {rule_id!r}: {where}: {err['msg']}") from None
+            raise ValueError(f"rule {rule_id!r}: {where}: {err['msg'].removeprefix('Value error, ')}") from None
     return rules
 
 
