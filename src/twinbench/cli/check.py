@@ -13,6 +13,7 @@ from twinbench.cli.options import TwinOption, check_text, positive_number, posit
 from twinbench.errors import InputError
 
 WALL_PER_HOUR = 60.0  # wall-clock seconds a check adds per hour of the twin's clock
+HARNESS_CPU = 60.0  # harness CPU seconds a check may spend serving one plan (a twelve-hour polling plan takes ~20)
 
 if TYPE_CHECKING:
     from twinbench.cli.check_report import Checked
@@ -67,14 +68,14 @@ def _checked(twin: Twin, source: str, result: RunResult, state: dict[str, Any] |
 
 def _limits(pairs: list[str] | None, wall_seconds: float | None, budget: float | None) -> Limits:
     """The run's limits: `--limit` pairs, then the wall-clock and budget flags, and (unless given) 60 s of wall
-    clock more per hour of the twin's clock, so a long plan is not cut at the base limit."""
+    clock more per hour of the twin's clock and 60 s of harness CPU, so a long plan is not cut short."""
     from twinbench.sandbox import Limits
 
     limits = Limits.from_pairs(pairs or [])
     given = {"wall_seconds": wall_seconds, "budget": budget}
     update = {name: value for name, value in given.items() if value is not None}
-    if "wall_seconds_per_hour" not in limits.overrides():
-        update["wall_seconds_per_hour"] = WALL_PER_HOUR
+    defaults = {"wall_seconds_per_hour": WALL_PER_HOUR, "harness_cpu_seconds": HARNESS_CPU}
+    update |= {name: value for name, value in defaults.items() if name not in limits.overrides()}
     return limits.model_copy(update=update)
 
 

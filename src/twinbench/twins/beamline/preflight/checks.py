@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from typing import Any
 
@@ -64,11 +65,11 @@ def at_end(rule_id: str, rule: Rule, tl: Timeline) -> list[Finding]:
 def always(rule_id: str, rule: Rule, tl: Timeline) -> list[Finding]:
     watched = [DEVICES[d].pv for d in (*rule.when, *rule.require)]
     moments = [0, *sorted({i + 1 for pv in watched for i in tl.changes(pv)})]  # before any event, after each
-    bad = [i for i in moments if _failed(rule, {pv: tl.value(pv, i) for pv in tl.initial})]
+    bad = [i for i in moments if _failed(rule, {pv: tl.value(pv, i) for pv in watched})]
     if not bad:
         return []
     first = bad[0]
-    state = {pv: tl.value(pv, first) for pv in tl.initial}
+    state = {pv: tl.value(pv, first) for pv in watched}
     times = f" ({len(bad)} times)" if len(bad) > 1 else ""
     where = "from the start" if first == 0 else f"at t={number(tl.events[first - 1].t, 3)} s"
     return [_finding(rule_id, rule, f"{', '.join(_failed(rule, state))} {where}{times}",
@@ -117,8 +118,9 @@ def moving_during_exposure(rule_id: str, rule: Rule, tl: Timeline) -> list[Findi
 
 
 def _reached(tl: Timeline, start: int, end: int, setpoint: float, tolerance: float) -> bool:
+    changes = tl.changes(pvs.LINKAM_TEMP)
     temps = [tl.value(pvs.LINKAM_TEMP, start)]
-    temps += [tl.events[i].value for i in tl.changes(pvs.LINKAM_TEMP) if start <= i < end]
+    temps += [tl.events[i].value for i in changes[bisect.bisect_left(changes, start):bisect.bisect_left(changes, end)]]
     if end == len(tl.events):
         temps.append(tl.final(pvs.LINKAM_TEMP))
     return any(abs(t - setpoint) <= tolerance for t in temps)
