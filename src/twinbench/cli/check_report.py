@@ -20,11 +20,11 @@ from rich.text import Text
 from twinbench.cli.app import console
 from twinbench.report.text import literal
 from twinbench.twins.preflight import Finding, Preflight, number
+from twinbench.twins.preflight import Table as ReportTable
 from twinbench.twins.recorder import SAFETY_CHANNEL
 
 if TYPE_CHECKING:
     from twinbench.sandbox import RunResult
-    from twinbench.twins.preflight import Table as ReportTable
 
 FINDINGS_PER_RULE = 3
 LIMIT_FLAGS = {"wall_seconds": "--wall-seconds", "budget": "--budget"}
@@ -115,8 +115,6 @@ def _events(checked: Checked, view: View) -> None:
     shown = picked if not view.max_events else picked[:view.max_events]
     rows = [[number(e.t, 3), str(line or "-"), e.channel, _value(e.value, report.digits.get(e.channel))]
             for e, line in shown]
-    from twinbench.twins.preflight import Table as ReportTable
-
     title = f"Events ({len(picked)} of {len(result.trace)})" if view.channels else f"Events ({len(result.trace)})"
     console.print(_table(ReportTable(title, ["t (s)", "line", "channel", "value"], rows, name_column=2), 0))
     if len(shown) < len(picked):

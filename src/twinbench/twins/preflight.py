@@ -75,7 +75,7 @@ class Preflight:
 def number(value: Any, digits: int | None = None) -> str:
     """A value as text: a number rounded to `digits` decimals (default: 6 significant digits, so float noise such
     as -0.30000000000000004 reads -0.3), anything else as it is."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or (isinstance(value, int) and digits is None):
         return str(value)
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
