@@ -35,22 +35,6 @@ def _read_state(path: Path | None) -> dict[str, Any] | None:
     return state
 
 
-def _check_state(twin: str | None, path: Path | None, state: dict[str, Any] | None) -> None:
-    """InputError naming the state file and the field at fault, unless the twin's state schema takes `state`."""
-    from pydantic import ValidationError
-
-    from twinbench.twins import DEFAULT_TWIN, get_twin
-
-    if state is None:
-        return
-    try:
-        get_twin(twin or DEFAULT_TWIN).state_schema().model_validate(state)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(map(str, err["loc"])) or None
-        raise InputError(str(path), err["msg"].removeprefix("Value error, "), field=field) from None
-
-
 def _checked(twin: Twin, source: str, result: RunResult, state: dict[str, Any] | None) -> Checked:
     """The run with its pre-flight report and, for a misspelt name, the commands it may have meant."""
     from twinbench.cli.check_report import Checked
@@ -118,7 +102,6 @@ def check(
     warnings), 1 otherwise, 2 on bad input."""
     sources = [check_text(plan, "plan") for plan in plans]
     task_state = _read_state(state)
-    _check_state(twin, state, task_state)
     limits = _limits(limit, wall_seconds, budget)
     from twinbench.cli.check_report import View, show
     from twinbench.sandbox import Sandbox
@@ -128,7 +111,10 @@ def check(
     checked = []
     with Sandbox(twin or DEFAULT_TWIN) as sandbox:
         for plan, source in zip(plans, sources, strict=True):
-            result = sandbox.run(source, task_state, limits, lines=True, skip_refused=not stop_at_first)
+            try:
+                result = sandbox.run(source, task_state, limits, lines=True, skip_refused=not stop_at_first)
+            except InputError as exc:  # the state does not fit the twin: name the file
+                raise InputError(str(state), exc.message, exc.item, exc.field) from None
             checked.append(_checked(sandbox.twin, source, result, task_state))
             if not as_json:
                 if len(plans) > 1:

@@ -143,7 +143,8 @@ class Sandbox:
             sim.reset(task_state, self.twin.budget.default if limits.budget is None else limits.budget)
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise InputError("task state", err["msg"], field=".".join(map(str, err["loc"])) or None) from None
+            message = err["msg"].removeprefix("Value error, ")
+            raise InputError("task state", message, field=".".join(map(str, err["loc"])) or None) from None
         run = _Run(sim, limits, lines, skip_refused)
         started = time.monotonic()
         size = len(source.encode(errors="replace"))

@@ -88,6 +88,11 @@ class _Temperatures:
         return list(zip(self.times[lo:hi], self.values[lo:hi], strict=True))
 
 
+def _linkam_used(tl: Timeline) -> bool:
+    """Whether the stage's temperature changed or the plan set the Linkam."""
+    return bool(tl.changes(pvs.LINKAM_TEMP)) or any(tl.changes(pv) for pv in LINKAM_STATE)
+
+
 def _breaks(tl: Timeline) -> list[float]:
     """Times the profile may change its course: a setpoint, rate or heater command, or an arrival at the setpoint."""
     times = {0.0, tl.run.duration}
@@ -132,7 +137,7 @@ def _merge(segments: list[Segment]) -> list[Segment]:
 def temperature_segments(tl: Timeline) -> list[Segment]:
     """The temperature profile as holds, ramps and passive cooling, with range and mean rate; empty when the
     Linkam did nothing."""
-    if not tl.changes(pvs.LINKAM_TEMP) and not any(tl.changes(pv) for pv in LINKAM_STATE):
+    if not _linkam_used(tl):
         return []
     temps = _Temperatures(tl)
     breaks = _breaks(tl)
@@ -156,7 +161,7 @@ def temperature_table(segments: list[Segment]) -> Table | None:
 
 
 def temperature_fact(tl: Timeline) -> str | None:
-    if not tl.changes(pvs.LINKAM_TEMP) and not any(tl.changes(pv) for pv in LINKAM_STATE):
+    if not _linkam_used(tl):
         return None
     temps = _Temperatures(tl).values
     show = DEVICES["linkam.temperature"].show
