@@ -133,3 +133,12 @@ def test_api_prints_the_reference_one_command_and_suggests_for_a_typo(tmp_path):
     assert {"sam.measure", "beam.on", "detselect", "fit_scan"} <= {c["name"] for c in listed["commands"]}
     typo = twinbench("api", "setLinkamTemp", cwd=tmp_path)
     assert typo.returncode == 2 and "did you mean sam.setLinkamTemperature" in typo.stderr
+
+
+def test_the_limits_grow_with_the_plan_unless_a_limit_is_given():
+    from twinbench.cli.check import _limits
+
+    default = _limits(None, None, None)
+    assert (default.wall_seconds, default.wall_seconds_per_hour, default.harness_cpu_seconds) == (20, 60, 60)
+    given = _limits(["wall_seconds_per_hour=0", "harness_cpu_seconds=10", "wall_seconds=5"], 7, 100)
+    assert (given.wall_seconds, given.wall_seconds_per_hour, given.harness_cpu_seconds, given.budget) == (7, 0, 10, 100)

@@ -59,7 +59,7 @@ def _limits(pairs: list[str] | None, wall_seconds: float | None, budget: float |
     given = {"wall_seconds": wall_seconds, "budget": budget}
     update = {name: value for name, value in given.items() if value is not None}
     defaults = {"wall_seconds_per_hour": WALL_PER_HOUR, "harness_cpu_seconds": HARNESS_CPU}
-    update |= {name: value for name, value in defaults.items() if name not in limits.overrides()}
+    update |= {name: value for name, value in defaults.items() if name not in limits.model_fields_set}
     return limits.model_copy(update=update)
 
 
