@@ -58,13 +58,13 @@ def test_three_refusals_are_all_reported_in_one_check_and_stop_at_first_keeps_th
 
 
 def test_strict_fails_on_warnings_and_a_state_file_changes_the_rules(tmp_path):
-    plan = CORPUS / "example_plan_shutter_closed.py"
+    plan = Path(__file__).parents[2] / "examples" / "plan.py"  # it never opens the shutter
     assert twinbench("check", plan, cwd=tmp_path).returncode == 0  # a warning alone passes
     assert twinbench("check", "--strict", plan, cwd=tmp_path).returncode == 1
     state = tmp_path / "state.yaml"
     state.write_text("preflight:\n  rules:\n    shutter-closed: {severity: error}\n")
     done = twinbench("check", "--state", state, plan, cwd=tmp_path)
-    assert done.returncode == 1 and "error line 12 [shutter-closed]" in done.stdout, done.stdout
+    assert done.returncode == 1 and "error line 10 [shutter-closed]" in done.stdout, done.stdout
 
 
 def test_a_bad_rule_in_the_state_file_is_one_line_naming_the_rule_and_field(tmp_path):

@@ -18,6 +18,7 @@ from twinbench.twins import get_twin
 from twinbench.twins.preflight import PlanRun
 
 CORPUS = sorted((Path(__file__).parent / "preflight").glob("*.py"))
+EXAMPLE = Path(__file__).parents[3] / "examples" / "plan.py"  # heats and measures, never opens the shutter
 
 
 def _header(source: str, key: str) -> list[str] | None:
@@ -40,6 +41,12 @@ def _check(sandbox, path: Path):
     report = get_twin("beamline").preflight(PlanRun(result.trace.events, result.event_lines, result.final_state,
                                                     result.duration, state, finished=result.error is None))
     return result, report
+
+
+def test_the_example_plan_exposes_with_the_shutter_closed_and_nothing_else(sandbox):
+    _, report = _check(sandbox, EXAMPLE)
+    assert [(f.rule, f.line, f.message.endswith("(7 times)")) for f in report.findings] == [
+        ("shutter-closed", 10, True)]
 
 
 def test_the_corpus_is_large_and_every_plan_says_what_it_expects():
