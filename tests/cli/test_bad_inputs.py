@@ -65,6 +65,10 @@ FILE_SLOTS = [
 BAD_OPTIONS = [
     ("check", ["check", "PLAN", "--wall-seconds", "V"], ["0", "-1", "nan", "inf", "-inf", "soon"]),
     ("check", ["check", "PLAN", "--virtual-seconds", "V"], ["0", "-5", "nan", "inf"]),
+    ("check", ["check", "PLAN", "--rows", "V"], ["-1", "x"]),
+    ("check", ["check", "PLAN", "--max-events", "V"], ["-1", "1.5"]),
+    ("check", ["check", "PLAN", "--limit", "V"], ["cpu_seconds", "nope=1", "cpu_seconds=-1", "events=x"]),
+    ("api", ["api", "V"], ["meaure", "", "sam."]),
     ("analyze", ["analyze", "--store", "STORE", "--boot", "V"], ["0", "-5", "x"]),
     ("judge", ["judge", "calibrate", "--references", "REFS", "--boot", "V"], ["0", "-5"]),
     ("score", ["score", "--gt", "GT", "--pred", "PRED", "--rows", "V"], ["-1", "x"]),

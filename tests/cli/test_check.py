@@ -25,11 +25,13 @@ def plan(tmp_path):
 
 
 def test_safe_plan_exits_0_with_trace_duration_and_state(plan, tmp_path):
-    done = check(plan("sam.xabs(1)\nsam.measure(2)\nwsam()\n"), cwd=tmp_path)
+    done = check(plan("sam.xabs(1)\nsam.measure(2)\nwsam()\n"), "--events", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr" in done.stdout
+    assert "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr" in done.stdout  # the raw events, on request
     assert "Simulated duration: 2.518 s" in done.stdout  # 0.5 s travel, 2 s exposure, 9 round trips of 2 ms
-    assert "Final device state" in done.stdout and "Outcome: ok" in done.stdout
+    changed = done.stdout[done.stdout.index("Devices that changed"):]
+    assert any(line.split() == ["smx", "0.000", "mm", "1.000", "mm"] for line in changed.splitlines())
+    assert "Outcome: ok" in done.stdout
 
 
 def test_soft_limit_exits_1_and_names_the_limit(plan, tmp_path):
@@ -82,8 +84,8 @@ def test_program_text_is_printed_literally_markup_and_escapes_included(plan, tmp
 
 
 def test_pv_names_stay_whole_at_80_columns_piped(plan, tmp_path):
-    done = subprocess.run([*CLI, str(plan("sam.xabs(1)\nsam.measure(2)\n"))], capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path, env={**os.environ, "COLUMNS": "80"})
+    done = subprocess.run([*CLI, str(plan("sam.xabs(1)\nsam.measure(2)\n")), "--events"], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path, env={**os.environ, "COLUMNS": "80"})
     lines = done.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines)
     for pv in ("XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr", "XF:11BMB-ES{Det:PIL2M}:cam1:AcquireTime"):

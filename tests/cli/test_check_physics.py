@@ -15,7 +15,7 @@ def check(*args, cwd):
 
 
 def test_a_pendulum_plan_prints_its_parameters_and_sampled_channels(tmp_path):
-    done = check("--twin", "physics", PENDULUM, cwd=tmp_path)
+    done = check("--twin", "physics", "--rows", "0", PENDULUM, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "param/joint/hinge/type" in done.stdout and "hinge" in done.stdout
     assert "Sampled channels" in done.stdout

@@ -57,9 +57,12 @@ def test_check_runs_a_plan_in_the_toy_through_the_sandbox(tmp_path):
     assert result["outcome"] == "ok" and result["output"] == "5.0\n" and result["duration"] == 8.0
     assert [(e["channel"], e["timestamp"], e["value"]) for e in result["trace"]["events"]] == [
         ("lamp:level", 1.0, 3.0), ("lamp:level", 7.0, 5.0)]  # one tick per set or read
-    plan.write_text("lamp.set(30)\n")
+    plan.write_text("lamp.set(30)\nlamp.set(2)\n")
     refused = json.loads(twinbench("check", "--twin", "toy", "--json", str(plan), cwd=tmp_path).stdout)
-    assert refused["outcome"] == "safety" and refused["error"]["type"] == "TooBright"
+    assert refused["outcome"] == "safety" and refused["error"] is None  # skipped: the plan went on
+    assert [e["channel"] for e in refused["trace"]["events"]] == ["safety", "lamp:level"]
+    first = json.loads(twinbench("check", "--twin", "toy", "--json", "--stop-at-first", str(plan), cwd=tmp_path).stdout)
+    assert first["outcome"] == "safety" and first["error"]["type"] == "TooBright"
     plan.write_text("lamp.wait(60)\nlamp.wait(60)\n")
     over = json.loads(twinbench("check", "--twin", "toy", "--json", "--budget", "100", str(plan), cwd=tmp_path).stdout)
     assert over["outcome"] == "timeout" and "100 ticks" in over["detail"]

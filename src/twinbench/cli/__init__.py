@@ -10,7 +10,7 @@ import sys
 
 from rich.markup import escape
 
-from twinbench.cli import analyze, check, imports, judge, models, run, runs, score, suite, twins  # noqa: F401  (each registers its commands)
+from twinbench.cli import analyze, api, check, imports, judge, models, run, runs, score, suite, twins  # noqa: F401  (each registers its commands)
 from twinbench.cli.app import app, err_console
 from twinbench.errors import InputError, resume_hint
 

@@ -12,13 +12,13 @@ from twinbench.cli.app import app, console
 from twinbench.cli.options import TwinOption, check_text, positive_number, positive_seconds, text_file
 from twinbench.errors import InputError
 
-SUMMARY_EVENTS = 200  # a longer trace shows each channel sampled more than LONG_CHANNEL times as one row
-LONG_CHANNEL = 20
+WALL_PER_HOUR = 60.0  # wall-clock seconds a check adds per hour of the twin's clock
+HARNESS_CPU = 60.0  # harness CPU seconds a check may spend serving one plan (a twelve-hour polling plan takes ~20)
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
-    from twinbench.sandbox import RunResult
+    from twinbench.cli.check_report import Checked
+    from twinbench.sandbox import Limits, RunResult
+    from twinbench.twins import Twin
 
 
 def _read_state(path: Path | None) -> dict[str, Any] | None:
@@ -35,102 +35,95 @@ def _read_state(path: Path | None) -> dict[str, Any] | None:
     return state
 
 
-def _named_table(title: str, head: tuple[str, ...], rows: list[tuple[str, ...]]) -> Table:
-    """Names (channels, PVs) are kept whole when they fit in 60 columns; values fold; everything is literal."""
-    from rich import box
-    from rich.table import Table
-
-    from twinbench.report.text import literal
-
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    name_at = head.index("channel") if "channel" in head else 0
-    longest = max((len(r[name_at]) for r in rows), default=0)
-    for i, column in enumerate(head):
-        table.add_column(column, overflow="fold", min_width=min(longest, 60) if i == name_at else None)
-    for row in rows:
-        table.add_row(*(literal(cell) for cell in row))
-    return table
-
-
-def _sampled(result: RunResult) -> dict[str, list[float]]:
-    """In a long trace, the channels sampled many times with numbers (shown one row each)."""
-    if len(result.trace) <= SUMMARY_EVENTS:
-        return {}
-    values: dict[str, list] = {}
-    for e in result.trace:
-        values.setdefault(e.channel, []).append(e.value)
-    return {ch: v for ch, v in values.items() if len(v) > LONG_CHANNEL
-            and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)}
-
-
-def _show(result: RunResult) -> None:
-    from rich.text import Text
-
-    from twinbench.report.text import literal
+def _checked(twin: Twin, source: str, result: RunResult, state: dict[str, Any] | None) -> Checked:
+    """The run with its pre-flight report and, for a misspelt name, the commands it may have meant."""
+    from twinbench.cli.check_report import Checked
     from twinbench.sandbox import Outcome
+    from twinbench.twins.apidoc import commands, missing_name, similar
+    from twinbench.twins.preflight import PlanRun, preflight_of
 
-    sampled = _sampled(result)
-    console.print(_named_table("Trace", ("t (s)", "channel", "value"), [
-        (f"{e.t:.3f}", e.channel, str(e.value)) for e in result.trace if e.channel not in sampled]))
-    if sampled:
-        times = {ch: [e.t for e in result.trace if e.channel == ch] for ch in sampled}
-        console.print(_named_table("Sampled channels", ("channel", "n", "t (s)", "min", "max", "last"), [
-            (ch, str(len(v)), f"{times[ch][0]:.4g}-{times[ch][-1]:.4g}", f"{min(v):.4g}", f"{max(v):.4g}",
-             f"{v[-1]:.4g}") for ch, v in sampled.items()]))
-    console.print(_named_table("Final device state", ("PV", "value"), [
-        (pv, str(value)) for pv, value in result.final_state.items() if pv not in sampled]))
-    console.print(f"Simulated duration: {result.duration:.3f} s (wall {result.wall_seconds:.3f} s)")
-    for w in result.warnings:
-        console.print(Text.assemble(("warning: ", "yellow"), literal(w)))
-    for e in result.safety:
-        console.print(Text.assemble(("safety violation", "bold red"), f" at t={e.t:.3f} s: ", literal(e.value)))
-    if result.error:
-        where = f" (line {result.error.line})" if result.error.line else ""
-        console.print(Text.assemble(("error", "red"), f"{where}: ", literal(f"{result.error.type}: "
-                                                                           f"{result.error.message}")))
-    if result.output:
-        console.print(Text.assemble("Program output:\n", literal(result.output)))
-    colour = "green" if result.outcome is Outcome.OK else "red"
-    console.print(Text.assemble("Outcome: ", (result.outcome.value, colour), " ", literal(result.detail)))
+    lines = result.event_lines or [None] * len(result.trace)
+    finished = result.error is None and result.outcome in (Outcome.OK, Outcome.SAFETY)
+    report = preflight_of(twin, PlanRun(result.trace.events, lines, result.final_state, result.duration, state,
+                                        finished))
+    name = missing_name(result.error.type, result.error.message) if result.error else None
+    return Checked(source, result, report, similar(name, commands(twin.api_reference())) if name else [])
+
+
+def _limits(pairs: list[str] | None, wall_seconds: float | None, budget: float | None) -> Limits:
+    """The run's limits: `--limit` pairs, then the wall-clock and budget flags, and (unless given) 60 s of wall
+    clock more per hour of the twin's clock and 60 s of harness CPU, so a long plan is not cut short."""
+    from twinbench.sandbox import Limits
+
+    limits = Limits.from_pairs(pairs or [])
+    given = {"wall_seconds": wall_seconds, "budget": budget}
+    update = {name: value for name, value in given.items() if value is not None}
+    defaults = {"wall_seconds_per_hour": WALL_PER_HOUR, "harness_cpu_seconds": HARNESS_CPU}
+    update |= {name: value for name, value in defaults.items() if name not in limits.model_fields_set}
+    return limits.model_copy(update=update)
 
 
 @app.command()
 def check(
     plans: Annotated[list[Path], typer.Argument(help="Python plans to validate (one sandbox runs them all).")],
-    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON (a list for several plans)")] = (
+    as_json: Annotated[bool, typer.Option("--json", help="print everything as JSON (a list for several plans): the "
+                                          "run, its trace with each event's line, the pre-flight report")] = False,
+    state: Annotated[
+        Path | None, typer.Option(help="task initial state and limits (YAML or JSON); the beamline's also takes "
+                                  "`preflight: {rules: ...}` to change the rules", callback=text_file)
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="a warning fails the check (exit 1)")] = False,
+    stop_at_first: Annotated[bool, typer.Option("--stop-at-first", help="a refused command ends the plan (as in "
+                                                "a benchmark run); by default it is skipped and the plan goes on")] = (
         False
     ),
-    state: Annotated[
-        Path | None, typer.Option(help="task initial state and limits (YAML or JSON)", callback=text_file)
-    ] = None,
-    wall_seconds: Annotated[float, typer.Option(help="wall-clock timeout", callback=positive_seconds)] = 20.0,
+    events: Annotated[bool, typer.Option("--events", help="also print the raw trace, with program lines")] = False,
+    channel: Annotated[list[str] | None, typer.Option("--channel", help="with --events: only channels matching "
+                                                      "this glob or substring (PV or device name); repeat")] = None,
+    max_events: Annotated[int, typer.Option("--max-events", min=0, help="with --events: at most this many "
+                                            "(0: all)")] = 200,
+    rows: Annotated[int, typer.Option("--rows", min=0, help="rows per summary table (0: all)")] = 20,
+    output_lines: Annotated[int, typer.Option("--output-lines", min=0, help="lines of program output shown "
+                                              "(0: all)")] = 20,
+    wall_seconds: Annotated[float | None, typer.Option(help="wall-clock limit in seconds before the plan's own "
+                                                       "share (default 20, plus 60 per hour of the twin's clock)",
+                                                       callback=positive_seconds)] = None,
     budget: Annotated[
         float | None,
         typer.Option("--budget", "--virtual-seconds", help="the twin's budget in its own unit (`twinbench twins "
                      "list`); default: the twin's", callback=positive_number),
     ] = None,
+    limit: Annotated[list[str] | None, typer.Option("--limit", help="sandbox limit NAME=VALUE, e.g. cpu_seconds=30 "
+                                                    "or wall_seconds_per_hour=0; repeat")] = None,
     twin: TwinOption = None,
 ) -> None:
-    """Run plans in a twin; exit 0 when every one is safe and error-free, 1 otherwise."""
+    """Run plans in a twin and check them: a summary, every refused command and every warning of the twin's
+    rules, each with its program line. Exit 0 when every plan is safe and error-free (--strict: and without
+    warnings), 1 otherwise, 2 on bad input."""
     sources = [check_text(plan, "plan") for plan in plans]
     task_state = _read_state(state)
-    from twinbench.sandbox import Limits, Outcome, Sandbox
+    limits = _limits(limit, wall_seconds, budget)
+    from twinbench.cli.check_report import View, show
+    from twinbench.sandbox import Sandbox
     from twinbench.twins import DEFAULT_TWIN
 
-    limits = Limits(wall_seconds=wall_seconds, budget=budget)
-    results = []
+    view = View(rows, events, tuple(channel or ()), max_events, output_lines)
+    checked = []
     with Sandbox(twin or DEFAULT_TWIN) as sandbox:
         for plan, source in zip(plans, sources, strict=True):
-            result = sandbox.run(source, task_state, limits)
-            results.append(result)
+            try:
+                result = sandbox.run(source, task_state, limits, lines=True, skip_refused=not stop_at_first)
+            except InputError as exc:  # the state does not fit the twin: name the file
+                raise InputError(str(state), exc.message, exc.item, exc.field) from None
+            checked.append(_checked(sandbox.twin, source, result, task_state))
             if not as_json:
                 if len(plans) > 1:
                     from rich.text import Text
 
                     console.rule(Text(str(plan)), characters="=")
-                _show(result)
+                show(checked[-1], view)
     if as_json:
-        objs = [result.to_obj() for result in results]
+        objs = [c.to_obj() for c in checked]
         payload = objs[0] if len(plans) == 1 else [{"plan": str(p), **o} for p, o in zip(plans, objs, strict=True)]
         typer.echo(json.dumps(payload, indent=1))  # plain: Rich's print_json takes minutes on 100k events
-    raise typer.Exit(0 if all(r.outcome is Outcome.OK for r in results) else 1)
+    raise typer.Exit(1 if any(c.failed(strict) for c in checked) else 0)

@@ -7,6 +7,7 @@ import io
 import os
 import socket
 import sys
+import threading
 import traceback
 from typing import Any
 
@@ -29,6 +30,21 @@ def _error(exc: BaseException) -> dict[str, Any]:
         "message": safe_text(exc),
         "line": (lines or [None])[-1],
     }
+
+
+def _program_frame(frame: Any) -> Any:
+    while frame is not None and frame.f_code.co_filename != PROGRAM:
+        frame = frame.f_back
+    return frame
+
+
+def program_line() -> int | None:
+    """The program line running now: the innermost frame of the program's own code in this thread, else in the
+    main thread (a bluesky RunEngine sends its commands from its own thread while `RE(...)` waits)."""
+    frame = _program_frame(sys._getframe(1))
+    if frame is None and threading.current_thread() is not threading.main_thread():
+        frame = _program_frame(sys._current_frames().get(threading.main_thread().ident))
+    return frame.f_lineno if frame is not None else None
 
 
 def _execute(source: str, names: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +86,7 @@ def run(request: dict[str, Any], rpc_fd: int, out_fd: int) -> None:
         apply_limits(request["limits"], request["uid"])
         sock = socket.socket(fileno=rpc_fd)
         source = frames.recv(sock)["source"]
-        channel = Channel(sock)
+        channel = Channel(sock, program_line if request.get("lines") else None)
         client = importlib.import_module(request["client"])
         names = client.namespace(channel)
         audit.install(channel, home)

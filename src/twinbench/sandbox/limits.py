@@ -13,6 +13,8 @@ class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     wall_seconds: float = Field(20.0, gt=0, description="wall-clock timeout")
+    wall_seconds_per_hour: float = Field(0.0, ge=0, description="wall-clock seconds added for each hour of the twin's "
+                                         "clock the program reaches (a long plan gets more time)")
     cpu_seconds: int = Field(10, gt=0, description="CPU time (RLIMIT_CPU)")
     budget: float | None = Field(None, gt=0, description="the twin's budget, in its own unit (virtual seconds, "
                                  "simulation steps...); None: the twin's default")

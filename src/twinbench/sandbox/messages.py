@@ -51,9 +51,13 @@ def _validated(model: type[_Strict], args: dict[str, Any]) -> Any:
 
 
 def parse(msg: Any) -> tuple[str, Any]:
-    """(op, args) of a command, or ("done", Done) / ("audit", Audit); ProtocolError otherwise."""
-    if not isinstance(msg, dict) or set(msg) != {"op", "args"}:
-        raise ProtocolError("a frame is an object with exactly `op` and `args`")
+    """(op, args) of a command, or ("done", Done) / ("audit", Audit); ProtocolError otherwise. A command may
+    carry the program `line` it comes from."""
+    if not isinstance(msg, dict) or set(msg) - {"line"} != {"op", "args"}:
+        raise ProtocolError("a frame is an object with exactly `op` and `args` (and a command's `line`)")
+    line = msg.get("line")
+    if line is not None and (type(line) is not int or not 0 < line < 1 << 31):
+        raise ProtocolError("`line` must be a line number of the program")
     op, args = msg["op"], msg["args"]
     if not isinstance(op, str) or not 0 < len(op) <= MAX_OP or not isinstance(args, dict):
         raise ProtocolError("`op` must be a short string and `args` an object")
@@ -62,3 +66,4 @@ def parse(msg: Any) -> tuple[str, Any]:
     if op == "audit":
         return op, _validated(Audit, args)
     return op, args
+

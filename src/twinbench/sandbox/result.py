@@ -49,6 +49,10 @@ class RunResult(BaseModel):
     isolation: str = ""
     audit: list[str] = Field(default_factory=list, description="operations the in-program hook refused (as the "
                              "program reported them: information, never an outcome)")
+    limit: str | None = Field(None, description="the limit that stopped the program: a field of Limits, 'budget' "
+                              "(the twin's), 'size' (the program's text), or None")
+    event_lines: list[int | None] | None = Field(None, description="the program line behind each trace event, when "
+                                                 "the run kept them")
 
     @property
     def safety(self) -> list[Any]:

@@ -53,9 +53,14 @@ class _Run:
 
     sim: Simulator
     limits: Limits
+    lines: bool = False  # the program sends the line of each command: kept per event
+    skip_refused: bool = False  # a refusal the twin records as a safety event is skipped; the program goes on
+    skipped: int = 0  # refused commands skipped so far
     report: Done | None = None
     stop: str | None = None  # why the harness ended the program: a key of STOPS
     stop_detail: str = ""
+    limit: str | None = None  # the limit that stopped it: a field of Limits, or "budget" (the twin's)
+    marks: list[tuple[int, int | None]] = field(default_factory=list)  # (first event, its program line)
     exit_code: int | None = None
     output: bytearray = field(default_factory=bytearray)
     output_total: int = 0
@@ -118,24 +123,34 @@ class Sandbox:
         self.close()
 
     def run(
-        self, source: str, task_state: Mapping[str, Any] | None = None, limits: Limits | None = None
+        self,
+        source: str,
+        task_state: Mapping[str, Any] | None = None,
+        limits: Limits | None = None,
+        *,
+        lines: bool = False,
+        skip_refused: bool = False,
     ) -> RunResult:
         """Run `source` from the task's initial state; the harness survives whatever the program does.
 
-        A failure of the harness itself ends the run as `harness_error` (never the program's outcome)."""
+        `lines`: keep the program line behind every event (`RunResult.event_lines`). `skip_refused`: a command
+        the twin refuses and records as a safety event is skipped, and the program goes on (a check that reports
+        every refusal); by default the program gets the twin's error for it. A failure of the harness itself
+        ends the run as `harness_error` (never the program's outcome)."""
         limits = limits or Limits()
         sim = self.twin.simulator()
         try:
             sim.reset(task_state, self.twin.budget.default if limits.budget is None else limits.budget)
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise InputError("task state", err["msg"], field=".".join(map(str, err["loc"])) or None) from None
-        run = _Run(sim, limits)
+            message = err["msg"].removeprefix("Value error, ")
+            raise InputError("task state", message, field=".".join(map(str, err["loc"])) or None) from None
+        run = _Run(sim, limits, lines, skip_refused)
         started = time.monotonic()
         size = len(source.encode(errors="replace"))
         try:
             if size > MAX_SOURCE:
-                self._stop(run, None, "budget", f"a program of {size} bytes exceeds {MAX_SOURCE}")
+                self._stop(run, None, "budget", f"a program of {size} bytes exceeds {MAX_SOURCE}", "size")
             else:
                 self._start_and_serve(run, source)
         except Exception as exc:  # noqa: BLE001  (a harness bug is recorded for this run, never raised)
@@ -152,15 +167,15 @@ class Sandbox:
         try:
             try:
                 request = {"uid": self.uid, "limits": run.limits.model_dump(), "client": self.twin.client,
-                           "preload": self._preload(source)}
+                           "preload": self._preload(source), "lines": run.lines}
                 zygote.start(request, theirs.fileno(), out_w)
             finally:
                 theirs.close()
                 os.close(out_w)
-            deadline = time.monotonic() + run.limits.wall_seconds
+            started = time.monotonic()
             frames.send(ours, {"source": source})
             ours.setblocking(False)
-            self._serve(run, zygote, ours, out_r, deadline)
+            self._serve(run, zygote, ours, out_r, started)
         except (OSError, ZygoteError) as exc:  # the zygote died: a new one starts on the next run
             self._stop_zygote()
             self._stop(run, None, "sandbox", f"sandbox failure: {exc}")
@@ -174,20 +189,20 @@ class Sandbox:
         modules_for = getattr(importlib.import_module(self.twin.client), "modules_for", None)
         return modules_for(source) if modules_for is not None else []
 
-    def _serve(self, run: _Run, zygote: ZygoteHost, sock: socket.socket, out_r: int, deadline: float) -> None:
+    def _serve(self, run: _Run, zygote: ZygoteHost, sock: socket.socket, out_r: int, started: float) -> None:
         reader = frames.FrameReader(run.limits.command_bytes)
         sel = selectors.DefaultSelector()
         sel.register(sock, selectors.EVENT_READ, "rpc")
         sel.register(out_r, selectors.EVENT_READ, "out")
         sel.register(zygote.ctrl, selectors.EVENT_READ, "ctrl")
-        drain_until = None
+        drain_until = grace = None  # grace: after a wall-clock stop, how long to wait for the program's end
         while sel.get_map():
-            timeout = (drain_until or deadline) - time.monotonic()
+            timeout = (drain_until or grace or started + _wall_limit(run)) - time.monotonic()
             if timeout <= 0:
                 if drain_until is not None:
                     break
-                self._stop(run, zygote, "timeout", f"wall-clock limit of {run.limits.wall_seconds:g} s")
-                deadline = time.monotonic() + 3600
+                self._stop(run, zygote, "timeout", _wall_message(run), "wall_seconds")
+                grace = time.monotonic() + 3600
                 continue
             for key, events in sel.select(timeout):
                 if key.data == "ctrl":
@@ -205,10 +220,10 @@ class Sandbox:
                     self._flush(run, sock, sel)
         sel.close()
 
-    def _stop(self, run: _Run, zygote: ZygoteHost | None, why: str, detail: str) -> None:
-        """End the program for `why` (a key of STOPS); the first reason stands."""
+    def _stop(self, run: _Run, zygote: ZygoteHost | None, why: str, detail: str, limit: str | None = None) -> None:
+        """End the program for `why` (a key of STOPS) and the `limit` it hit; the first reason stands."""
         if run.stop is None:
-            run.stop, run.stop_detail = why, detail
+            run.stop, run.stop_detail, run.limit = why, detail, limit
             if zygote is not None:
                 zygote.kill()
 
@@ -219,7 +234,8 @@ class Sandbox:
         if keep > 0:
             run.output += data[:keep]
         if run.output_total > run.limits.output_kill_bytes:
-            self._stop(run, zygote, "output", f"more than {run.limits.output_kill_bytes} bytes of output")
+            self._stop(run, zygote, "output", f"more than {run.limits.output_kill_bytes} bytes of output",
+                       "output_kill_bytes")
         return bool(data)
 
     @staticmethod
@@ -249,9 +265,9 @@ class Sandbox:
             return False
         try:
             for msg in reader.feed(data):
-                self._command(run, zygote, messages.parse(msg), alive)
+                self._command(run, zygote, messages.parse(msg), alive, msg.get("line"))
         except frames.FrameTooLarge as exc:
-            self._stop(run, zygote, "budget", str(exc))
+            self._stop(run, zygote, "budget", str(exc), "command_bytes")
             return False
         except (frames.ProtocolError, CommandError) as exc:
             self._stop(run, zygote, "forbidden", f"protocol violation: {exc}"[:2000])
@@ -259,7 +275,9 @@ class Sandbox:
         self._check_budgets(run, zygote)
         return bool(data)
 
-    def _command(self, run: _Run, zygote: ZygoteHost, parsed: tuple[str, Any], alive: bool) -> None:
+    def _command(
+        self, run: _Run, zygote: ZygoteHost, parsed: tuple[str, Any], alive: bool, line: int | None
+    ) -> None:
         op, args = parsed
         if op == "done":
             run.report = run.report or args
@@ -267,12 +285,14 @@ class Sandbox:
             if len(run.audit) < MAX_AUDIT:
                 run.audit.append(f"{args.event}: {args.detail}")
         elif alive and run.stop is None:
+            if run.lines:
+                _mark(run, line)
             try:
                 reply = {"r": run.sim.handle(op, args)}
             except SafetyRefusal as exc:
-                reply = {"e": "safety", "m": str(exc)}
+                reply = {"r": None} if _skips(run) else {"e": "safety", "m": str(exc)}
             except BudgetExceeded as exc:
-                self._stop(run, zygote, "timeout", str(exc))
+                self._stop(run, zygote, "timeout", str(exc), "budget")
                 return
             except LimitExceeded as exc:
                 self._stop(run, zygote, "budget", str(exc))
@@ -291,11 +311,12 @@ class Sandbox:
         events, size = run.sim.recorded()
         cpu = time.thread_time() - run.cpu_start
         if events > limits.events:
-            self._stop(run, zygote, "budget", f"more than {limits.events} recorded events")
+            self._stop(run, zygote, "budget", f"more than {limits.events} recorded events", "events")
         elif size > limits.recorded_bytes:
-            self._stop(run, zygote, "budget", f"more than {limits.recorded_bytes} bytes recorded")
+            self._stop(run, zygote, "budget", f"more than {limits.recorded_bytes} bytes recorded", "recorded_bytes")
         elif cpu > limits.harness_cpu_seconds:
-            self._stop(run, zygote, "budget", f"more than {limits.harness_cpu_seconds:g} s of harness CPU")
+            self._stop(run, zygote, "budget", f"more than {limits.harness_cpu_seconds:g} s of harness CPU",
+                       "harness_cpu_seconds")
 
     def _result(self, run: _Run, wall: float) -> RunResult:
         try:
@@ -305,6 +326,7 @@ class Sandbox:
             _harness_error(run, "twin error at the end", exc)
             trace, duration, state = Trace(), 0.0, {}
         outcome, detail, error = _classify(run)
+        cpu_limit = outcome is Outcome.TIMEOUT and run.stop is None
         return RunResult(
             outcome=outcome,
             detail=detail,
@@ -318,7 +340,48 @@ class Sandbox:
             warnings=list(self.warnings),
             isolation=self.isolation,
             audit=run.audit,
+            limit="cpu_seconds" if cpu_limit else run.limit,
+            event_lines=_event_lines(run.marks, len(trace)) if run.lines else None,
         )
+
+
+def _wall_limit(run: _Run) -> float:
+    """The wall-clock limit so far: the base, plus its share for each hour of twin time the program reached."""
+    return run.limits.wall_seconds + run.limits.wall_seconds_per_hour * run.sim.now / 3600
+
+
+def _wall_message(run: _Run) -> str:
+    base, per_hour = run.limits.wall_seconds, run.limits.wall_seconds_per_hour
+    if not per_hour:
+        return f"wall-clock limit of {base:g} s"
+    return f"wall-clock limit of {_wall_limit(run):.1f} s ({base:g} s + {per_hour:g} s per hour of twin time)"
+
+
+def _skips(run: _Run) -> bool:
+    """Whether to skip the command just refused: in skip mode, when the twin recorded it as a safety event (a
+    twin may also refuse to go on, e.g. an unstable simulation: that stays the program's error)."""
+    if run.skip_refused and len(run.sim.safety_events()) > run.skipped:
+        run.skipped += 1
+        return True
+    return False
+
+
+def _mark(run: _Run, line: int | None) -> None:
+    """The events the next command records come from `line` (marks that recorded nothing are replaced)."""
+    first = run.sim.recorded()[0]
+    if run.marks and run.marks[-1][0] == first:
+        run.marks[-1] = (first, line)
+    else:
+        run.marks.append((first, line))
+
+
+def _event_lines(marks: list[tuple[int, int | None]], count: int) -> list[int | None]:
+    """The program line behind each of `count` events, from the marks (events before the first mark: None)."""
+    lines: list[int | None] = [None] * count
+    for k, (first, line) in enumerate(marks):
+        start, end = min(first, count), min(marks[k + 1][0] if k + 1 < len(marks) else count, count)
+        lines[start:end] = [line] * (end - start)
+    return lines
 
 
 def _harness_error(run: _Run, where: str, exc: Exception) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twinbench.twins.protocol import Variants
+
+if TYPE_CHECKING:
+    from twinbench.twins.preflight import PlanRun, Preflight
 
 
 def package_dir(package: str) -> Path:
@@ -25,9 +28,10 @@ def code_hash(root: Path, digest: Any) -> None:
 
 class BaseTwin:
     """Defaults for a twin plugin: the client is `<package>.client`, the prompt template is the package file
-    `prompts/<prompt_version>.txt`, the fingerprint hashes the package's Python files, and there are no
-    scoring defaults and no variants. A subclass sets `name`, `description`, `package`, `budget` and
-    `prompt_version` and implements `simulator`, `state_schema` and `api_reference` (importing inside them)."""
+    `prompts/<prompt_version>.txt`, the fingerprint hashes the package's Python files, there are no
+    scoring defaults and no variants, and the pre-flight report is the basic one (every channel summarised).
+    A subclass sets `name`, `description`, `package`, `budget` and `prompt_version` and implements
+    `simulator`, `state_schema` and `api_reference` (importing inside them)."""
 
     name: str
     description: str
@@ -46,6 +50,11 @@ class BaseTwin:
 
     def variants(self) -> Variants:
         return Variants()
+
+    def preflight(self, run: PlanRun) -> Preflight:
+        from twinbench.twins.preflight import basic_preflight
+
+        return basic_preflight(run)
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256(self.name.encode())

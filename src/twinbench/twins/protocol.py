@@ -98,6 +98,9 @@ class Twin(Protocol):
     with (the sandbox imports it once, before any program runs); its optional `end()` is called in the
     program's process once the program has ended (e.g. to send what the client buffered). `package` is what
     the sandbox stages for the program's process and what `fingerprint()` hashes.
+
+    Optional: `preflight(run: PlanRun) -> Preflight` (`twinbench.twins.preflight`), the report `twinbench check`
+    prints for a run: the twin's summary and the findings of its rules (`BaseTwin` gives the basic one).
     """
 
     name: str

@@ -13,6 +13,7 @@ from twinbench.twins.protocol import Budget, Variants
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from twinbench.twins.preflight import PlanRun, Preflight
     from twinbench.twins.protocol import Simulator
 
 
@@ -44,6 +45,11 @@ class Beamline(BaseTwin):
         from twinbench.twins.beamline.scoring import DEFAULTS
 
         return DEFAULTS
+
+    def preflight(self, run: PlanRun) -> Preflight:
+        from twinbench.twins.beamline.preflight import preflight
+
+        return preflight(run)
 
     def variants(self) -> Variants:
         from twinbench.twins.beamline.variants import VARIANTS

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from twinbench.twins.beamline.preflight.rules import PreflightConfig
 from twinbench.twins.beamline.pvs import MOTORS
 
 
@@ -95,6 +96,8 @@ class BeamlineConfig(_Strict):
     beam: BeamConfig = Field(default_factory=BeamConfig)
     sample: SampleSurface = Field(default_factory=SampleSurface)
     control: ControlConfig = Field(default_factory=ControlConfig)
+    preflight: PreflightConfig = Field(default_factory=PreflightConfig, description="changes to the pre-flight "
+                                       "rules `twinbench check` applies (the twin itself ignores them)")
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,4 @@
+# A plan whose body was commented out.
+# expect: empty-plan@-
+# sam.measure(1)
+pass
