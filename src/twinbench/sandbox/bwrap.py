@@ -37,6 +37,12 @@ def find_bwrap() -> str | None:
     return path if ok else None
 
 
+def python_executable() -> str:
+    """The interpreter as the sandbox can reach it: `sys.executable` without `..` parts (started as
+    `../.venv/bin/python`, its path runs through the working directory, which the sandbox does not mount)."""
+    return os.path.normpath(sys.executable)
+
+
 def python_roots() -> list[str]:
     """Directories of the interpreter, its standard library and its installed packages (read-only in the
     sandbox). Never the other `sys.path` entries: the working directory (where the store usually lives),

@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from typing import Any
@@ -33,7 +32,7 @@ class ZygoteHost:
         self.stage = bwrap.stage_package(tempfile.mkdtemp(prefix="twinbench-stage-"), package)
         self.ctrl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         path = bwrap.STAGE_MOUNT if use_bwrap else self.stage
-        argv = [sys.executable, "-I", "-B", "-c", BOOT.format(path=path), str(theirs.fileno()), client]
+        argv = [bwrap.python_executable(), "-I", "-B", "-c", BOOT.format(path=path), str(theirs.fileno()), client]
         if use_bwrap:
             argv = bwrap.command(use_bwrap, tmp_mb, self.stage) + argv
         self.log = tempfile.TemporaryFile()
