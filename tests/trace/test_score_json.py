@@ -1,5 +1,5 @@
-"""`twinbench score --json` writes its aligned rows a column at a time: the text is exactly what `json.dumps`
-writes for the rows as dicts."""
+"""`twinbench score --json` (`BestOfResult.json_text`) writes its aligned rows a column at a time: the text is
+exactly what `json.dumps` writes for the rows as dicts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twinbench.report.score_report import score_json
 from twinbench.trace.config import ScoringConfig
 from twinbench.trace.model import Event, Trace
 from twinbench.trace.scoring import number_texts, score_best_of
@@ -42,7 +41,7 @@ def _by_dicts(outcome) -> str:
 def test_json_text_is_what_json_dumps_writes(refs, pred, config):
     outcome = score_best_of([Trace(r, f"ref{i}.json") for i, r in enumerate(refs)], Trace(pred, "pred.json"), config)
     assert outcome.chosen.aligned_rows_json() == json.dumps(outcome.chosen.aligned_rows(), default=str)
-    assert score_json(outcome) == _by_dicts(outcome)
+    assert outcome.json_text() == _by_dicts(outcome)
 
 
 NUMBERS = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-2**63, 2**64 - 1),

@@ -63,7 +63,8 @@ class ScoreResult(BaseModel):
         pred_side.append("null")
         heads = [f'{{"kind": "{name}", "gt": ' for name in KIND_NAMES]
         rows = map('%s%s, "pred": %s}'.__mod__, zip(map(heads.__getitem__, alignment.kind.tolist()),
-                   map(gt_side.__getitem__, alignment.gt.tolist()), map(pred_side.__getitem__, alignment.pred.tolist())))
+                   map(gt_side.__getitem__, alignment.gt.tolist()), map(pred_side.__getitem__, alignment.pred.tolist()),
+                   strict=True))
         return "[" + ", ".join(rows) + "]"
 
 
@@ -99,7 +100,7 @@ def _sides_json(trace: CanonicalTrace) -> list[str]:
         values = list(map(_value_json, trace.value))
     return list(map('{"index": %d, "channel": %s, "t": %s, "value": %s}'.__mod__,
                     zip(trace.origin.tolist(), map(names.__getitem__, trace.channel), number_texts(trace.t.tolist()),
-                        values)))
+                        values, strict=True)))
 
 
 class BestOfResult(BaseModel):
@@ -111,6 +112,19 @@ class BestOfResult(BaseModel):
     @property
     def chosen(self) -> ScoreResult:
         return self.results[self.best]
+
+    def json_text(self) -> str:
+        """What `twinbench score --json` prints: the best result at top level, every reference under `references`,
+        the best one's aligned rows under `alignment`."""
+        best = self.chosen
+        head = {
+            **best.model_dump(),
+            "best_reference": self.best,
+            "references": [{"source": r.reference, "full_score": r.full_score, "passed": r.passed,
+                            "metrics": {n: {"score": m.score, "passed": m.passed} for n, m in r.metrics.items()}}
+                           for r in self.results],
+        }
+        return json.dumps(head, default=str)[:-1] + ', "alignment": ' + best.aligned_rows_json() + "}"
 
 
 def score_canonical(gt: CanonicalTrace, pred: CanonicalTrace, config: ScoringConfig) -> ScoreResult:
