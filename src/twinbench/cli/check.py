@@ -22,10 +22,10 @@ if TYPE_CHECKING:
 
 
 def _read_state(path: Path | None) -> dict[str, Any] | None:
-    import yaml
-
     if path is None:
         return None
+    import yaml
+
     try:
         state = yaml.safe_load(check_text(path, "task state"))
     except yaml.YAMLError as exc:
@@ -117,9 +117,9 @@ def check(
     from twinbench.sandbox import Limits, Outcome, Sandbox
     from twinbench.twins import DEFAULT_TWIN
 
-    limits = Limits(wall_seconds=wall_seconds, budget=budget)
     results = []
-    with Sandbox(twin or DEFAULT_TWIN) as sandbox:
+    with Sandbox(twin or DEFAULT_TWIN) as sandbox:  # its zygote boots while the rest is prepared
+        limits = Limits(wall_seconds=wall_seconds, budget=budget)
         for plan, source in zip(plans, sources, strict=True):
             result = sandbox.run(source, task_state, limits)
             results.append(result)
