@@ -1,4 +1,4 @@
-"""`--help` and argument errors answer without importing the heavy stacks (checked with `-X importtime`); a
+"""`--help` and argument errors answer without importing the heavy stacks (checked on `sys.modules` at exit); a
 help text printed before is printed again from the cache without even the command-line interface."""
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from twinbench import help_cache
-from twinbench.cli import app
+from twinbench.cli import COMMANDS, MODULES, load
 
 # Third-party stacks (pydantic itself is typer's own dependency: it builds each command's parameters with it).
 HEAVY = {"scipy", "nltk", "rouge_score", "codebleu", "sacrebleu", "tree_sitter", "numba", "llvmlite", "numpy",
          "bluesky", "ophyd", "openai", "anthropic", "httpx", "llama_cpp", "pint", "yaml", "orjson", "rapidfuzz"}
 LIGHT_OWN = ("twinbench", "twinbench.__main__", "twinbench.errors", "twinbench.cli", "twinbench.help_cache",
-             "twinbench.cache")
+             "twinbench.cache", "twinbench.nesting")
 CLI_STACK = {"typer", "click", "rich", "pydantic", "twinbench.cli"}  # none of them on a cached help
 
 
@@ -33,24 +33,29 @@ def heavy(modules: set[str]) -> set[str]:
 
 def command_paths(group: click.Group | None = None, prefix: tuple[str, ...] = ()) -> list[tuple]:
     """Every command and group of the CLI, as the words that name it."""
-    group = group or typer.main.get_command(app)  # type: ignore[assignment]
+    group = group or typer.main.get_command(load())  # type: ignore[assignment]
     out = [prefix]
     for name, cmd in group.commands.items():  # type: ignore[attr-defined]
         out += command_paths(cmd, (*prefix, name)) if isinstance(cmd, click.Group) else [(*prefix, name)]
     return out
 
 
+MARK = "modules at exit: "
+# `python -m twinbench ARGS` that writes every module it holds, at exit, as the last line of stderr (after MARK).
+RUN = (f"import atexit, runpy, sys; atexit.register(lambda: sys.stderr.write('\\n{MARK}' + ' '.join(sys.modules)));"
+       " runpy.run_module('twinbench', run_name='__main__', alter_sys=True)")
+
+
 def imported(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, set[str], str]:
-    """Exit code, stderr without import lines, the modules a fresh `twinbench ARGS` imported, and stdout.
+    """Exit code, stderr without the module list, the modules a fresh `twinbench ARGS` imported, and stdout.
 
     The help cache is a folder of `cwd` unless `env` says otherwise."""
     env = {**os.environ, "TWINBENCH_CACHE": str(cwd / "cache"), **(env or {})}
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "twinbench", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120, env=env)
-    lines = proc.stderr.splitlines()
-    modules = {line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")}
-    err = "\n".join(line for line in lines if not line.startswith("import time:"))
-    return proc.returncode, err, modules, proc.stdout
+    proc = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, cwd=cwd, timeout=120,
+                          env=env)
+    err, mark, listed = proc.stderr.rpartition("\n" + MARK)
+    assert mark, proc.stderr
+    return proc.returncode, err, set(listed.split()), proc.stdout
 
 
 @pytest.mark.parametrize("words", command_paths(), ids=lambda w: " ".join(w) or "twinbench")
@@ -129,3 +134,20 @@ def test_the_command_does_not_re_execute_itself(tmp_path):
                           env={k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "Usage" in proc.stdout
+
+
+def test_each_command_is_registered_by_the_module_named_for_it():
+    app = load()
+    found = {info.name or info.callback.__name__: info.callback.__module__ for info in app.registered_commands}
+    found |= {info.name: info.typer_instance.registered_commands[0].callback.__module__
+              for info in app.registered_groups}
+    assert found == {name: f"twinbench.cli.{module}" for name, module in COMMANDS.items()}
+    assert set(MODULES) == set(COMMANDS.values())
+
+
+@pytest.mark.parametrize("args", [["score", "--rows", "-1"], ["runs", "list", "--help"], ["check", "--help"]],
+                         ids=" ".join)
+def test_a_command_line_loads_only_its_command_module(tmp_path, args):
+    _, err, modules, _ = imported(args, tmp_path)
+    assert {m for m in modules if m.startswith("twinbench.cli.")} - {"twinbench.cli.app", "twinbench.cli.options"} \
+        == {f"twinbench.cli.{COMMANDS[args[0]]}"}, err

@@ -1,5 +1,5 @@
-"""`twinbench score --json` writes its aligned rows a column at a time: the text is exactly what `json.dumps`
-writes for the rows as dicts."""
+"""`twinbench score --json` (`BestOfResult.json_text`) writes its aligned rows a column at a time: the text is
+exactly what `json.dumps` writes for the rows as dicts."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twinbench.report.score_report import score_json
 from twinbench.trace.config import ScoringConfig
 from twinbench.trace.model import Event, Trace
-from twinbench.trace.scoring import score_best_of
+from twinbench.trace.scoring import number_texts, score_best_of
 
 VALUES = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**20, 10**20), st.booleans(), st.none(),
@@ -42,4 +41,19 @@ def _by_dicts(outcome) -> str:
 def test_json_text_is_what_json_dumps_writes(refs, pred, config):
     outcome = score_best_of([Trace(r, f"ref{i}.json") for i, r in enumerate(refs)], Trace(pred, "pred.json"), config)
     assert outcome.chosen.aligned_rows_json() == json.dumps(outcome.chosen.aligned_rows(), default=str)
-    assert score_json(outcome) == _by_dicts(outcome)
+    assert outcome.json_text() == _by_dicts(outcome)
+
+
+NUMBERS = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(-2**63, 2**64 - 1),
+                    st.floats(-1e-3, 1e-3), st.sampled_from([1e-4, -1e-4, 1e-5, 5e-324, 1e16, 1e22, -0.0, 1.7e308]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NUMBERS, max_size=20))
+def test_number_texts_are_what_json_dumps_writes(numbers):
+    assert number_texts(numbers) == [json.dumps(x) for x in numbers]
+
+
+@given(st.lists(NUMBERS, max_size=5), st.sampled_from([2**64, -2**63 - 1, float("nan"), float("inf"), True, "1"]))
+def test_number_texts_refuse_what_they_cannot_write(numbers, odd):
+    assert number_texts([*numbers, odd]) is None

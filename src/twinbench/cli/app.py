@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
-from rich.console import Console
 
 app = typer.Typer(
     name="twinbench",
@@ -12,5 +13,28 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+
+
+@app.callback()
+def _group() -> None:
+    # A group even while one command is registered (typer would run a lone command as the application itself).
+    pass
+
+
+class LazyConsole:
+    """A rich `Console` made on first use: a command that prints only JSON never loads rich."""
+
+    def __init__(self, **options: Any):
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+console: Any = LazyConsole()
+err_console: Any = LazyConsole(stderr=True)

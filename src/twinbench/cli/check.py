@@ -22,10 +22,10 @@ if TYPE_CHECKING:
 
 
 def _read_state(path: Path | None) -> dict[str, Any] | None:
-    import yaml
-
     if path is None:
         return None
+    import yaml
+
     try:
         state = yaml.safe_load(check_text(path, "task state"))
     except yaml.YAMLError as exc:
@@ -102,14 +102,15 @@ def check(
     warnings), 1 otherwise, 2 on bad input."""
     sources = [check_text(plan, "plan") for plan in plans]
     task_state = _read_state(state)
-    limits = _limits(limit, wall_seconds, budget)
-    from twinbench.cli.check_report import View, show
     from twinbench.sandbox import Sandbox
     from twinbench.twins import DEFAULT_TWIN
 
-    view = View(rows, events, tuple(channel or ()), max_events, output_lines)
     checked = []
-    with Sandbox(twin or DEFAULT_TWIN) as sandbox:
+    with Sandbox(twin or DEFAULT_TWIN) as sandbox:  # its zygote boots while the rest is prepared
+        limits = _limits(limit, wall_seconds, budget)
+        from twinbench.cli.check_report import View, show
+
+        view = View(rows, events, tuple(channel or ()), max_events, output_lines)
         for plan, source in zip(plans, sources, strict=True):
             try:
                 result = sandbox.run(source, task_state, limits, lines=True, skip_refused=not stop_at_first)

@@ -7,19 +7,16 @@ without loading the scoring, twin or model stacks.
 from __future__ import annotations
 
 import math
-import re
-from itertools import accumulate
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from twinbench.errors import InputError
+from twinbench.nesting import max_depth
 
 MAX_DEPTH = 100  # nesting of brackets in a JSON or YAML input; deeper files are refused before parsing
 SQLITE_MAGIC = b"SQLite format 3\x00"
-_STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_BRACKETS = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def check_text(path: Path, what: str = "file") -> str:
@@ -36,7 +33,7 @@ def check_text(path: Path, what: str = "file") -> str:
         raise InputError(str(path), f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
     if "\x00" in text:
         raise InputError(str(path), f"not a text file (NUL byte at offset {text.index(chr(0))})")
-    depth = max(accumulate(_BRACKETS[c] for c in _STRINGS.sub("", text) if c in _BRACKETS), default=0)
+    depth = max_depth(text)
     if depth > MAX_DEPTH:
         raise InputError(str(path), f"nested {depth} levels deep (at most {MAX_DEPTH})")
     return text

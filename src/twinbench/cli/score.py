@@ -44,7 +44,6 @@ def score(
 
     Exit code 0 when it scored (pass or fail), 2 on bad input.
     """
-    from twinbench.report.score_report import render_score, score_json
     from twinbench.trace.config import ScoringConfig, load_config
     from twinbench.trace.scoring import score_best_of
     from twinbench.twins import DEFAULT_TWIN, get_twin
@@ -55,6 +54,8 @@ def score(
     references = [_nonempty(path) for path in gt]
     outcome = score_best_of(references, _nonempty(pred), cfg)
     if as_json:
-        typer.echo(score_json(outcome))
+        typer.echo(outcome.json_text())
     else:
+        from twinbench.report.score_report import render_score
+
         render_score(outcome, console, rows)

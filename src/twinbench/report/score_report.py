@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rich import box
@@ -96,16 +95,3 @@ def render_score(outcome: BestOfResult, console: Console, max_rows: int = 60) ->
     if hidden:
         console.print(f"[dim]{hidden} more rows not shown (matching rows are hidden first; --rows to change)[/]")
 
-
-def score_json(outcome: BestOfResult) -> str:
-    """Machine-readable form (JSON text): the best result at top level, every reference under `references`,
-    the best one's aligned rows under `alignment`."""
-    best = outcome.chosen
-    head = {
-        **best.model_dump(),
-        "best_reference": outcome.best,
-        "references": [{"source": r.reference, "full_score": r.full_score, "passed": r.passed,
-                        "metrics": {n: {"score": m.score, "passed": m.passed} for n, m in r.metrics.items()}}
-                       for r in outcome.results],
-    }
-    return json.dumps(head, default=str)[:-1] + ', "alignment": ' + best.aligned_rows_json() + "}"

@@ -6,8 +6,9 @@ then loads none of the harness's stacks.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from twinbench.lazy import attributes
 
 if TYPE_CHECKING:
     from twinbench.sandbox.limits import Limits
@@ -15,11 +16,5 @@ if TYPE_CHECKING:
     from twinbench.sandbox.runner import Sandbox, run_program
 
 __all__ = ["ErrorInfo", "Limits", "Outcome", "RunResult", "Sandbox", "run_program"]
-_MODULES = {"Limits": "limits", "ErrorInfo": "result", "Outcome": "result", "RunResult": "result",
-            "Sandbox": "runner", "run_program": "runner"}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_MODULES[name]}"), name)
+__getattr__ = attributes(__name__, {"Limits": "limits", "ErrorInfo": "result", "Outcome": "result",
+                                    "RunResult": "result", "Sandbox": "runner", "run_program": "runner"})

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import importlib.util
 import os
+import py_compile
 import shutil
 import site
 import subprocess
@@ -23,7 +25,7 @@ ENV = {
 }
 
 
-STAGED = ("__init__.py", "errors.py", "sandbox", "trace", "twins/*.py")
+STAGED = ("__init__.py", "errors.py", "lazy.py", "sandbox", "trace", "twins/*.py")
 STAGE_MOUNT = "/opt/twinbench"
 
 
@@ -60,6 +62,36 @@ def _python_only(folder: str, names: list[str]) -> list[str]:
     return [n for n in names if n == "__pycache__" or not (n.endswith(".py") or os.path.isdir(os.path.join(folder, n)))]
 
 
+def _current(bytecode: str, source: str) -> bool:
+    """Whether `bytecode` is this interpreter's timestamp-checked compilation of `source` as it is now."""
+    try:
+        with open(bytecode, "rb") as fh:
+            head = fh.read(16)
+        found = os.stat(source)
+    except OSError:
+        return False
+    stamp = [int(found.st_mtime) & 0xFFFFFFFF, found.st_size & 0xFFFFFFFF]
+    return head == importlib.util.MAGIC_NUMBER + bytes(4) + b"".join(n.to_bytes(4, "little") for n in stamp)
+
+
+def _copy_module(source: str, target: str) -> None:
+    """Copy a file; a module comes with its bytecode, compiled into its own `__pycache__` first when it is
+    missing or stale (as importing it would, unless bytecode writing is off): the zygote, which writes none,
+    then compiles nothing it imports."""
+    shutil.copy2(source, target)  # the same modification time: the bytecode stays current for the copy
+    if not source.endswith(".py"):
+        return
+    bytecode = importlib.util.cache_from_source(source)
+    if not _current(bytecode, source) and not sys.dont_write_bytecode:
+        with contextlib.suppress(OSError, py_compile.PyCompileError):
+            py_compile.compile(source, bytecode, doraise=True,
+                               invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP)
+    if _current(bytecode, source):
+        staged = importlib.util.cache_from_source(target)
+        os.makedirs(os.path.dirname(staged), exist_ok=True)
+        shutil.copy2(bytecode, staged)
+
+
 def _copy_package(package: str, dest: str) -> None:
     """Copy the `.py` files of an importable package to its dotted path under `dest`, with the `__init__.py`
     of each enclosing package that `dest` does not hold yet."""
@@ -71,10 +103,10 @@ def _copy_package(package: str, dest: str) -> None:
         target = os.path.join(dest, *parts[:i])
         if i == len(parts):
             shutil.copytree(next(iter(spec.submodule_search_locations)), target, ignore=_python_only,
-                            dirs_exist_ok=True)
+                            copy_function=_copy_module, dirs_exist_ok=True)
         elif not os.path.exists(os.path.join(target, "__init__.py")) and spec.origin:
             os.makedirs(target, exist_ok=True)
-            shutil.copy2(spec.origin, target)
+            _copy_module(spec.origin, os.path.join(target, os.path.basename(spec.origin)))
 
 
 def stage_package(dest: str, twin_package: str) -> str:
@@ -90,10 +122,10 @@ def stage_package(dest: str, twin_package: str) -> str:
         for path in glob.glob(os.path.join(src, name)):
             target = os.path.join(dest, "twinbench", os.path.relpath(path, src))
             if os.path.isdir(path):
-                shutil.copytree(path, target, ignore=_python_only)
+                shutil.copytree(path, target, ignore=_python_only, copy_function=_copy_module)
             else:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.copy2(path, target)
+                _copy_module(path, target)
     _copy_package(twin_package, dest)
     return dest
 

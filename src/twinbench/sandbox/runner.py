@@ -91,18 +91,28 @@ class Sandbox:
         self.tmp_mb = tmp_mb
         self.zygote_starts = 0
         self._zygote: ZygoteHost | None = None
+        try:  # the zygote boots while the caller prepares its first run
+            self._start_zygote()
+        except Exception:  # noqa: BLE001, S110  (the first run starts it again and reports why it cannot)
+            pass
 
     @property
     def isolation(self) -> str:
         return "bwrap+rlimits" if self.bwrap else "rlimits"
 
-    def _ready_zygote(self) -> ZygoteHost:
-        if self._zygote is None or not self._zygote.alive():
-            if self._zygote is not None:
-                self._zygote.close()
-            self._zygote = ZygoteHost(self.twin.client, self.twin.package, self.bwrap, self.tmp_mb)
-            self.zygote_starts += 1
+    def _start_zygote(self) -> ZygoteHost:
+        self._zygote = ZygoteHost(self.twin.client, self.twin.package, self.bwrap, self.tmp_mb)
+        self.zygote_starts += 1
         return self._zygote
+
+    def _ready_zygote(self) -> ZygoteHost:
+        zygote = self._zygote
+        if zygote is None or not zygote.alive():
+            if zygote is not None:
+                zygote.close()
+            zygote = self._start_zygote()
+        zygote.wait_ready()
+        return zygote
 
     def _stop_zygote(self) -> None:
         """Stop the zygote (a new one starts on the next run); the uid stays leased."""

@@ -28,7 +28,8 @@ class ZygoteHost:
     kill them."""
 
     def __init__(self, client: str, package: str, use_bwrap: str | None, tmp_mb: int = 64):
-        """Stage twinbench and the twin's `package`, start the zygote and wait until it has imported `client`."""
+        """Stage twinbench and the twin's `package` and start the zygote; it imports `client` while the caller
+        goes on (`wait_ready`)."""
         self.stage = bwrap.stage_package(tempfile.mkdtemp(prefix="twinbench-stage-"), package)
         self.ctrl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         path = bwrap.STAGE_MOUNT if use_bwrap else self.stage
@@ -46,6 +47,12 @@ class ZygoteHost:
             start_new_session=True,
         )
         theirs.close()
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Wait (once) until the zygote has imported the client; ZygoteError (and closed) if it did not start."""
+        if self._ready:
+            return
         self.ctrl.settimeout(START_TIMEOUT)
         try:
             self.receive()
@@ -54,6 +61,7 @@ class ZygoteHost:
             self.close()
             raise ZygoteError(f"zygote did not start: {exc}: {tail}") from None
         self.ctrl.settimeout(None)
+        self._ready = True
 
     def _log_tail(self) -> str:
         self.log.seek(0)
@@ -66,7 +74,8 @@ class ZygoteHost:
         return json.loads(msg)
 
     def start(self, request: dict[str, Any], rpc_fd: int, out_fd: int) -> int:
-        """Fork a program process holding `rpc_fd` and `out_fd`; returns its pid (in the sandbox)."""
+        """Fork a program process holding `rpc_fd` and `out_fd` (once `wait_ready`); returns its pid (in the
+        sandbox)."""
         socket.send_fds(self.ctrl, [json.dumps({"run": request}).encode()], [rpc_fd, out_fd])
         return self.receive()["pid"]
 

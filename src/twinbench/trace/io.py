@@ -15,15 +15,20 @@ Its events are validated by the same rules.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from twinbench.errors import InputError
+from twinbench.nesting import OPENING, brackets
 from twinbench.trace.model import Event, Trace
 
 if TYPE_CHECKING:
@@ -34,7 +39,8 @@ MAX_NUMBER = 1.7976931348623157e308  # largest finite float: a value must fit in
 _NUMBER = (int, float)
 _DIGITS = bytes(48 if chr(b).isdigit() and b < 128 else 32 for b in range(256))  # a digit -> "0", else " "
 LONG_NUMBER = b"0" * 19  # 19 digits in a row: an integer orjson might not keep exactly
-_SCALARS = {float, int, str, bool, type(None)}
+_NONE = type(None)
+_SCALARS = {float, int, str, bool, _NONE}
 _CONTAINERS = (list, dict)
 BINARY_SUFFIX = ".npz"
 BINARY_ARRAYS = ("channels", "channel", "t", "value")  # and "meta", when any event has one
@@ -114,7 +120,8 @@ def _finite(numbers: list[Any]) -> array | None:
         found = array("d", numbers)
     except OverflowError:  # an integer beyond the float range
         return None
-    return found if all(map(math.isfinite, found)) else None
+    # A sum is finite when every term is (it may also overflow: then each one is looked at).
+    return found if math.isfinite(sum(found)) or all(map(math.isfinite, found)) else None
 
 
 def _plain(values: list[Any]) -> bool:
@@ -136,22 +143,31 @@ def _checked(channel: list[Any], t: array, value: list[Any], meta: list[Any], so
     time; None when any event needs a closer look."""
     if set(map(type, channel)) != {str} or "" in channel or not _plain(value):
         return None
-    if not set(map(type, meta)) <= {dict, type(None)} or any(_bad_json(m) is not None for m in meta if m):
+    kinds = set(map(type, meta))
+    if not kinds <= {dict, _NONE} or (any(meta) and any(_bad_json(m) is not None for m in meta if m)):
         return None
-    meta = [{} if m is None else m for m in meta]
+    if _NONE in kinds:
+        meta = [{} if m is None else m for m in meta]
     return Trace.from_columns(channel, t, value, meta, source)
+
+
+def _column(raws: list[dict[str, Any]], key: str) -> list[Any]:
+    return list(map(dict.get, raws, repeat(key)))
 
 
 def _fast(raws: list[Any], source: str) -> Trace | None:
     """`_checked` over the columns of a list of events."""
     if set(map(type, raws)) != {dict}:
         return None
-    t = [raw["timestamp"] if "timestamp" in raw else raw.get("t") for raw in raws]
-    times = _finite(t) if set(map(type, t)) <= {float, int} else None
+    t = _column(raws, "timestamp")
+    kinds = set(map(type, t))
+    if _NONE in kinds:  # "t" for "timestamp" (or neither)
+        t = [raw["timestamp"] if "timestamp" in raw else raw.get("t") for raw in raws]
+        kinds = set(map(type, t))
+    times = _finite(t) if kinds <= {float, int} else None
     if times is None:
         return None
-    return _checked([raw.get("channel") for raw in raws], times, [raw.get("value") for raw in raws],
-                    [raw.get("meta") for raw in raws], source)
+    return _checked(_column(raws, "channel"), times, _column(raws, "value"), _column(raws, "meta"), source)
 
 
 def _loads(data: bytes, source: str, item: str | None = None) -> Any:
@@ -183,26 +199,14 @@ def _too_deep(data: bytes, limit: int = 64) -> tuple[int | None, str | None]:
     text = data.decode("utf-8", errors="replace")
     start = text.lstrip()[:1]
     level = 2 if start == "[" else 3 if start == "{" else 1  # the depth at which one event is an object
-    depth, event, key, i, n = 0, -1, None, 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            if depth == level and text[j + 1:].lstrip()[:1] == ":":
-                key = text[i + 1:j]
-            i = j + 1
-            continue
-        if c in "[{":
-            depth += 1
-            if depth == level and c == "{":
-                event, key = event + 1, None
-            if depth - level > limit:
-                return (event if event >= 0 else None), {"t": "timestamp"}.get(key, key)
-        elif c in "]}":
-            depth -= 1
-        i += 1
+    event, key = -1, None
+    for depth, token, name in brackets(text):
+        if depth == level and token == "{":
+            event, key = event + 1, None
+        elif depth == level and token == ":":
+            key = name
+        elif depth - level > limit and token in OPENING:
+            return (event if event >= 0 else None), {"t": "timestamp"}.get(key, key)
     return None, None
 
 
@@ -259,10 +263,27 @@ def _read_binary(path: Path, source: str) -> Trace:
                        for c, ti, v, m in zip(channel, t.tolist(), values, metas, strict=True)], source)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off (as it was, after): parsing a trace makes a container per event, none of
+    them in a cycle, and the collector would walk them all again and again as they pile up."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_trace(path: str | Path) -> Trace:
     """Read a trace file: `.jsonl` holds one event per line, `.npz` is the binary form, anything else JSON."""
     path = Path(path)
-    source = str(path)
+    with _collector_paused():
+        return _read(path, str(path))
+
+
+def _read(path: Path, source: str) -> Trace:
     if path.suffix == BINARY_SUFFIX:
         return _read_binary(path, source)
     try:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import orjson
 from pydantic import BaseModel, Field, PrivateAttr
 
 from twinbench.trace.align import DEL, INS, KIND_NAMES, MATCH, MISMATCH, SUB, Alignment, align
@@ -61,8 +62,9 @@ class ScoreResult(BaseModel):
         gt_side.append("null")  # index -1: no event on that side
         pred_side.append("null")
         heads = [f'{{"kind": "{name}", "gt": ' for name in KIND_NAMES]
-        rows = map('{}{}, "pred": {}}}'.format, map(heads.__getitem__, alignment.kind.tolist()),
-                   map(gt_side.__getitem__, alignment.gt.tolist()), map(pred_side.__getitem__, alignment.pred.tolist()))
+        rows = map('%s%s, "pred": %s}'.__mod__, zip(map(heads.__getitem__, alignment.kind.tolist()),
+                   map(gt_side.__getitem__, alignment.gt.tolist()), map(pred_side.__getitem__, alignment.pred.tolist()),
+                   strict=True))
         return "[" + ", ".join(rows) + "]"
 
 
@@ -75,13 +77,30 @@ def _value_json(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
+def number_texts(values: list[Any]) -> list[str] | None:
+    """What `json.dumps` writes for each value when every one is a finite float or an int of at most 64 bits,
+    else None. orjson writes the same shortest digits, in the same form, but for floats nearer 0 than 1e-4
+    (another exponent form): those are written by `repr`."""
+    if not set(map(type, values)) <= {float, int}:
+        return None
+    try:
+        texts = orjson.dumps(values).decode()[1:-1].split(",") if values else []
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits
+        return None
+    if "null" in texts:  # orjson's text for NaN and the infinities
+        return None
+    return [repr(v) if -1e-4 < v < 1e-4 and v else text for v, text in zip(values, texts, strict=True)]
+
+
 def _sides_json(trace: CanonicalTrace) -> list[str]:
     """The JSON object of each event of a canonical trace as an alignment row shows it."""
     names = {name: json.dumps(name) for name in set(trace.channel)}
-    numbers = set(map(type, trace.value)) <= {float, int} and all(map(math.isfinite, trace.value))
-    values = map(repr, trace.value) if numbers else map(_value_json, trace.value)  # repr: a finite float, an int
-    return list(map('{{"index": {}, "channel": {}, "t": {}, "value": {}}}'.format, trace.origin.tolist(),
-                    map(names.__getitem__, trace.channel), map(float.__repr__, trace.t.tolist()), values))
+    values = number_texts(trace.value)
+    if values is None:
+        values = list(map(_value_json, trace.value))
+    return list(map('{"index": %d, "channel": %s, "t": %s, "value": %s}'.__mod__,
+                    zip(trace.origin.tolist(), map(names.__getitem__, trace.channel), number_texts(trace.t.tolist()),
+                        values, strict=True)))
 
 
 class BestOfResult(BaseModel):
@@ -93,6 +112,19 @@ class BestOfResult(BaseModel):
     @property
     def chosen(self) -> ScoreResult:
         return self.results[self.best]
+
+    def json_text(self) -> str:
+        """What `twinbench score --json` prints: the best result at top level, every reference under `references`,
+        the best one's aligned rows under `alignment`."""
+        best = self.chosen
+        head = {
+            **best.model_dump(),
+            "best_reference": self.best,
+            "references": [{"source": r.reference, "full_score": r.full_score, "passed": r.passed,
+                            "metrics": {n: {"score": m.score, "passed": m.passed} for n, m in r.metrics.items()}}
+                           for r in self.results],
+        }
+        return json.dumps(head, default=str)[:-1] + ', "alignment": ' + best.aligned_rows_json() + "}"
 
 
 def score_canonical(gt: CanonicalTrace, pred: CanonicalTrace, config: ScoringConfig) -> ScoreResult:
