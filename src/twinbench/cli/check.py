@@ -97,9 +97,11 @@ def check(
                                                     "or wall_seconds_per_hour=0; repeat")] = None,
     twin: TwinOption = None,
 ) -> None:
-    """Run plans in a twin and check them: a summary, every refused command and every warning of the twin's
-    rules, each with its program line. Exit 0 when every plan is safe and error-free (--strict: and without
-    warnings), 1 otherwise, 2 on bad input."""
+    """Check plans in a twin before they run on the instrument: summary, refusals, warnings.
+
+    A summary of each plan, then every refused command and every warning of the twin's rules, each with its
+    program line. Exit 0 when every plan is safe and error-free (--strict: and without warnings), 1 otherwise,
+    2 on bad input."""
     sources = [check_text(plan, "plan") for plan in plans]
     task_state = _read_state(state)
     from twinbench.sandbox import Sandbox

@@ -192,8 +192,10 @@ def leaderboard_command(
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json | markdown")] = "table",
     store_path: StoreOption = DEFAULT_STORE,
 ) -> None:
-    """Per model: mean full score with a bootstrap 95% CI, pass rate, pass@k, per category, difficulty and
-    dimension, outcome shares, and CodeBLEU / edit similarity beside them."""
+    """Per model: mean full score (95% CI), pass rate, pass@k, categories, dimensions, outcomes, similarity.
+
+    Scores come with a bootstrap 95% CI by task; per category, difficulty, dimension and (multi-turn runs) turn;
+    outcome shares; CodeBLEU and edit similarity against the closest reference beside them."""
     if fmt not in ("table", "csv", "json", "markdown"):
         raise InputError("--format", f"unknown format {fmt!r}: table, csv, json or markdown")
     store = open_store(store_path, must_exist=True)
