@@ -35,6 +35,12 @@ class LazyConsole:
             self._console = Console(**self._options)
         return getattr(self._console, name)
 
+    def __enter__(self) -> Any:  # rich's Live holds its console as a context (special methods skip __getattr__)
+        return self.__getattr__("__enter__")()
+
+    def __exit__(self, *exc: object) -> None:
+        self.__getattr__("__exit__")(*exc)
+
 
 console: Any = LazyConsole()
 err_console: Any = LazyConsole(stderr=True)
