@@ -3,7 +3,7 @@
 import mujoco
 import numpy as np
 
-from twinbench.twins.physics.channels import Catalog, canonical_quaternions
+from twinbench.twins.physics.channels import Catalog, continuous_quaternions
 
 XML = """<mujoco>
   <compiler angle="radian"/>
@@ -93,7 +93,14 @@ def test_contacts_between_named_geoms_only():
     assert cat.contacts(data) == {"contact/bob|floor"}
 
 
-def test_quaternions_are_given_with_w_not_negative():
+def test_quaternions_start_with_w_not_negative_and_then_stay_continuous():
     values = np.array([9.0, -0.5, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0.5])
-    canonical_quaternions(values, np.array([1, 5]))
+    continuous_quaternions(values, np.array([1, 5]))
     assert values.tolist() == [9.0, 0.5, -0.5, -0.5, -0.5, 0.5, -0.5, 0.5, 0.5]
+    turned = np.array([9.0, -0.1, -0.7, -0.7, 0.1, 0.1, -0.7, 0.7, 0.1])  # both rotated on past w = 0
+    continuous_quaternions(turned, np.array([1, 5]), previous=np.array([9.0, 0.1, -0.7, -0.7, -0.1, 0.1, -0.7,
+                                                                         0.7, 0.1]))
+    assert turned.tolist() == [9.0, -0.1, -0.7, -0.7, 0.1, 0.1, -0.7, 0.7, 0.1]  # close to before: no flip
+    flipped = np.array([9.0, 0.1, 0.7, 0.7, -0.1, 0.1, -0.7, 0.7, 0.1])
+    continuous_quaternions(flipped, np.array([1, 5]), previous=turned)
+    assert flipped.tolist() == [9.0, -0.1, -0.7, -0.7, 0.1, 0.1, -0.7, 0.7, 0.1]  # MuJoCo's sign flip undone

@@ -3,7 +3,8 @@
 Only named elements are recorded (the task names the elements it cares about), except the inputs and state
 writes that could move them: those are recorded for every element, an unnamed one as `#<id>`.
 
-    body/<name>/pos.x|y|z, body/<name>/quat.w|x|y|z      world position and orientation (w >= 0) of a moving body
+    body/<name>/pos.x|y|z, body/<name>/quat.w|x|y|z      world position and orientation of a moving body (each
+                                                         quaternion continuous in time, starting with w >= 0)
     joint/<name>/qpos, joint/<name>/qvel                 hinge and slide joints; ball and free joints add [i]
     sensor/<name>, sensor/<name>[i]                      sensor readings (one-dimensional sensors without [i])
     actuator/<name>/ctrl                                 controls, from the first time they are non-zero
@@ -46,11 +47,17 @@ def _indexed(channel: str, size: int) -> list[str]:
     return [channel] if size == 1 else [f"{channel}[{i}]" for i in range(size)]
 
 
-def canonical_quaternions(values: np.ndarray, starts: np.ndarray) -> None:
-    """Flip the quaternions at `starts` (w first) in place so that w >= 0: q and -q are the same rotation."""
-    flip = starts[values[starts] < 0]
-    if len(flip):
-        values[flip[:, None] + np.arange(4)] *= -1
+def continuous_quaternions(values: np.ndarray, starts: np.ndarray, previous: np.ndarray | None = None) -> None:
+    """Flip the quaternions at `starts` (w first) in place so that each stays on the side of its value in
+    `previous` (the last sample; q and -q are the same rotation), or, without one, so that w >= 0. A body that
+    turns through w = 0 then moves on continuously instead of jumping to the opposite sign."""
+    index = starts[:, None] + np.arange(4)
+    if previous is None:
+        flip = values[starts] < 0
+    else:
+        flip = np.einsum("ij,ij->i", values[index], previous[index]) < 0
+    if flip.any():
+        values[index[flip]] *= -1
 
 
 class Catalog:
@@ -100,15 +107,16 @@ class Catalog:
         self.qpos = np.array(qpos, dtype=np.int64)
         self.qvel = np.array(qvel, dtype=np.int64)
         self.sensordata = np.array(sensordata, dtype=np.int64)
-        self.joint_quats = np.array(quats, dtype=np.int64) + 7 * len(self.bodies)
-        self.body_quats = 3 * len(self.bodies) + 4 * np.arange(len(self.bodies), dtype=np.int64)
+        body_quats = 3 * len(self.bodies) + 4 * np.arange(len(self.bodies), dtype=np.int64)
+        self.quats = np.concatenate((body_quats, np.array(quats, dtype=np.int64) + 7 * len(self.bodies)))
         self.channels = channels
 
-    def sample(self, data: mujoco.MjData) -> np.ndarray:
-        """The values of `self.channels` now (run mj_forward first)."""
+    def sample(self, data: mujoco.MjData, previous: np.ndarray | None = None) -> np.ndarray:
+        """The values of `self.channels` now (run mj_forward first); quaternions continue from the `previous`
+        sample's."""
         values = np.concatenate((data.xpos[self.bodies].ravel(), data.xquat[self.bodies].ravel(),
                                  data.qpos[self.qpos], data.qvel[self.qvel], data.sensordata[self.sensordata]))
-        canonical_quaternions(values, np.concatenate((self.body_quats, self.joint_quats)))
+        continuous_quaternions(values, self.quats, previous)
         return values
 
     def _inputs(self, model: mujoco.MjModel) -> None:

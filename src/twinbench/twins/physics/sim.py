@@ -171,7 +171,7 @@ class Sim:
 
     def _sample(self) -> None:
         t = float(self.data.time)
-        values = self.catalog.sample(self.data)
+        values = self.catalog.sample(self.data, None if self.last_sample is None else self.last_values)
         # An input's sample is its mean over the steps since the last sample: no force goes unseen between two.
         means = self.input_sum / self.input_steps if self.input_steps else self.catalog.inputs(self.data)
         if not (np.isfinite(values).all() and np.isfinite(means).all()):

@@ -122,7 +122,7 @@ class PhysicsSimulator:
             return
         self.xml = []
         try:
-            mjcf.check_xml(text, self.cfg.caps.xml_bytes, self.cfg.caps.elements)
+            mjcf.check_xml(text, self.cfg.caps.xml_bytes, self.cfg.caps.elements, self.cfg.caps.nflexvert)
         except mjcf.ModelTooLarge as exc:
             raise LimitExceeded(str(exc)) from None
         except mjcf.ModelRefused as exc:
