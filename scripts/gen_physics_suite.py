@@ -12,6 +12,7 @@ was produced (deterministic).
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ def task_entries(family: str, stem: str, turns: list[Turn]) -> list[dict[str, An
                  "instruction": turn.instruction, "references": refs, "tags": turn.tags, "turn": n}
         if n > 1:
             entry["follows"] = f"{family}-{stem}-{n - 1}"
-        scoring = turn.scoring | ({"horizon": turn.horizon} if turn.horizon is not None else {})
+        scoring = copy.deepcopy(turn.scoring) | ({"horizon": turn.horizon} if turn.horizon is not None else {})
         if scoring:
             entry["scoring"] = scoring
         entries.append(entry)

@@ -177,3 +177,15 @@ def test_the_prompt_holds_the_api_reference():
     prompt = system_prompt("physics")
     assert "{api_reference}" in twin.prompt_template() and "{api_reference}" not in prompt
     assert twin.api_reference().strip() in prompt and prompt.startswith("You are an assistant")
+
+
+def test_a_flex_over_the_node_cap_is_a_budget_before_it_compiles():
+    cloth = ('<mujoco><worldbody><flexcomp name="sheet" type="grid" count="6 6 1" spacing="0.1 0.1 0.1" dim="2">'
+             '<edge equality="true"/></flexcomp></worldbody></mujoco>')
+    twin = PhysicsSimulator()
+    twin.handle("model", {"key": 0, "xml": cloth, "last": True})
+    twin.handle("log", {"records": [["sim", 0, 0], ["step", 0, 5]]})
+    assert channel(twin, "body/sheet_35/pos.z")[0] == (0.0, 0.0)
+    twin.reset({"caps": {"nflexvert": 35}}, math.inf)
+    with pytest.raises(LimitExceeded, match="flex nodes"):
+        twin.handle("model", {"key": 0, "xml": cloth, "last": True})

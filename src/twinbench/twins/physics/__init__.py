@@ -44,7 +44,8 @@ class PhysicsTwin(BaseTwin):
         cfg = PhysicsConfig()
         text = resources.files(self.package).joinpath("reference.md").read_text("utf-8")
         return text.format(sample_ms=f"{cfg.sample_period * 1000:g}", xml_kb=cfg.caps.xml_bytes // 1024,
-                           nbody=cfg.caps.nbody, ngeom=cfg.caps.ngeom, nq=cfg.caps.nq, max_steps=cfg.max_steps)
+                           nbody=cfg.caps.nbody, ngeom=cfg.caps.ngeom, nq=cfg.caps.nq, nflexvert=cfg.caps.nflexvert,
+                           max_steps=cfg.max_steps)
 
     def scoring_defaults(self) -> dict[str, Any]:
         import yaml
