@@ -3,8 +3,8 @@
 pass against another's; wrong variants of each task's first reference fail and score lower, equal rewrites pass),
 as tables (about 2,250 programs).
 
-Run: python benchmarks/physics_suite.py [--tasks GLOB ...] [--cache-dir DIR] [--json] [--no-docs]
-(writes its tables into docs/suites.md unless --no-docs or --tasks)
+Run: python benchmarks/physics_suite.py [--tasks GLOB ...] [--cache-dir DIR] [--json] [--save FILE] [--no-docs]
+(writes its tables into docs/suites.md unless --no-docs or --tasks; --save keeps the figures as JSON)
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--tasks", action="append", help="only tasks whose id matches this glob (repeatable)")
     parser.add_argument("--cache-dir", type=Path, help="cache the reference traces here")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--save", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--no-docs", action="store_true", help="do not write into docs/suites.md")
     args = parser.parse_args()
     suite = load_suite("physics")
@@ -38,6 +39,8 @@ def main() -> None:
                                                   if any(fnmatch.fnmatch(t.id, p) for p in args.tasks)])
     with ReferenceRunner(suite.twin, args.cache_dir) as runner:
         stats = suite_stats(suite, runner, validity=True)
+    if args.save:
+        args.save.write_text(json.dumps(stats, indent=1), encoding="utf-8")
     if args.json:
         print(json.dumps(stats, indent=1))
         return

@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 
 class PhysicsTwin(BaseTwin):
-    """MuJoCo rigid-body simulations, replayed on the trusted side from the program's model and log."""
+    """MuJoCo simulations (rigid bodies, flex deformables), replayed on the trusted side from the program's model
+    and log."""
 
     name = "physics"
-    description = "MuJoCo rigid-body simulation, re-simulated from the program's MJCF and log"
+    description = "MuJoCo simulation, re-simulated from the program's MJCF and log"
     package = __name__
     budget = Budget(default=200_000, unit="simulation steps")
     prompt_version = "physics-v1"

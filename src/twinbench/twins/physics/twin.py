@@ -74,7 +74,7 @@ def _caps(model: mujoco.MjModel, cfg: PhysicsConfig) -> None:
 
 
 class PhysicsSimulator:
-    """MuJoCo rigid-body simulations, replayed from what the program sent (its budget is in simulation steps).
+    """MuJoCo simulations, replayed from what the program sent (its budget is in simulation steps).
     Commands: model, log."""
 
     def __init__(self) -> None:
