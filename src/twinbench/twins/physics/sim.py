@@ -109,7 +109,9 @@ class Sim:
                     self.rec.put(f"{self.prefix}equality/{label}/active", t, int(bool(v)), always=True)
             else:
                 value = v if math.isfinite(v) else str(v)
-                self.rec.put(self.prefix + self.catalog.write_channel(part, local), t, value, always=True)
+                # `write/sim1/joint/...`: a further simulation's write never reads as its sampled joint channel
+                channel = "write/" + self.prefix + self.catalog.write_channel(part, local).removeprefix("write/")
+                self.rec.put(channel, t, value, always=True)
 
     def edited(self, field: str, index: list[int], values: list[float]) -> None:
         """The model changed: once started, every edited element is an event `edit/<field>[i]`, and the
