@@ -1,77 +1,81 @@
-"""The physics suite checked with real MuJoCo, without the twin: references run and agree, tasks differ, and
-wrong variants / equal rewrites of every task's first reference are classified (about 2,300 programs).
+"""The physics suite's validity, through the physics twin in the sandbox: what `twinbench suite stats physics
+--validity` computes (every reference runs, the references of a task pass against each other, no task's references
+pass against another's; wrong variants of each task's first reference fail and score lower, equal rewrites pass),
+as tables (about 2,250 programs).
 
-Run: python benchmarks/physics_suite.py [--family NAME] [--json] [--no-docs]
-(writes its tables into docs/suites.md unless --no-docs or --family)
+Run: python benchmarks/physics_suite.py [--tasks GLOB ...] [--cache-dir DIR] [--json] [--save FILE] [--no-docs]
+(writes its tables into docs/suites.md unless --no-docs or --tasks; --save keeps the figures as JSON)
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import fnmatch
 import json
-import time
+from pathlib import Path
 
 from _docs import markdown_table, write_section
+from twinbench.cli.suite import suite_stats
 from twinbench.tasks import load_suite
-from twinbench.twins.physics.suite_check import STATE_ATOL, STATE_SHARE, read_horizons
-from twinbench.twins.physics.suite_validity import check_references, check_variants
-from twinbench.twins.physics.variants import EQUIVALENT, WRONG
+from twinbench.tasks.references import ReferenceRunner
+from twinbench.twins import get_twin
 
-WRONG_COLUMNS = ["detected", "by-params", "crashed", "missed", "noop", "n/a"]
+WRONG_COLUMNS = ["detected", "missed", "noop", "n/a"]
 EQUAL_COLUMNS = ["passed", "failed", "n/a"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--family", help="only the tasks of this category")
+    parser.add_argument("--tasks", action="append", help="only tasks whose id matches this glob (repeatable)")
+    parser.add_argument("--cache-dir", type=Path, help="cache the reference traces here")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--save", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--no-docs", action="store_true", help="do not write into docs/suites.md")
     args = parser.parse_args()
     suite = load_suite("physics")
-    tasks = [t for t in suite.tasks if args.family in (None, t.category)]
-    horizons = read_horizons(suite.path)
-    start = time.perf_counter()
-    refs = check_references(tasks, horizons)
-    variants = check_variants(tasks, horizons, WRONG, EQUIVALENT)
-    seconds = time.perf_counter() - start
-    figures = {
-        "tasks": len(tasks), "references": refs.runs, "reference_errors": refs.errors,
-        "tasks_agreeing": len(tasks) - len(refs.errors) - len(refs.disagreements),
-        "disagreements": refs.disagreements, "task_pairs": refs.pairs, "same_pairs": refs.same_pairs,
-        "wrong": {k: dict(variants.counts(k)) for k in WRONG},
-        "equal": {k: dict(variants.counts(k)) for k in EQUIVALENT},
-        "detected_by_trajectory": variants.rate(list(WRONG), ["detected", "crashed"], ["by-params", "missed"]),
-        "detected_with_params": variants.rate(list(WRONG), ["detected", "crashed", "by-params"], ["missed"]),
-        "equal_passed": variants.rate(list(EQUIVALENT), ["passed"], ["failed"]),
-        "missed": [(r.task_id, r.kind, r.deviation) for r in variants.results if r.status == "missed"],
-        "failed": [(r.task_id, r.kind, r.deviation) for r in variants.results if r.status == "failed"],
-        "wall_seconds": round(seconds, 1),
-    }
+    if args.tasks:
+        suite = dataclasses.replace(suite, tasks=[t for t in suite.tasks
+                                                  if any(fnmatch.fnmatch(t.id, p) for p in args.tasks)])
+    with ReferenceRunner(suite.twin, args.cache_dir) as runner:
+        stats = suite_stats(suite, runner, validity=True)
+    if args.save:
+        args.save.write_text(json.dumps(stats, indent=1), encoding="utf-8")
     if args.json:
-        print(json.dumps(figures, indent=1))
+        print(json.dumps(stats, indent=1))
         return
-    text = render(figures)
+    text = render(stats)
     print(text)
-    if not (args.no_docs or args.family):
+    if not (args.no_docs or args.tasks):
         write_section("suites.md", "physics_suite", text)
 
 
-def render(f: dict) -> str:
+def render(stats: dict) -> str:
+    variants = get_twin("physics").variants()
+    validity = stats["validity"]
+    counts = validity["by_kind"]
     wrong = markdown_table(["wrong variant", *WRONG_COLUMNS], [
-        [k, *(str(f["wrong"][k].get(c, 0)) for c in WRONG_COLUMNS)] for k in WRONG])
+        [k, *(str(counts[k].get(c, 0)) for c in WRONG_COLUMNS)] for k in variants.wrong])
     equal = markdown_table(["equal rewrite", *EQUAL_COLUMNS], [
-        [k, *(str(f["equal"][k].get(c, 0)) for c in EQUAL_COLUMNS)] for k in EQUIVALENT])
-    agree, clean = f["tasks_agreeing"], f["references"] - sum(map(len, f["reference_errors"].values()))
-    return "\n".join([
-        f"{f['tasks']} task entries, {f['references']} references: {clean} run without error; the references "
-        f"of {agree}/{f['tasks']} agree (every 0.1 s, named joints and "
-        f"bodies within {STATE_ATOL} + {STATE_SHARE:.0%} of their range, chaotic tasks up to their horizon); "
-        f"{f['task_pairs'] - len(f['same_pairs'])}/{f['task_pairs']} task pairs differ.", "",
+        [k, *(str(counts[k].get(c, 0)) for c in EQUAL_COLUMNS)] for k in variants.equivalent])
+    consistent = stats["tasks"] - len(stats["inconsistent_tasks"])
+    lines = [
+        f"{stats['tasks']} tasks, {stats['references']} references. Self-consistency: "
+        f"{stats['self_consistency']:.1%} ({consistent}/{stats['tasks']} tasks: every reference runs clean and "
+        f"passes against the others). Discrimination: {stats['discrimination']:.2%} of {stats['task_pairs']} "
+        "ordered task pairs (no reference of one task passes against another's).", "",
         wrong, "", equal, "",
-        f"Wrong variants detected by their trajectory (or a crash): {f['detected_by_trajectory']:.1%}; counting "
-        f"changed model parameters too: {f['detected_with_params']:.1%}. Equal rewrites passed: "
-        f"{f['equal_passed']:.1%}. ({f['wall_seconds']} s wall on a shared 2-core machine.)",
-    ])
+        f"Wrong variants detected (fail and score lower): **{validity['wrong_detected']:.1%}**; equal rewrites "
+        f"passed: **{validity['equivalent_passed']:.1%}**. {stats['programs_run']} programs in "
+        f"{stats['seconds']:.0f} s on a shared 2-core machine.",
+    ]
+    misses = [f"{task} ({kind})" for task, kind in validity["missed"]]
+    problems = [f"{task}: {problem}" for task, problem in stats["inconsistent_tasks"].items()]
+    if problems:
+        lines += ["", "Inconsistent: " + "; ".join(problems)]
+    if misses:
+        lines += ["", "Missed or failed: " + ", ".join(misses)]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

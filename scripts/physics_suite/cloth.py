@@ -17,6 +17,11 @@ def _cloth(name, count, spacing, pos, mass, pins=None, **attrs):
               pos=list(pos), radius=0.005, dim=2, mass=mass, **attrs)
 
 
+# A cloth draped over an edge or fluttering in the wind folds a little differently with a halved timestep or
+# another integrator (its free corners by up to 7 cm): its node positions are scored within 8 cm.
+LOOSE = {"continuous_channels": {"body/*/pos.*": {"abs_tol": 0.08}}}
+
+
 def _stone(name, height, radius=0.05, mass=0.2):
     return el("body", el("freejoint", name=f"{name}_free"), ball(name, radius, mass), name=f"{name}_body",
               pos=[0, 0, height])
@@ -62,15 +67,15 @@ def drape() -> list[Turn]:
         "Drape a cloth over a ball: a ground plane `floor` (5 x 5 m), a fixed sphere `dome` of radius 0.15 m at "
         "(0, 0, 0.4) m, and a " + common + ", total mass 0.15 kg. 2 ms; drop it flat from rest and simulate "
         "1.5 s. Its node bodies are `cover_0`, `cover_1`, ...",
-        model(dome, 0.15), 1.5, from_string=True)
+        model(dome, 0.15), 1.5, from_string=True, scoring=LOOSE)
     t2 = Turn(
         "Swap the ball for a small table: a fixed box `table` (half sizes 0.15 x 0.15 x 0.2 m) at (0, 0, 0.2) m "
         "instead of `dome`, and a 0.25 kg cloth. Simulate 1.5 s.",
-        model(table, 0.25), 1.5, from_string=True)
+        model(table, 0.25), 1.5, from_string=True, scoring=LOOSE)
     t3 = Turn(
         "Drop a weight on the covered table: body `weight_body` at (0, 0, 1.2) m on free joint `weight_free`, a "
         "sphere `weight` of radius 0.04 m and 0.1 kg. Simulate 1.5 s.",
-        model(table, 0.25, True), 1.5, from_string=True, difficulty="complex")
+        model(table, 0.25, True), 1.5, from_string=True, difficulty="complex", scoring=LOOSE)
     return [t1, t2, t3]
 
 
@@ -88,14 +93,14 @@ def flag() -> list[Turn]:
     t1 = Turn(
         "A flag in the wind: " + common + ", total mass 0.1 kg. Air density 1.2 kg/m^3 and a wind of "
         "(0, 8, 0) m/s (option density and wind). 2 ms; simulate 1.5 s from the flat start.",
-        model([0, 8, 0], 0.1), 1.5, from_string=True)
+        model([0, 8, 0], 0.1), 1.5, from_string=True, scoring=LOOSE)
     t2 = Turn(
         "Heavier flag in a crosswind: mass 0.2 kg, wind (3, 10, 0) m/s. Simulate 1.5 s.",
-        model([3, 10, 0], 0.2), 1.5, from_string=True)
+        model([3, 10, 0], 0.2), 1.5, from_string=True, scoring=LOOSE)
     t3 = Turn(
         "Add the flagpole and the ground: a fixed cylinder `pole` from (0, 0, 0) to (0, 0, 1.7) m, radius "
         "0.015 m, and a ground plane `floor` (5 x 5 m). Same flag and wind; 1.5 s.",
-        model([3, 10, 0], 0.2, True), 1.5, from_string=True, difficulty="complex")
+        model([3, 10, 0], 0.2, True), 1.5, from_string=True, difficulty="complex", scoring=LOOSE)
     return [t1, t2, t3]
 
 

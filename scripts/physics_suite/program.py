@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import Any
 
 import mujoco
 import numpy as np
@@ -28,7 +29,8 @@ class Turn:
     setup: list[str] = field(default_factory=list)
     difficulty: str = "simple"
     tags: list[str] = field(default_factory=list)
-    horizon: float | None = None  # chaotic: trajectories are comparable up to this simulated time
+    horizon: float | None = None  # chaotic: trajectories are scored up to this simulated time (scoring.horizon)
+    scoring: dict[str, Any] = field(default_factory=dict)  # the task's own scoring overrides
     from_string: bool = False  # second reference: MjSpec.from_string(XML) with options set in code
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from twinbench.errors import InputError
 from twinbench.trace.canonical import Series, canonicalize
 from twinbench.trace.config import ContinuousChannel, ScoringConfig
-from twinbench.trace.metrics.continuous import channel_metric
+from twinbench.trace.metrics.continuous import channel_metric, window_mean
 from twinbench.trace.model import Event, Trace
 from twinbench.trace.scoring import score_traces
 
@@ -95,3 +97,25 @@ def test_patterns_from_defaults_merge_under_the_overrides():
     assert config.comparators.for_channel("param/opt/timestep").type == "any"
     with pytest.raises(InputError, match="unknown preset 'no-such-preset'"):
         ScoringConfig.build("no-such-preset")
+
+
+def test_smoothing_compares_the_trend_under_sample_noise():
+    rng = np.random.default_rng(7)
+    g, p = sine(0.01), sine(0.01)
+    g.v[:] += rng.normal(0, 0.1, len(g.v))  # vibration: every sample differs
+    p.v[:] += rng.normal(0, 0.1, len(p.v))
+    smoothed = RESAMPLED.model_copy(update={"smooth": 0.2, "abs_tol": 0.1})
+    assert not channel_metric(g, p, RESAMPLED.model_copy(update={"abs_tol": 0.1})).passed
+    assert channel_metric(g, p, smoothed).passed
+    other = sine(0.01, phase=0.6)
+    other.v[:] += rng.normal(0, 0.1, len(other.v))
+    assert not channel_metric(g, other, smoothed).passed  # another motion under the same noise still fails
+
+
+@given(st.lists(st.floats(-100, 100), min_size=2, max_size=40), st.floats(0.001, 5))
+def test_a_window_mean_stays_within_the_signal_and_keeps_a_constant(values, width):
+    grid = np.arange(len(values)) * 0.1
+    mean = window_mean(grid, np.array(values), width)
+    assert len(mean) == len(values)
+    assert (mean >= min(values) - 1e-9).all() and (mean <= max(values) + 1e-9).all()
+    assert np.allclose(window_mean(grid, np.full(len(values), values[0]), width), values[0])

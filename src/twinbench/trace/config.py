@@ -106,7 +106,8 @@ class ContinuousChannel(_Strict):
     `index` is EnvTrace's rule (values only, index by index, the shorter padded with its last value);
     `resampled` interpolates both sides on a common time base and passes when the difference stays within
     `abs_tol + rel_tol * (the reference's range)` for the `quantile` share of the time, and both end within
-    `end_tol` seconds of each other (trajectories of a simulation).
+    `end_tol` seconds of each other (trajectories of a simulation); with `smooth`, both are first averaged over
+    a window of that many seconds (a signal whose every sample carries noise, such as vibration).
     """
 
     method: Literal["timeseries", "index", "resampled"] = "timeseries"
@@ -122,6 +123,8 @@ class ContinuousChannel(_Strict):
                            "reference's range")
     quantile: float = Field(default=0.95, gt=0, le=1, description="resampled: share of the time within tolerance")
     end_tol: float = Field(default=0.05, ge=0, description="resampled: allowed difference of the end times (s)")
+    smooth: float = Field(default=0.0, ge=0, description="resampled: compare means over windows of this many "
+                          "seconds (0: the values themselves)")
 
 
 class Aggregation(_Strict):

@@ -37,3 +37,28 @@ WRONG = {
 SERVO = rewrite("</sensor>", '</sensor>\n  <actuator><position name="servo" joint="hinge" kp="20"/></actuator>',
                 rewrite("data.qpos[0] = 0.5", "data.qpos[0] = 0.5\ndata.ctrl[0] = 0.2"))
 WRONG_GAIN = rewrite('kp="20"', 'kp="30"', SERVO)
+
+# A flex cloth: a 4 x 4 flexcomp grid pinned at two corners, falling onto nothing. MuJoCo names its free nodes'
+# bodies sheet_1 ... sheet_14 (sheet_0 and sheet_3 are pinned to the world).
+CLOTH = '''import mujoco
+
+XML = """
+<mujoco>
+  <option timestep="0.002"/>
+  <worldbody>
+    <flexcomp name="sheet" type="grid" count="4 4 1" spacing="0.1 0.1 0.1" pos="0 0 1" radius="0.005" dim="2"
+              mass="0.2">
+      <edge equality="true"/>
+      <pin id="0 3"/>
+    </flexcomp>
+  </worldbody>
+</mujoco>
+"""
+
+model = mujoco.MjModel.from_xml_string(XML)
+data = mujoco.MjData(model)
+while data.time < 0.5:
+    mujoco.mj_step(model, data)
+mujoco.mj_forward(model, data)
+print(repr(float(data.body("sheet_15").xpos[2])))
+'''

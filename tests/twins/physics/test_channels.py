@@ -3,7 +3,7 @@
 import mujoco
 import numpy as np
 
-from twinbench.twins.physics.channels import Catalog, canonical_quaternions
+from twinbench.twins.physics.channels import Catalog, continuous_quaternions, is_ball
 
 XML = """<mujoco>
   <compiler angle="radian"/>
@@ -37,12 +37,11 @@ def test_only_named_moving_bodies_joints_and_sensors_are_sampled():
         "body/pole/pos.x", "body/pole/pos.y", "body/pole/pos.z", "body/ball/pos.x", "body/ball/pos.y",
         "body/ball/pos.z", "body/hand/pos.x", "body/hand/pos.y", "body/hand/pos.z",
         "body/pole/quat.w", "body/pole/quat.x", "body/pole/quat.y", "body/pole/quat.z",
-        "body/ball/quat.w", "body/ball/quat.x", "body/ball/quat.y", "body/ball/quat.z",
         "body/hand/quat.w", "body/hand/quat.x", "body/hand/quat.y", "body/hand/quat.z",
-        "joint/hinge/qpos", *(f"joint/free/qpos[{i}]" for i in range(7)),
+        "joint/hinge/qpos", *(f"joint/free/qpos[{i}]" for i in range(3)),
         "joint/hinge/qvel", *(f"joint/free/qvel[{i}]" for i in range(6)),
         "sensor/angle", "sensor/ball_pos[0]", "sensor/ball_pos[1]", "sensor/ball_pos[2]",
-    ]  # no static post, no unnamed body, joint or sensor
+    ]  # no static post, no unnamed body, joint or sensor; no orientation of the ball
     values = dict(zip(cat.channels, cat.sample(data).tolist(), strict=True))
     assert values["body/ball/pos.z"] == 3.0 and values["joint/free/qpos[2]"] == 3.0
     assert values["body/hand/pos.y"] == 1.0
@@ -93,7 +92,38 @@ def test_contacts_between_named_geoms_only():
     assert cat.contacts(data) == {"contact/bob|floor"}
 
 
-def test_quaternions_are_given_with_w_not_negative():
+def test_quaternions_start_with_w_not_negative_and_then_stay_continuous():
     values = np.array([9.0, -0.5, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0.5])
-    canonical_quaternions(values, np.array([1, 5]))
+    continuous_quaternions(values, np.array([1, 5]))
     assert values.tolist() == [9.0, 0.5, -0.5, -0.5, -0.5, 0.5, -0.5, 0.5, 0.5]
+    turned = np.array([9.0, -0.1, -0.7, -0.7, 0.1, 0.1, -0.7, 0.7, 0.1])  # both rotated on past w = 0
+    continuous_quaternions(turned, np.array([1, 5]), previous=np.array([9.0, 0.1, -0.7, -0.7, -0.1, 0.1, -0.7,
+                                                                         0.7, 0.1]))
+    assert turned.tolist() == [9.0, -0.1, -0.7, -0.7, 0.1, 0.1, -0.7, 0.7, 0.1]  # close to before: no flip
+    flipped = np.array([9.0, 0.1, 0.7, 0.7, -0.1, 0.1, -0.7, 0.7, 0.1])
+    continuous_quaternions(flipped, np.array([1, 5]), previous=turned)
+    assert flipped.tolist() == [9.0, -0.1, -0.7, -0.7, 0.1, 0.1, -0.7, 0.7, 0.1]  # MuJoCo's sign flip undone
+
+
+def test_only_a_body_made_of_centred_spheres_is_a_ball_whose_orientation_is_not_recorded():
+    bodies = {
+        "ball": '<geom type="sphere" size=".1"/><geom type="sphere" size=".05"/>',
+        "box": '<geom type="box" size=".1 .1 .1"/>',
+        "off_centre": '<geom type="sphere" size=".1" pos="0 0 .05"/>',
+        "lopsided": '<inertial pos="0 0 0" mass="1" diaginertia="1 1 2"/><geom type="sphere" size=".1"/>',
+        "bare": '<inertial pos="0 0 0" mass="1" diaginertia="1 1 1"/>',
+    }
+    xml = "<mujoco><worldbody>" + "".join(f'<body name="{n}"><freejoint name="{n}_free"/>{g}</body>'
+                                          for n, g in bodies.items()) + "</worldbody></mujoco>"
+    model = mujoco.MjModel.from_xml_string(xml)
+    assert [n for n in bodies if is_ball(model, model.body(n).id)] == ["ball"]
+    cat = Catalog(model)
+    assert "body/ball/pos.z" in cat.channels and "body/ball/quat.w" not in cat.channels
+    assert "joint/ball_free/qpos[2]" in cat.channels and "joint/ball_free/qpos[3]" not in cat.channels
+    assert "joint/ball_free/qvel[5]" in cat.channels  # its spin is still recorded
+    assert {"body/box/quat.w", "joint/box_free/qpos[6]", "body/off_centre/quat.w"} <= set(cat.channels)
+    data = mujoco.MjData(model)
+    data.qpos[model.joint("box_free").qposadr[0] + 3:][:4] = [0, 0, 0, 1]  # w = 0: kept, not flipped
+    mujoco.mj_forward(model, data)
+    values = dict(zip(cat.channels, cat.sample(data).tolist(), strict=True))
+    assert values["body/box/quat.z"] == 1.0 and values["joint/box_free/qpos[6]"] == 1.0

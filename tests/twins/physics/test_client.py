@@ -2,7 +2,7 @@
 
 import mujoco
 import pytest
-from physics_programs import EXAMPLES, PENDULUM, rewrite
+from physics_programs import CLOTH, EXAMPLES, PENDULUM, rewrite
 
 from twinbench.sandbox import Outcome, bwrap
 
@@ -122,3 +122,17 @@ def test_a_second_simulation_has_its_own_prefix(physics):
     assert values(result, "sim1/joint/hinge/qpos")[0] == 0.0
     assert len(values(result, "sim1/joint/hinge/qpos")) == 21
     assert values(result, "joint/hinge/qpos")[0] == 0.5
+
+
+def test_a_flex_cloth_runs_its_nodes_are_recorded_and_a_giant_one_is_refused_before_compiling(physics):
+    result = physics.run(CLOTH)
+    assert result.outcome is Outcome.OK, result.detail
+    assert values(result, "body/sheet_15/pos.z")[-1] == float(result.output)  # the trusted side's own simulation
+    assert values(result, "body/sheet_15/pos.z")[0] == 1.0 and float(result.output) < 0.95  # the corner falls
+    assert 0 < values(result, "param/body/sheet_15/mass")[0] < 0.2
+    spec = physics.run(rewrite("mujoco.MjModel.from_xml_string(XML)", "mujoco.MjSpec.from_string(XML).compile()",
+                               CLOTH))
+    assert spec.outcome is Outcome.OK, spec.detail
+    assert values(spec, "body/sheet_15/pos.z") == pytest.approx(values(result, "body/sheet_15/pos.z"), abs=1e-12)
+    giant = physics.run(rewrite('count="4 4 1"', 'count="30 30 1"', CLOTH))  # 900 nodes
+    assert giant.outcome is Outcome.BUDGET and "flex nodes" in giant.detail

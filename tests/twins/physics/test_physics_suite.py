@@ -1,20 +1,24 @@
 """The built-in physics suite: three-turn tasks per family, references in the house style that name what the
-trace records, and, run with real MuJoCo in two worker subprocesses, references that run, agree and differ."""
+trace records, and, on a sample run through the physics twin in the sandbox, references that run and pass
+against each other, tasks that differ, wrong variants that fail and equal rewrites that pass."""
 
 import ast
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from twinbench.cli.suite import suite_stats
 from twinbench.tasks import load_suite
-from twinbench.twins.physics.suite_check import read_horizons, simulated_duration
-from twinbench.twins.physics.suite_validity import check_references
+from twinbench.tasks.references import ReferenceRunner
 
 FAMILIES = {"pendulum", "mass_spring_damper", "linkage", "coupling", "rotor", "cable", "cloth", "particles",
             "friction", "collision", "vehicle", "arm", "sensor"}
 TOKEN = re.compile(r"`([^`]+)`")
 RANGE = re.compile(r"`([a-z_]*?)(\d+)([a-z_]*)`\.\.`\1(\d+)\3`")
+# A flex cloth, a contact-rich rolling ball with two references, a chaotic system with a horizon, a plain pendulum.
+SAMPLE = ["cloth-hammock-3", "friction-rolling-2", "pendulum-chaotic-double-1", "pendulum-simple-2"]
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +27,18 @@ def physics():
 
 
 @pytest.fixture(scope="module")
-def checked(physics):
-    return check_references(physics.tasks, read_horizons(physics.path))
+def sample_stats(physics):
+    with ReferenceRunner("physics") as runner:
+        return suite_stats(dataclasses.replace(physics, tasks=[physics.task(t) for t in SAMPLE]), runner, True)
+
+
+def simulated_duration(program: str) -> float | None:
+    """T of the program's `while data.time < T:` loop (None without one)."""
+    for node in ast.walk(ast.parse(program)):
+        if isinstance(node, ast.While) and isinstance(node.test, ast.Compare) and ".time" in ast.unparse(
+                node.test.left) and isinstance(node.test.comparators[0], ast.Constant):
+            return float(node.test.comparators[0].value)
+    return None
 
 
 def _mjcf(program: str) -> ET.Element | None:
@@ -70,12 +84,14 @@ def test_references_are_time_looped_mujoco_programs(physics):
             assert "range(" not in program.split("while data.time")[1], task.id  # no fixed step count
 
 
-def test_chaotic_tasks_have_a_horizon_shorter_than_the_run(physics):
-    horizons = read_horizons(physics.path)
+def test_chaotic_tasks_are_scored_up_to_a_horizon_shorter_than_the_run(physics):
+    horizons = {t.id: t.scoring.horizon for t in physics.tasks if t.scoring.horizon is not None}
     chaotic = {t.id for t in physics.tasks if "chaotic" in t.tags}
     assert chaotic and set(horizons) == chaotic
     for task_id in chaotic:
-        assert 0 < horizons[task_id] < simulated_duration(physics.task(task_id).references[0])
+        task = physics.task(task_id)
+        assert 0 < horizons[task_id] < simulated_duration(task.references[0])
+        assert task.scoring_config().horizon == horizons[task_id]
 
 
 def test_instructions_name_every_element_the_references_name(physics):
@@ -90,12 +106,12 @@ def test_instructions_name_every_element_the_references_name(physics):
             assert not missing, (task.id, sorted(missing))
 
 
-def test_every_reference_runs_and_the_references_of_a_turn_agree(physics, checked):
-    assert checked.runs == sum(len(t.references) for t in physics.tasks)
-    assert checked.errors == {}
-    assert checked.disagreements == {}
-
-
-def test_tasks_differ_from_each_other(physics, checked):
-    assert checked.pairs == len(physics.tasks) * (len(physics.tasks) - 1) // 2
-    assert checked.same_pairs == []
+def test_on_a_sample_references_agree_tasks_differ_wrong_variants_fail_and_rewrites_pass(sample_stats):
+    assert sample_stats["inconsistent_tasks"] == {} and sample_stats["self_consistency"] == 1.0
+    assert sample_stats["task_pairs"] == len(SAMPLE) * (len(SAMPLE) - 1) and sample_stats["confusions"] == []
+    validity = sample_stats["validity"]
+    assert validity["missed"] == []
+    assert validity["wrong_detected"] == 1.0 and validity["equivalent_passed"] == 1.0
+    detected = sum(counts.get("detected", 0) for counts in validity["by_kind"].values())
+    passed = sum(counts.get("passed", 0) for counts in validity["by_kind"].values())
+    assert detected >= 3 * len(SAMPLE) and passed == 5 * len(SAMPLE)

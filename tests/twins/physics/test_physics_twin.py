@@ -5,6 +5,7 @@ import math
 import pytest
 
 from twinbench.runner.prompting import system_prompt
+from twinbench.trace.config import ScoringConfig
 from twinbench.twins import BudgetExceeded, CommandError, LimitExceeded, SafetyRefusal, get_twin
 from twinbench.twins.physics import PhysicsTwin
 from twinbench.twins.physics.twin import PhysicsSimulator
@@ -177,3 +178,26 @@ def test_the_prompt_holds_the_api_reference():
     prompt = system_prompt("physics")
     assert "{api_reference}" in twin.prompt_template() and "{api_reference}" not in prompt
     assert twin.api_reference().strip() in prompt and prompt.startswith("You are an assistant")
+
+
+def test_a_flex_over_the_node_cap_is_a_budget_before_it_compiles():
+    cloth = ('<mujoco><worldbody><flexcomp name="sheet" type="grid" count="6 6 1" spacing="0.1 0.1 0.1" dim="2">'
+             '<edge equality="true"/></flexcomp></worldbody></mujoco>')
+    twin = PhysicsSimulator()
+    twin.handle("model", {"key": 0, "xml": cloth, "last": True})
+    twin.handle("log", {"records": [["sim", 0, 0], ["step", 0, 5]]})
+    assert channel(twin, "body/sheet_35/pos.z")[0] == (0.0, 0.0)
+    twin.reset({"caps": {"nflexvert": 35}}, math.inf)
+    with pytest.raises(LimitExceeded, match="flex nodes"):
+        twin.handle("model", {"key": 0, "xml": cloth, "last": True})
+
+
+def test_a_further_simulations_write_is_a_scored_write_not_a_sample():
+    twin = started()
+    twin.handle("log", {"records": [["step", 0, 5], ["sim", 1, 0], ["step", 1, 5], ["set", 1, [2], [3.0]],
+                                    ["step", 1, 5]]})
+    assert channel(twin, "write/sim1/joint/hinge/qvel") == [(pytest.approx(0.01), 3.0)]
+    config = ScoringConfig.build(defaults=get_twin("physics").scoring_defaults())
+    assert not config.is_ignored("write/sim1/joint/hinge/qvel")
+    assert config.continuous_for("write/sim1/joint/hinge/qpos") is None
+    assert config.is_ignored("sim1/joint/hinge/qvel") and config.continuous_for("sim1/joint/hinge/qpos")

@@ -9,7 +9,9 @@ score = 0.7·exp(-MAE/mae_scale) + 0.3·exp(-final/final_scale).
 `resampled`: both series interpolated on the union of their sample times up to the earlier end; the error is
 the `quantile` of |difference| (robust to brief offsets, such as a bounce a step earlier), the tolerance
 `abs_tol + rel_tol·(reference range)`; passes when error <= tolerance and the ends differ by at most
-`end_tol` seconds; score = exp(-error / (4·tolerance)), 0 when the ends differ more.
+`end_tol` seconds; score = exp(-error / (4·tolerance)), 0 when the ends differ more. With `smooth` = w > 0 both
+are compared as their means over the window [t - w/2, t + w/2] (cut at the ends); the range stays the raw
+reference's (a noisier signal gets the wider tolerance).
 """
 
 from __future__ import annotations
@@ -60,10 +62,23 @@ def _timeseries_rule(g: Series, p: Series, cfg: ContinuousChannel) -> tuple[floa
                            "ramp_rate_error": rate_error, "samples_gt": len(g.t), "samples_pred": len(p.t)}
 
 
+def window_mean(grid: np.ndarray, values: np.ndarray, width: float) -> np.ndarray:
+    """The mean of the piecewise-linear signal (grid, values) over [t - width/2, t + width/2] at each grid time,
+    the window cut at the signal's ends."""
+    integral = np.concatenate(([0.0], np.cumsum(np.diff(grid) * (values[1:] + values[:-1]) / 2)))
+    low, high = np.maximum(grid - width / 2, grid[0]), np.minimum(grid + width / 2, grid[-1])
+    span = high - low
+    mean = (np.interp(high, grid, integral) - np.interp(low, grid, integral)) / np.where(span > 0, span, 1.0)
+    return np.where(span > 0, mean, values)
+
+
 def _resampled_rule(g: Series, p: Series, cfg: ContinuousChannel) -> tuple[float, float, dict]:
     end = min(float(g.t[-1]), float(p.t[-1]))
     grid = np.union1d(g.t[g.t <= end], p.t[p.t <= end])
-    diff = np.abs(np.interp(grid, g.t, g.v) - np.interp(grid, p.t, p.v))
+    gv, pv = np.interp(grid, g.t, g.v), np.interp(grid, p.t, p.v)
+    if cfg.smooth > 0:
+        gv, pv = window_mean(grid, gv, cfg.smooth), window_mean(grid, pv, cfg.smooth)
+    diff = np.abs(gv - pv)
     error = float(np.quantile(diff, cfg.quantile))
     scale = float(np.ptp(g.v))
     tolerance = cfg.abs_tol + cfg.rel_tol * scale

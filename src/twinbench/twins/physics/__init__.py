@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 
 class PhysicsTwin(BaseTwin):
-    """MuJoCo rigid-body simulations, replayed on the trusted side from the program's model and log."""
+    """MuJoCo simulations (rigid bodies, flex deformables), replayed on the trusted side from the program's model
+    and log."""
 
     name = "physics"
-    description = "MuJoCo rigid-body simulation, re-simulated from the program's MJCF and log"
+    description = "MuJoCo simulation, re-simulated from the program's MJCF and log"
     package = __name__
     budget = Budget(default=200_000, unit="simulation steps")
     prompt_version = "physics-v1"
@@ -44,7 +45,8 @@ class PhysicsTwin(BaseTwin):
         cfg = PhysicsConfig()
         text = resources.files(self.package).joinpath("reference.md").read_text("utf-8")
         return text.format(sample_ms=f"{cfg.sample_period * 1000:g}", xml_kb=cfg.caps.xml_bytes // 1024,
-                           nbody=cfg.caps.nbody, ngeom=cfg.caps.ngeom, nq=cfg.caps.nq, max_steps=cfg.max_steps)
+                           nbody=cfg.caps.nbody, ngeom=cfg.caps.ngeom, nq=cfg.caps.nq, nflexvert=cfg.caps.nflexvert,
+                           max_steps=cfg.max_steps)
 
     def scoring_defaults(self) -> dict[str, Any]:
         import yaml

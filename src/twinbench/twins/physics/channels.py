@@ -3,8 +3,11 @@
 Only named elements are recorded (the task names the elements it cares about), except the inputs and state
 writes that could move them: those are recorded for every element, an unnamed one as `#<id>`.
 
-    body/<name>/pos.x|y|z, body/<name>/quat.w|x|y|z      world position and orientation (w >= 0) of a moving body
+    body/<name>/pos.x|y|z, body/<name>/quat.w|x|y|z      world position and orientation of a moving body (each
+                                                         quaternion continuous in time, starting with w >= 0;
+                                                         a ball's orientation is not recorded, see `is_ball`)
     joint/<name>/qpos, joint/<name>/qvel                 hinge and slide joints; ball and free joints add [i]
+                                                         (a ball's free joint: qpos[0..2], its position)
     sensor/<name>, sensor/<name>[i]                      sensor readings (one-dimensional sensors without [i])
     actuator/<name>/ctrl                                 controls, from the first time they are non-zero
     joint/<name>/qfrc_applied, body/<name>/xfrc_applied[i]   applied forces, from the first time non-zero
@@ -46,11 +49,27 @@ def _indexed(channel: str, size: int) -> list[str]:
     return [channel] if size == 1 else [f"{channel}[{i}]" for i in range(size)]
 
 
-def canonical_quaternions(values: np.ndarray, starts: np.ndarray) -> None:
-    """Flip the quaternions at `starts` (w first) in place so that w >= 0: q and -q are the same rotation."""
-    flip = starts[values[starts] < 0]
-    if len(flip):
-        values[flip[:, None] + np.arange(4)] *= -1
+def continuous_quaternions(values: np.ndarray, starts: np.ndarray, previous: np.ndarray | None = None) -> None:
+    """Flip the quaternions at `starts` (w first) in place so that each stays on the side of its value in
+    `previous` (the last sample; q and -q are the same rotation), or, without one, so that w >= 0. A body that
+    turns through w = 0 then moves on continuously instead of jumping to the opposite sign."""
+    index = starts[:, None] + np.arange(4)
+    if previous is None:
+        flip = values[starts] < 0
+    else:
+        flip = np.einsum("ij,ij->i", values[index], previous[index]) < 0
+    if flip.any():
+        values[index[flip]] *= -1
+
+
+def is_ball(model: mujoco.MjModel, body: int) -> bool:
+    """Whether a body is a ball: only sphere geoms, centred on its origin, with its centre of mass there and the
+    same inertia about every axis. Its orientation shows in nothing (its spin shows in how it moves)."""
+    geoms = np.flatnonzero(model.geom_bodyid == body)
+    inertia = model.body_inertia[body]
+    return bool(len(geoms) and (model.geom_type[geoms] == mujoco.mjtGeom.mjGEOM_SPHERE).all()
+                and not model.geom_pos[geoms].any() and not model.body_ipos[body].any()
+                and np.ptp(inertia) <= 1e-9 * inertia.max())
 
 
 class Catalog:
@@ -73,18 +92,24 @@ class Catalog:
         return self.names[obj][i] or f"#{i}"
 
     def _sampled(self, model: mujoco.MjModel) -> None:
-        """The continuous channels and where their values come from."""
+        """The continuous channels and where their values come from. A ball's orientation (a body that is only
+        spheres centred on its origin, see `is_ball`) is not recorded: nothing shows it, and it drifts with
+        the timestep and the integrator while the ball rolls or bounces the same way."""
         bodies = self.names[OBJ.mjOBJ_BODY]
         self.bodies = np.array([i for i, name in enumerate(bodies) if name and i > 0 and (
             model.body_weldid[i] != 0 or model.body_mocapid[i] >= 0)], dtype=np.int64)
+        balls = {int(b) for b in self.bodies if is_ball(model, int(b))}
+        self.turning = np.array([b for b in self.bodies if b not in balls], dtype=np.int64)
         channels = [c for i in self.bodies for c in _vector(f"body/{bodies[i]}/pos", (0, 0, 0))]
-        channels += [c for i in self.bodies for c in _vector(f"body/{bodies[i]}/quat", (0, 0, 0, 0), WXYZ)]
+        channels += [c for i in self.turning for c in _vector(f"body/{bodies[i]}/quat", (0, 0, 0, 0), WXYZ)]
         qpos, qvel, quats = [], [], []
         for j, name in enumerate(self.names[OBJ.mjOBJ_JOINT]):
             if not name:
                 continue
             nq, nv = JOINT_DIMS[self.joint_types[j]]
-            if nq > 1:
+            if nq == 7 and int(model.jnt_bodyid[j]) in balls:
+                nq = 3  # a ball's free joint: its position only
+            elif nq > 1:
                 quats.append(len(qpos) + nq - 4)
             qpos += range(model.jnt_qposadr[j], model.jnt_qposadr[j] + nq)
             qvel += range(model.jnt_dofadr[j], model.jnt_dofadr[j] + nv)
@@ -100,15 +125,17 @@ class Catalog:
         self.qpos = np.array(qpos, dtype=np.int64)
         self.qvel = np.array(qvel, dtype=np.int64)
         self.sensordata = np.array(sensordata, dtype=np.int64)
-        self.joint_quats = np.array(quats, dtype=np.int64) + 7 * len(self.bodies)
-        self.body_quats = 3 * len(self.bodies) + 4 * np.arange(len(self.bodies), dtype=np.int64)
+        positions = 3 * len(self.bodies)
+        body_quats = positions + 4 * np.arange(len(self.turning), dtype=np.int64)
+        self.quats = np.concatenate((body_quats, np.array(quats, dtype=np.int64) + positions + 4 * len(self.turning)))
         self.channels = channels
 
-    def sample(self, data: mujoco.MjData) -> np.ndarray:
-        """The values of `self.channels` now (run mj_forward first)."""
-        values = np.concatenate((data.xpos[self.bodies].ravel(), data.xquat[self.bodies].ravel(),
+    def sample(self, data: mujoco.MjData, previous: np.ndarray | None = None) -> np.ndarray:
+        """The values of `self.channels` now (run mj_forward first); quaternions continue from the `previous`
+        sample's."""
+        values = np.concatenate((data.xpos[self.bodies].ravel(), data.xquat[self.turning].ravel(),
                                  data.qpos[self.qpos], data.qvel[self.qvel], data.sensordata[self.sensordata]))
-        canonical_quaternions(values, np.concatenate((self.body_quats, self.joint_quats)))
+        continuous_quaternions(values, self.quats, previous)
         return values
 
     def _inputs(self, model: mujoco.MjModel) -> None:

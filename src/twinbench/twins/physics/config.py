@@ -25,6 +25,8 @@ class ModelCaps(_Strict):
     nsensordata: int = Field(1000, ge=0)
     neq: int = Field(100, ge=0)
     ntendon: int = Field(100, ge=0)
+    nflexvert: int = Field(mjcf.MAX_FLEX_NODES, ge=0, le=100_000,
+                           description="flex nodes, counted in the XML before compiling and in the compiled model")
     nmeshvert: int = Field(100_000, ge=0)
     ntexdata: int = Field(16 << 20, ge=0, description="texture bytes")
     narena: int = Field(64 << 20, gt=0, description="bytes of MjData arena (constraints, contacts)")

@@ -109,7 +109,9 @@ class Sim:
                     self.rec.put(f"{self.prefix}equality/{label}/active", t, int(bool(v)), always=True)
             else:
                 value = v if math.isfinite(v) else str(v)
-                self.rec.put(self.prefix + self.catalog.write_channel(part, local), t, value, always=True)
+                # `write/sim1/joint/...`: a further simulation's write never reads as its sampled joint channel
+                channel = "write/" + self.prefix + self.catalog.write_channel(part, local).removeprefix("write/")
+                self.rec.put(channel, t, value, always=True)
 
     def edited(self, field: str, index: list[int], values: list[float]) -> None:
         """The model changed: once started, every edited element is an event `edit/<field>[i]`, and the
@@ -171,7 +173,7 @@ class Sim:
 
     def _sample(self) -> None:
         t = float(self.data.time)
-        values = self.catalog.sample(self.data)
+        values = self.catalog.sample(self.data, None if self.last_sample is None else self.last_values)
         # An input's sample is its mean over the steps since the last sample: no force goes unseen between two.
         means = self.input_sum / self.input_steps if self.input_steps else self.catalog.inputs(self.data)
         if not (np.isfinite(values).all() and np.isfinite(means).all()):

@@ -74,7 +74,7 @@ def _caps(model: mujoco.MjModel, cfg: PhysicsConfig) -> None:
 
 
 class PhysicsSimulator:
-    """MuJoCo rigid-body simulations, replayed from what the program sent (its budget is in simulation steps).
+    """MuJoCo simulations, replayed from what the program sent (its budget is in simulation steps).
     Commands: model, log."""
 
     def __init__(self) -> None:
@@ -122,7 +122,7 @@ class PhysicsSimulator:
             return
         self.xml = []
         try:
-            mjcf.check_xml(text, self.cfg.caps.xml_bytes, self.cfg.caps.elements)
+            mjcf.check_xml(text, self.cfg.caps.xml_bytes, self.cfg.caps.elements, self.cfg.caps.nflexvert)
         except mjcf.ModelTooLarge as exc:
             raise LimitExceeded(str(exc)) from None
         except mjcf.ModelRefused as exc:
