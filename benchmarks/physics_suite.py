@@ -4,7 +4,8 @@ pass against another's; wrong variants of each task's first reference fail and s
 as tables (about 2,250 programs).
 
 Run: python benchmarks/physics_suite.py [--tasks GLOB ...] [--cache-dir DIR] [--json] [--save FILE] [--no-docs]
-(writes its tables into docs/suites.md unless --no-docs or --tasks; --save keeps the figures as JSON)
+(writes its tables into docs/suites.md unless --no-docs or --tasks; --save keeps the figures as JSON, which
+--load FILE renders again without running anything)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import dataclasses
 import fnmatch
 import json
+import textwrap
 from pathlib import Path
 
 from _docs import markdown_table, write_section
@@ -31,14 +33,10 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, help="cache the reference traces here")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--save", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--load", type=Path, help="render the figures saved by --save instead of running")
     parser.add_argument("--no-docs", action="store_true", help="do not write into docs/suites.md")
     args = parser.parse_args()
-    suite = load_suite("physics")
-    if args.tasks:
-        suite = dataclasses.replace(suite, tasks=[t for t in suite.tasks
-                                                  if any(fnmatch.fnmatch(t.id, p) for p in args.tasks)])
-    with ReferenceRunner(suite.twin, args.cache_dir) as runner:
-        stats = suite_stats(suite, runner, validity=True)
+    stats = json.loads(args.load.read_text(encoding="utf-8")) if args.load else run(args.tasks, args.cache_dir)
     if args.save:
         args.save.write_text(json.dumps(stats, indent=1), encoding="utf-8")
     if args.json:
@@ -48,6 +46,20 @@ def main() -> None:
     print(text)
     if not (args.no_docs or args.tasks):
         write_section("suites.md", "physics_suite", text)
+
+
+def fill(text: str) -> str:
+    return textwrap.fill(text, 115)
+
+
+def run(patterns: list[str] | None, cache_dir: Path | None) -> dict:
+    """`suite_stats` with validity over the physics suite, or the tasks whose ids match one of `patterns`."""
+    suite = load_suite("physics")
+    if patterns:
+        suite = dataclasses.replace(suite, tasks=[t for t in suite.tasks
+                                                  if any(fnmatch.fnmatch(t.id, p) for p in patterns)])
+    with ReferenceRunner(suite.twin, cache_dir) as runner:
+        return suite_stats(suite, runner, validity=True)
 
 
 def render(stats: dict) -> str:
@@ -60,21 +72,21 @@ def render(stats: dict) -> str:
         [k, *(str(counts[k].get(c, 0)) for c in EQUAL_COLUMNS)] for k in variants.equivalent])
     consistent = stats["tasks"] - len(stats["inconsistent_tasks"])
     lines = [
-        f"{stats['tasks']} tasks, {stats['references']} references. Self-consistency: "
-        f"{stats['self_consistency']:.1%} ({consistent}/{stats['tasks']} tasks: every reference runs clean and "
-        f"passes against the others). Discrimination: {stats['discrimination']:.2%} of {stats['task_pairs']} "
-        "ordered task pairs (no reference of one task passes against another's).", "",
+        fill(f"{stats['tasks']} tasks, {stats['references']} references. Self-consistency: "
+             f"{stats['self_consistency']:.1%} ({consistent}/{stats['tasks']} tasks: every reference runs clean and "
+             f"passes against the others). Discrimination: {stats['discrimination']:.2%} of {stats['task_pairs']} "
+             "ordered task pairs (no reference of one task passes against another's)."), "",
         wrong, "", equal, "",
-        f"Wrong variants detected (fail and score lower): **{validity['wrong_detected']:.1%}**; equal rewrites "
-        f"passed: **{validity['equivalent_passed']:.1%}**. {stats['programs_run']} programs in "
-        f"{stats['seconds']:.0f} s on a shared 2-core machine.",
+        fill(f"Wrong variants detected (fail and score lower): **{validity['wrong_detected']:.1%}**; equal "
+             f"rewrites passed: **{validity['equivalent_passed']:.1%}**. {stats['programs_run']} programs in "
+             f"{stats['seconds']:.0f} s on a shared 2-core machine."),
     ]
     misses = [f"{task} ({kind})" for task, kind in validity["missed"]]
     problems = [f"{task}: {problem}" for task, problem in stats["inconsistent_tasks"].items()]
     if problems:
-        lines += ["", "Inconsistent: " + "; ".join(problems)]
+        lines += ["", fill("Inconsistent: " + "; ".join(problems))]
     if misses:
-        lines += ["", "Missed or failed: " + ", ".join(misses)]
+        lines += ["", fill("Missed or failed: " + ", ".join(misses))]
     return "\n".join(lines)
 
 
