@@ -1,7 +1,8 @@
 """Command-line start-up and warm paths, as ratios to a bare `python -c pass` measured in the same run.
 
 Every command runs as a fresh process `--repeat` times (median wall time and the largest peak resident
-memory, after one unmeasured run that fills the caches), in an empty folder, its output going to a file.
+memory, after one unmeasured run that fills the caches: bytecode too, even where PYTHONDONTWRITEBYTECODE
+would keep every run compiling twinbench anew), in an empty folder, its output going to a file.
 Then, in this process: how long the first score of a fresh process takes against a later one, the warm
 path (`twinbench.trace.scorer.Scorer`) per pair, and reading a 100,000-event trace (JSON and `.npz`).
 The table goes into docs/benchmarks.md unless --no-docs.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 TB = [sys.executable, "-m", "twinbench"]
 TIME = "/usr/bin/time"  # GNU time
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 FIRST_SCORE = """
 import json, sys, time
 start = time.perf_counter()
@@ -53,7 +56,7 @@ def timed(cmd: list[str], cwd: Path) -> tuple[int, float, float]:
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
         code = subprocess.run([TIME, "-q", "-f", "%M", "-o", peak.name, *cmd], cwd=cwd, stdin=subprocess.DEVNULL,
-                              stdout=out, stderr=out).returncode
+                              stdout=out, stderr=out, env=ENV).returncode
         wall = time.perf_counter() - start
         return code, wall, int(peak.read().split()[-1]) / 1024
 
@@ -97,8 +100,9 @@ def commands(work: Path, plans: list[Path]) -> list[tuple[str, list[str], int]]:
 def in_process(work: Path, repeat: int) -> dict[str, float]:
     """First vs later score of a fresh process; the warm path per pair; reading a 100,000-event trace from
     JSON and from the binary form."""
-    out = subprocess.run([sys.executable, "-c", FIRST_SCORE, str(EXAMPLES / "gt.json"), str(EXAMPLES / "pred.json")],
-                         capture_output=True, text=True, check=True).stdout
+    command = [sys.executable, "-c", FIRST_SCORE, str(EXAMPLES / "gt.json"), str(EXAMPLES / "pred.json")]
+    subprocess.run(command, capture_output=True, check=True, env=ENV)  # bytecode written
+    out = subprocess.run(command, capture_output=True, text=True, check=True, env=ENV).stdout
     figures = json.loads(out)
     scorer = Scorer()
     gt, pred = read_trace(EXAMPLES / "gt.json"), read_trace(EXAMPLES / "pred.json")
