@@ -3,6 +3,7 @@ help text printed before is printed again from the cache without even the comman
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -16,6 +17,9 @@ from hypothesis import strategies as st
 
 from twinbench import help_cache
 from twinbench.cli import COMMANDS, MODULES, load
+from twinbench.cli.app import LazyConsole
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 # Third-party stacks (pydantic itself is typer's own dependency: it builds each command's parameters with it).
 HEAVY = {"scipy", "nltk", "rouge_score", "codebleu", "sacrebleu", "tree_sitter", "numba", "llvmlite", "numpy",
@@ -151,3 +155,23 @@ def test_a_command_line_loads_only_its_command_module(tmp_path, args):
     _, err, modules, _ = imported(args, tmp_path)
     assert {m for m in modules if m.startswith("twinbench.cli.")} - {"twinbench.cli.app", "twinbench.cli.options"} \
         == {f"twinbench.cli.{COMMANDS[args[0]]}"}, err
+
+
+def test_a_command_that_prints_json_loads_no_rich(tmp_path):
+    code, err, modules, out = imported(["score", "--gt", str(EXAMPLES / "gt.json"), "--pred",
+                                        str(EXAMPLES / "pred.json"), "--json"], tmp_path)
+    assert code == 0 and out.startswith('{"full_score"'), err
+    assert "twinbench.trace.scoring" in modules and not {m for m in modules if m.split(".")[0] == "rich"}
+
+
+def test_the_console_made_on_first_use_serves_rich_live_displays():
+    from rich.progress import Progress
+
+    out = io.StringIO()
+    console = LazyConsole(file=out, force_terminal=False, width=60)
+    with Progress(console=console) as progress:
+        progress.add_task("cells", total=2)
+        console.print("inside")
+    with console.status("working"):
+        pass
+    assert "inside" in out.getvalue() and "cells" in out.getvalue()

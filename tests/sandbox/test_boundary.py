@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -150,8 +151,6 @@ def test_the_staged_package_has_no_suites_or_data(tmp_path):
     files = [p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()]
     assert "twinbench/sandbox/zygote.py" in files and "twinbench/twins/beamline/client.py" in files
     assert "twinbench/twins/link.py" in files and "twinbench/twins/beamline/prompts/beamline-v1.txt" not in files
-    sources = {f for f in files if f.endswith(".py")}
-    bytecode = [f for f in files if f not in sources]  # each staged module's own compiled form, nothing else
-    assert all(f.endswith(".pyc") and "/__pycache__/" in f for f in bytecode)
-    assert all(f"{f.split('/__pycache__/')[0]}/{f.rsplit('/', 1)[1].split('.')[0]}.py" in sources for f in bytecode)
+    modules = {f for f in files if f.endswith(".py")}
+    assert all(importlib.util.source_from_cache(f) in modules for f in set(files) - modules)  # and their bytecode
     assert not any(f.startswith(("twinbench/tasks", "twinbench/judge", "twinbench/runner")) for f in files)

@@ -22,24 +22,28 @@ def _group() -> None:
 
 
 class LazyConsole:
-    """A rich `Console` made on first use: a command that prints only JSON never loads rich."""
+    """A rich `Console` made on first use: a command that prints only JSON never loads rich. Attributes and the
+    context manager (`with console:`, as rich's live displays use it) are the console's."""
 
     def __init__(self, **options: Any):
         self._options = options
         self._console = None
 
-    def __getattr__(self, name: str) -> Any:
+    def _made(self) -> Any:
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console
 
-    def __enter__(self) -> Any:  # rich's Live holds its console as a context (special methods skip __getattr__)
-        return self.__getattr__("__enter__")()
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+    def __enter__(self) -> Any:
+        return self._made().__enter__()
 
     def __exit__(self, *exc: object) -> None:
-        self.__getattr__("__exit__")(*exc)
+        self._made().__exit__(*exc)
 
 
 console: Any = LazyConsole()
