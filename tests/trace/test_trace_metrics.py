@@ -103,3 +103,13 @@ def test_empty_reference_rule_is_a_config_field(preset, overrides, fails):
     assert (d.score, d.passed) == ((0.0, False) if fails else (1.0, True))
     extra = score_traces(Trace([]), Trace([Event("x", 0, 1.0)]), ScoringConfig.build(preset, overrides))
     assert extra.metrics["discrete"].score == 0.0 and not extra.metrics["discrete"].passed
+
+
+@pytest.mark.parametrize("method", ["published", "robust"])
+def test_timing_of_a_spread_whose_squares_underflow_is_one_instant(method):
+    """1.2e-217 s apart: the spread is positive but its square is 0.0; it is one instant, never a division by zero."""
+    tiny = np.array([0.0, 1.2062477449158936e-217])
+    moving = timing_metric(tiny, np.array([0.0, 1.0]), Timing(method=method))
+    still = timing_metric(tiny, np.array([5.0, 5.0]), Timing(method=method))
+    assert moving.details["r2"] == 0.0 and not moving.passed
+    assert still.score >= moving.score

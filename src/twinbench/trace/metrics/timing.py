@@ -25,6 +25,8 @@ def _fit(g: np.ndarray, p: np.ndarray, cfg: Timing) -> tuple[float, float]:
         return 0.0, 0.0
     dg, dp = g - g.mean(), p - p.mean()
     sxy, sxx, syy = float(dg @ dp), float(dg @ dg), float(dp @ dp)
+    if sxx == 0.0 or syy == 0.0:  # spreads so small (~1e-160 s) that their squares underflow: one instant
+        return (1.0, 1.0) if sxx == syy else (0.0, 0.0)
     return min(1.0, sxy * sxy / (sxx * syy)), sxy / sxx  # least squares, as scipy's linregress
 
 
