@@ -28,8 +28,10 @@ def expert_programs(suite: Suite, tasks: Sequence[Task]) -> dict[str, str]:
 
 def check_chains(tasks: Sequence[Task], chain: ChainMode) -> None:
     """In `own` mode each later turn starts from the model's program of the turn before: its task must be run too."""
+    if chain != "own":
+        return
     chosen = {t.id for t in tasks}
-    missing = next((t for t in tasks if chain == "own" and t.follows is not None and t.follows not in chosen), None)
+    missing = next((t for t in tasks if t.follows is not None and t.follows not in chosen), None)
     if missing is not None:
         raise InputError("--chain own", f"task {missing.id} follows {missing.follows}, which --tasks leaves out "
                          "(the turn starts from the model's own program of that task)")
