@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from twinbench.errors import InputError
+from twinbench.layering import layered
 from twinbench.tasks.schema import SuiteMeta, Task, first_error
 from twinbench.twins import DEFAULT_TWIN, Twin, get_twin, resolve_twin
 
@@ -116,15 +118,6 @@ def _check_state(state: dict[str, Any], schema: type[BaseModel], source: str, it
         raise InputError(source, message, item=item, field=".".join(["initial_state", *loc])) from None
 
 
-def layered(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
-    """`own` laid over `base`: mappings are merged key by key, anything else in `own` replaces."""
-    merged = dict(base)
-    for key, value in own.items():
-        below = merged.get(key)
-        merged[key] = layered(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
-    return merged
-
-
 def load_task_file(path: Path, twin: str | Twin = DEFAULT_TWIN, state: dict[str, Any] | None = None) -> list[Task]:
     """The tasks of one file: a mapping holds one task, a list holds several. Each task's initial state is laid
     over `state` (the suite's) and checked against the twin's state schema."""
@@ -136,7 +129,7 @@ def load_task_file(path: Path, twin: str | Twin = DEFAULT_TWIN, state: dict[str,
         item = f"task {raw.get('id', i) if isinstance(raw, dict) else i}"
         task = _validate(Task, raw, str(path), item)
         if state:
-            task = task.model_copy(update={"initial_state": layered(state, task.initial_state)})
+            task = task.model_copy(update={"initial_state": layered(copy.deepcopy(state), task.initial_state)})
         _check_state(task.initial_state, schema, str(path), item)
         tasks.append(task)
     return tasks

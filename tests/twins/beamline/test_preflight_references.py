@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from twinbench.tasks.suite import layered
+from twinbench.layering import layered
 from twinbench.twins import get_twin
 from twinbench.twins.preflight import PlanRun
 
