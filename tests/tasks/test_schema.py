@@ -21,6 +21,22 @@ def test_a_suite_loads_tasks_from_every_file_in_order(write_suite):
     assert suite.task("t-2").tags == ["x"]
 
 
+def test_the_suite_state_lies_under_each_tasks_own_key_by_key(write_suite):
+    own = {**TASK, "id": "t-2", "initial_state": {"beam": {"transmission": 0.5}, "linkam": {"temperature": 40}}}
+    meta = "name: t\nversion: '1'\ninitial_state:\n  beam: {shutter: 1}\n  linkam: {temperature: 30}\n"
+    suite = load_suite(write_suite({"a.yaml": dump_yaml([TASK, own])}, meta))
+    assert suite.task("t-1").initial_state == {"beam": {"shutter": 1}, "linkam": {"temperature": 30}}
+    assert suite.task("t-2").initial_state == {"beam": {"shutter": 1, "transmission": 0.5},
+                                                "linkam": {"temperature": 40}}
+
+
+def test_a_bad_suite_state_names_suite_yaml_and_the_field(write_suite):
+    root = write_suite({"a.yaml": dump_yaml(TASK)}, "name: t\nversion: '1'\ninitial_state:\n  beam: {shutter: 7}\n")
+    with pytest.raises(InputError) as err:
+        load_suite(root)
+    assert err.value.source == str(root / "suite.yaml") and err.value.field == "initial_state.beam.shutter"
+
+
 def test_scoring_overrides_reach_the_config():
     task = Task.model_validate({**TASK, "scoring": {
         "preset": "envtrace", "ignore_channels": ["sam.pos"],

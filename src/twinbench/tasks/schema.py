@@ -141,10 +141,13 @@ class Task(_Strict):
 
 
 class SuiteMeta(_Strict):
-    """`suite.yaml`: the suite's name, version, twin (a registered twin's name) and description. A suite
-    that names no twin runs on the one the command line names (`--twin`), else the default twin."""
+    """`suite.yaml`: the suite's name, version, twin (a registered twin's name), description and the state its
+    tasks start from. A suite that names no twin runs on the one the command line names (`--twin`), else the
+    default twin."""
 
     name: str
     version: str
     twin: str | None = None
     description: str = ""
+    initial_state: dict[str, Any] = Field(default_factory=dict, description="the state every task starts from; "
+                                          "a task's own `initial_state` is laid over it, key by key")

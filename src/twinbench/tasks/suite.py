@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from twinbench.errors import InputError
+from twinbench.layering import layered
 from twinbench.tasks.schema import SuiteMeta, Task, first_error
 from twinbench.twins import DEFAULT_TWIN, Twin, get_twin, resolve_twin
 
@@ -108,17 +110,17 @@ def _validate(model: type[BaseModel], data: Any, source: str, item: str | None) 
         raise InputError(source, message, item=item, field=".".join(loc) or None) from None
 
 
-def _check_state(task: Task, schema: type[BaseModel], source: str, item: str) -> None:
+def _check_state(state: dict[str, Any], schema: type[BaseModel], source: str, item: str | None) -> None:
     try:
-        schema.model_validate(task.initial_state)
+        schema.model_validate(state)
     except ValidationError as exc:
         message, loc = first_error(exc)
         raise InputError(source, message, item=item, field=".".join(["initial_state", *loc])) from None
 
 
-def load_task_file(path: Path, twin: str | Twin = DEFAULT_TWIN) -> list[Task]:
-    """The tasks of one file: a mapping holds one task, a list holds several; initial states are checked
-    against the twin's state schema."""
+def load_task_file(path: Path, twin: str | Twin = DEFAULT_TWIN, state: dict[str, Any] | None = None) -> list[Task]:
+    """The tasks of one file: a mapping holds one task, a list holds several. Each task's initial state is laid
+    over `state` (the suite's) and checked against the twin's state schema."""
     schema = resolve_twin(twin).state_schema()
     data = _read_yaml(path)
     items = data if isinstance(data, list) else [data]
@@ -126,7 +128,9 @@ def load_task_file(path: Path, twin: str | Twin = DEFAULT_TWIN) -> list[Task]:
     for i, raw in enumerate(items):
         item = f"task {raw.get('id', i) if isinstance(raw, dict) else i}"
         task = _validate(Task, raw, str(path), item)
-        _check_state(task, schema, str(path), item)
+        if state:
+            task = task.model_copy(update={"initial_state": layered(copy.deepcopy(state), task.initial_state)})
+        _check_state(task.initial_state, schema, str(path), item)
         tasks.append(task)
     return tasks
 
@@ -153,12 +157,13 @@ def load_suite(name_or_path: str | Path = DEFAULT_SUITE, twin: str | None = None
     meta = _validate(SuiteMeta, _read_yaml(meta_path), str(meta_path), None)
     plugin = suite_twin(meta, twin, meta_path)
     meta = meta.model_copy(update={"twin": plugin.name})
+    _check_state(meta.initial_state, plugin.state_schema(), str(meta_path), None)
     tasks: list[Task] = []
     seen: dict[str, Path] = {}
     for path in sorted(root.rglob("*.y*ml")):
         if path == meta_path or path.suffix not in (".yaml", ".yml"):
             continue
-        for task in load_task_file(path, plugin):
+        for task in load_task_file(path, plugin, meta.initial_state):
             if task.id in seen:
                 raise InputError(str(path), f"duplicate task id (also in {seen[task.id]})", item=f"task {task.id}",
                                  field="id")

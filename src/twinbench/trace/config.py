@@ -10,7 +10,6 @@ come next, and the file or task only overrides what it names.
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any, Literal
@@ -18,9 +17,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from twinbench.errors import InputError
+from twinbench.layering import layered
 from twinbench.trace.patterns import any_match, best_match
 
 Preset = Literal["default", "envtrace"]
+REPLACED = ("aliases",)  # a mapping given whole: a config's aliases replace the defaults' instead of adding to them
 
 _COMPARATOR_TYPES = {
     "numeric": "numeric", "numeric_tolerance": "numeric", "tolerance": "numeric", "tol": "numeric",
@@ -178,7 +179,7 @@ class ScoringConfig(_Strict):
         name = preset or overrides.get("preset") or "default"
         if name not in PRESETS:
             raise InputError(source, f"unknown preset {name!r} (choose from {', '.join(PRESETS)})", field="preset")
-        merged = _deep_merge(_deep_merge(copy.deepcopy(PRESETS[name]), copy.deepcopy(defaults or {})), overrides)
+        merged = layered(layered(PRESETS[name], defaults or {}, REPLACED), overrides, REPLACED)
         template = CONTINUOUS_TEMPLATES[name]
         merged["preset"] = name
         channels = merged.get("continuous_channels")
@@ -203,15 +204,6 @@ class ScoringConfig(_Strict):
 
     def is_numeric_channel(self, channel: str) -> bool:
         return self.continuous_for(channel) is not None or self.comparators.for_channel(channel).requires_numbers
-
-
-def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict) and key not in ("aliases",):
-            base[key] = _deep_merge(base[key], value)
-        else:
-            base[key] = value
-    return base
 
 
 PRESETS: dict[str, dict[str, Any]] = {
