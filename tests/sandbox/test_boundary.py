@@ -154,3 +154,19 @@ def test_the_staged_package_has_no_suites_or_data(tmp_path):
     modules = {f for f in files if f.endswith(".py")}
     assert all(importlib.util.source_from_cache(f) in modules for f in set(files) - modules)  # and their bytecode
     assert not any(f.startswith(("twinbench/tasks", "twinbench/judge", "twinbench/runner")) for f in files)
+
+
+def test_the_stage_is_made_once_per_content_and_anew_when_a_module_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("TWINBENCH_CACHE", str(tmp_path / "cache"))
+    package = tmp_path / "pkgs" / "my_twin"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("LEVEL = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "pkgs"))
+    first = Path(bwrap.cached_stage("my_twin"))
+    assert Path(bwrap.cached_stage("my_twin")) == first  # found, not copied again
+    assert sorted(p.name for p in first.iterdir()) == ["my_twin", "twinbench"]
+    (package / "__init__.py").write_text("LEVEL = 22\n")
+    second = Path(bwrap.cached_stage("my_twin"))
+    assert second != first and (second / "my_twin" / "__init__.py").read_text() == "LEVEL = 22\n"
+    assert (first / "my_twin" / "__init__.py").read_text() == "LEVEL = 1\n"  # a running zygote keeps its copy
+    assert not [p for p in second.parent.iterdir() if p.name.startswith(".new-")]

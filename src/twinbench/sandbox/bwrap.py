@@ -11,6 +11,7 @@ import shutil
 import site
 import subprocess
 import sys
+import tempfile
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ENV = {
@@ -128,6 +129,40 @@ def stage_package(dest: str, twin_package: str) -> str:
                 _copy_module(path, target)
     _copy_package(twin_package, dest)
     return dest
+
+
+def _sources_digest(twin_package: str) -> str:
+    """A digest of the interpreter and of every module `stage_package` may copy (path, size, modification
+    time): twinbench's own and the twin package's, wherever it is installed."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{sys.version}:{importlib.util.MAGIC_NUMBER.hex()}:{twin_package}".encode())
+    spec = importlib.util.find_spec(twin_package)
+    folders = {installed_package(), *(spec.submodule_search_locations or [] if spec else [])}
+    for folder in sorted(folders):
+        for path in sorted(glob.glob(os.path.join(folder, "**", "*.py"), recursive=True)):
+            found = os.stat(path)
+            digest.update(f"{path}:{found.st_size}:{found.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def cached_stage(twin_package: str) -> str:
+    """`stage_package` made once per content in the cache folder and shared by every later sandbox (a check
+    then starts its zygote without copying anything). Made aside and renamed into place, so two processes
+    staging at once both end with a whole copy."""
+    from twinbench.cache import cache_dir
+
+    root = os.path.join(cache_dir(), "stage")
+    final = os.path.join(root, _sources_digest(twin_package))
+    if os.path.isdir(final):
+        return final
+    os.makedirs(root, exist_ok=True)
+    made = stage_package(tempfile.mkdtemp(prefix=".new-", dir=root), twin_package)
+    try:
+        os.rename(made, final)
+    except OSError:  # another process got there first
+        shutil.rmtree(made, ignore_errors=True)
+    return final
 
 
 def installed_package() -> str:

@@ -30,7 +30,11 @@ class ZygoteHost:
     def __init__(self, client: str, package: str, use_bwrap: str | None, tmp_mb: int = 64):
         """Stage twinbench and the twin's `package` and start the zygote; it imports `client` while the caller
         goes on (`wait_ready`)."""
-        self.stage = bwrap.stage_package(tempfile.mkdtemp(prefix="twinbench-stage-"), package)
+        # Bound read-only under bwrap, the cached stage serves every sandbox; without bwrap the program's uid
+        # must reach the modules itself, so they go to a fresh folder under /tmp.
+        self.own_stage = not use_bwrap
+        self.stage = (bwrap.stage_package(tempfile.mkdtemp(prefix="twinbench-stage-"), package) if self.own_stage
+                      else bwrap.cached_stage(package))
         self.ctrl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         path = bwrap.STAGE_MOUNT if use_bwrap else self.stage
         argv = [bwrap.python_executable(), "-I", "-B", "-c", BOOT.format(path=path), str(theirs.fileno()), client]
@@ -99,4 +103,5 @@ class ZygoteHost:
         while self.proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
         self.log.close()
-        shutil.rmtree(self.stage, ignore_errors=True)
+        if self.own_stage:
+            shutil.rmtree(self.stage, ignore_errors=True)
