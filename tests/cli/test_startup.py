@@ -157,11 +157,15 @@ def test_a_command_line_loads_only_its_command_module(tmp_path, args):
         == {f"twinbench.cli.{COMMANDS[args[0]]}"}, err
 
 
-def test_a_command_that_prints_json_loads_no_rich(tmp_path):
-    code, err, modules, out = imported(["score", "--gt", str(EXAMPLES / "gt.json"), "--pred",
-                                        str(EXAMPLES / "pred.json"), "--json"], tmp_path)
-    assert code == 0 and out.startswith('{"full_score"'), err
-    assert "twinbench.trace.scoring" in modules and not {m for m in modules if m.split(".")[0] == "rich"}
+@pytest.mark.parametrize(("args", "start", "used"), [
+    (["score", "--gt", str(EXAMPLES / "gt.json"), "--pred", str(EXAMPLES / "pred.json")], '{"full_score"',
+     "twinbench.trace.scoring"),
+    (["check", str(EXAMPLES / "plan.py")], '{\n "outcome"', "twinbench.sandbox.runner"),
+], ids=lambda v: v[0] if isinstance(v, list) else "")
+def test_a_command_that_prints_json_loads_no_rich(tmp_path, args, start, used):
+    code, err, modules, out = imported([*args, "--json"], tmp_path)
+    assert code == 0 and out.startswith(start), err
+    assert used in modules and not {m for m in modules if m.split(".")[0] == "rich"}
 
 
 def test_the_console_made_on_first_use_serves_rich_live_displays():

@@ -16,7 +16,7 @@ WALL_PER_HOUR = 60.0  # wall-clock seconds a check adds per hour of the twin's c
 HARNESS_CPU = 60.0  # harness CPU seconds a check may spend serving one plan (a twelve-hour polling plan takes ~20)
 
 if TYPE_CHECKING:
-    from twinbench.cli.check_report import Checked
+    from twinbench.cli.checked import Checked
     from twinbench.sandbox import Limits, RunResult
     from twinbench.twins import Twin
 
@@ -37,7 +37,7 @@ def _read_state(path: Path | None) -> dict[str, Any] | None:
 
 def _checked(twin: Twin, source: str, result: RunResult, state: dict[str, Any] | None) -> Checked:
     """The run with its pre-flight report and, for a misspelt name, the commands it may have meant."""
-    from twinbench.cli.check_report import Checked
+    from twinbench.cli.checked import Checked
     from twinbench.sandbox import Outcome
     from twinbench.twins.apidoc import commands, missing_name, similar
     from twinbench.twins.preflight import PlanRun, preflight_of
@@ -110,7 +110,7 @@ def check(
     checked = []
     with Sandbox(twin or DEFAULT_TWIN) as sandbox:  # its zygote boots while the rest is prepared
         limits = _limits(limit, wall_seconds, budget)
-        from twinbench.cli.check_report import View, show
+        from twinbench.cli.checked import View
 
         view = View(rows, events, tuple(channel or ()), max_events, output_lines)
         for plan, source in zip(plans, sources, strict=True):
@@ -120,6 +120,8 @@ def check(
                 raise InputError(str(state), exc.message, exc.item, exc.field) from None
             checked.append(_checked(sandbox.twin, source, result, task_state))
             if not as_json:
+                from twinbench.cli.check_report import show
+
                 if len(plans) > 1:
                     from rich.text import Text
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -18,8 +17,9 @@ from rich.table import Table
 from rich.text import Text
 
 from twinbench.cli.app import console
+from twinbench.cli.checked import Checked, View
 from twinbench.report.text import literal
-from twinbench.twins.preflight import Finding, Preflight, number
+from twinbench.twins.preflight import Finding, number
 from twinbench.twins.preflight import Table as ReportTable
 from twinbench.twins.recorder import SAFETY_CHANNEL
 
@@ -28,44 +28,6 @@ if TYPE_CHECKING:
 
 FINDINGS_PER_RULE = 3
 LIMIT_FLAGS = {"wall_seconds": "--wall-seconds", "budget": "--budget"}
-
-
-@dataclass(frozen=True)
-class View:
-    """What the text shows: `rows` per summary table, the raw `events` (filtered by `channels`, at most
-    `max_events`), `output_lines` of program output (0: no cap for any of them)."""
-
-    rows: int = 20
-    events: bool = False
-    channels: tuple[str, ...] = ()
-    max_events: int = 200
-    output_lines: int = 20
-
-
-@dataclass
-class Checked:
-    """One checked plan: its source, run, pre-flight report and the commands the error may have meant."""
-
-    source: str
-    result: RunResult
-    report: Preflight
-    suggestions: list[str]
-
-    def counts(self) -> dict[str, int]:
-        counts = {"info": 0, "warning": 0, "error": 0}
-        for f in self.report.findings:
-            counts[f.severity] += 1
-        return counts
-
-    def failed(self, strict: bool) -> bool:
-        """Whether the plan fails the check: any outcome but ok, an error finding, or (strict) a warning."""
-        from twinbench.sandbox import Outcome
-
-        counts = self.counts()
-        return self.result.outcome is not Outcome.OK or counts["error"] > 0 or (strict and counts["warning"] > 0)
-
-    def to_obj(self) -> dict[str, Any]:
-        return {**self.result.to_obj(), "preflight": self.report.to_obj(), "suggestions": self.suggestions}
 
 
 def _cut(rows: list[list[str]], cap: int) -> tuple[list[list[str]], int]:
