@@ -174,7 +174,7 @@ def test_check_html_draws_the_temperature_profile_of_a_ramp(tmp_path, browser, a
         page.wait_for_selector(f"#plan-0-devices {DRAWN}")
         (curve,) = [t for t in figure_data(page, "plan-0-temperature") if t["name"].startswith("temperature")]
         assert min(curve["y"]) < 30 and max(curve["y"]) == pytest.approx(150.0, abs=0.5)
-        assert "ramp up" in page.locator("#plan-0-temperature").inner_text()  # the pre-flight's segment named
+        assert "ramp up" in page.locator("#plan-0-temperature").text_content()  # the pre-flight's segment named
         assert "Simulated duration" in page.locator("#plan-0").inner_text()
         page.screenshot(path=str(artifacts / "check-ramp.png"), full_page=True)
         assert w.errors == [] and w.requests == []

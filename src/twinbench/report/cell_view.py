@@ -59,16 +59,11 @@ def _alignment(task: Task, trace: Trace, references: list[Trace], twin: str) -> 
             "continuous": continuous_figure(reference, trace, continuous) if continuous else None}
 
 
-def _judge(scores: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Each judge scorer's grade on the cell with its detail (per-judge grades, rationale where kept)."""
-    return [{"scorer": name, "grade": s["value"], "detail": s["detail"]} for name, s in scores.items()
-            if name.startswith("judge.")]
-
-
 def cell_view(row: Mapping[str, Any], meta: Mapping[str, Any], task: Task | None, record: Mapping[str, Any],
               trace: Trace | None, references: list[Trace], config: Mapping[str, Any], code: str | None,
-              output: str | None) -> dict[str, Any]:
-    """The cell page's data: `row` is its `Store.result_rows` row, `record` its `Store.cell_record`."""
+              output: str | None, judge: list[dict[str, Any]]) -> dict[str, Any]:
+    """The cell page's data: `row` is its `Store.result_rows` row, `record` its `Store.cell_record`, `judge` the
+    judges' grades (`RunData.judge`)."""
     scores = record["scores"]
     pending = row["status"] == "pending"
     view = {
@@ -80,7 +75,7 @@ def cell_view(row: Mapping[str, Any], meta: Mapping[str, Any], task: Task | None
         "instruction": task.instruction if task else None, "answer": row.get("text"), "extraction":
         row.get("extraction"), "code": code, "output": output, "errors": record["errors"],
         "safety": [{"t": e.t, "value": str(e.value)} for e in trace if e.channel == SAFETY_CHANNEL] if trace else [],
-        "judge": _judge(scores), "alignment": None,
+        "judge": judge, "alignment": None,
     }
     if task is not None and trace is not None and references:
         view["alignment"] = _alignment(task, trace, references, config["twin"])

@@ -20,7 +20,7 @@ KIND_STYLE = {  # trace name, marker
     "missing": ("missing (reference only)", {"color": "#ff7f0e", "size": 10, "symbol": "triangle-down"}),
     "inserted": ("inserted (prediction only)", {"color": "#9467bd", "size": 10, "symbol": "diamond"}),
 }
-BASE_LAYOUT = {"margin": {"l": 60, "r": 20, "t": 40, "b": 40}, "template": None, "font": {"size": 12},
+BASE_LAYOUT = {"margin": {"l": 60, "r": 20, "t": 40, "b": 40}, "font": {"size": 12},
                "hovermode": "closest", "paper_bgcolor": "white", "plot_bgcolor": "#fafbfc"}
 
 

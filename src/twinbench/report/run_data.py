@@ -103,4 +103,26 @@ class RunData:
         references = self.references(row["task"]) if task is not None and trace is not None else []
         return cell_view(row, self.meta.get(row["task"], {}), task, record, trace, references, self.summary.config,
                          code=_blob_text(self.store, record["code_sha"]),
-                         output=_blob_text(self.store, record["stdout_sha"]))
+                         output=_blob_text(self.store, record["stdout_sha"]), judge=self.judge(row, record["scores"]))
+
+    def judge(self, row: dict[str, Any], scores: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each judge scorer's panel grade on the cell and, from its judge run, every judge's grade and answer."""
+        from twinbench.judge.run import judging_cell
+        from twinbench.store import Cell
+
+        judged = Cell(model=row["model"], task=row["task"], turn=row["turn"], sample=row["sample"])
+        out = []
+        for name, score in scores.items():
+            if not name.startswith("judge."):
+                continue
+            detail, judges = score["detail"], []
+            for judge, grade in detail.get("grades", {}).items():
+                answer = None
+                if (judge_run := detail.get("judge_run")) is not None:
+                    try:
+                        answer = self.store.cell_record(judge_run, judging_cell(judge, judged).id)["text"]
+                    except InputError:  # the judge run was deleted: the grades stay
+                        pass
+                judges.append({"judge": judge, "grade": grade, "answer": answer})
+            out.append({"scorer": name, "grade": score["value"], "judges": judges})
+        return out

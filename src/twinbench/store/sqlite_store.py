@@ -259,7 +259,8 @@ class Store:
 
     def cell_record(self, run_id: str, cell_id: str) -> dict[str, Any]:
         """One cell's blob hashes (`code_sha`, `stdout_sha`, `stderr_sha`, `trace_sha`, None without an execution),
-        every score with its detail (`scores`: scorer -> {value, detail}) and its errors (stage, kind, message)."""
+        the answer's `text`, every score with its detail (`scores`: scorer -> {value, detail}) and its errors
+        (stage, kind, message)."""
         self._require_run(run_id)
         row = self._db.execute("SELECT code_sha, stdout_sha, stderr_sha, trace_sha FROM executions"
                                " WHERE run_id = ? AND cell_id = ?", (run_id, cell_id)).fetchone()
@@ -270,7 +271,9 @@ class Store:
         errors = [dict(r) for r in self._db.execute(
             "SELECT stage, kind, message FROM errors WHERE run_id = ? AND cell_id = ? ORDER BY rowid",
             (run_id, cell_id))]
-        return {**shas, "scores": scores, "errors": errors}
+        text = self._db.execute("SELECT text FROM responses WHERE run_id = ? AND cell_id = ?",
+                                (run_id, cell_id)).fetchone()
+        return {**shas, "text": text[0] if text else None, "scores": scores, "errors": errors}
 
     def result_rows(self, run_id: str) -> list[dict[str, Any]]:
         """One flat row per manifest cell (pending ones too), scores as `score.<scorer>` columns."""

@@ -116,10 +116,15 @@
 
   function judgePart(judge) {
     if (!judge.length) return [];
-    return [el("h3", { text: "Judge grades" }), el("table", { class: "data" },
-      el("thead", {}, el("tr", {}, el("th", { text: "scorer" }), el("th", { text: "grade" }), el("th", { text: "detail" }))),
-      el("tbody", {}, judge.map((j) => el("tr", {}, el("td", { class: "name", text: j.scorer }),
-        el("td", { text: num(j.grade) }), el("td", { class: "name" }, el("pre", { text: JSON.stringify(j.detail, null, 1) }))))))];
+    const rows = judge.flatMap((j) => [
+      el("tr", { class: "panel" }, el("td", { class: "name", text: j.scorer }), el("td", { text: "panel mean" }),
+        el("td", { text: num(j.grade) }), el("td", {})),
+      ...j.judges.map((g) => el("tr", {}, el("td", {}), el("td", { class: "name", text: g.judge }),
+        el("td", { text: num(g.grade) }),
+        el("td", { class: "name" }, g.answer ? el("details", {}, el("summary", { text: "rationale" }), el("pre", { text: g.answer })) : "-")))]);
+    return [el("h3", { text: "Judge grades" }), el("table", { class: "data judge" },
+      el("thead", {}, el("tr", {}, ["scorer", "judge", "grade", "answer"].map((h) => el("th", { text: h })))),
+      el("tbody", {}, rows))];
   }
 
   function clearCell(...nodes) {
