@@ -236,3 +236,23 @@ def test_the_cell_json_of_view_is_the_one_embedded_in_the_report(server, report)
     with urllib.request.urlopen(f"{server.url}cell?run={run_id}&id={cell_id}") as response:
         served = json.loads(response.read())
     assert served == embedded
+
+
+def test_view_command_serves_on_127_0_0_1_until_stopped(run, reference_cache):
+    env = {**os.environ, "TWINBENCH_CACHE": str(reference_cache)}
+    proc = subprocess.Popen([sys.executable, "-m", "twinbench", "view", "--store", "s.sqlite", "--no-browser"],
+                            cwd=run, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        url = next(word for word in line.split() if word.startswith("http://127.0.0.1:"))
+        with urllib.request.urlopen(url) as response:
+            assert 'id="leaderboard"' in response.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_view_of_a_run_not_in_the_store_is_one_line_naming_it(run, reference_cache):
+    done = twinbench("view", "nosuchrun", "--store", "s.sqlite", "--no-browser", cwd=run, cache=reference_cache)
+    assert done.returncode == 2
+    assert "nosuchrun" in done.stderr and len(done.stderr.strip().splitlines()) == 1

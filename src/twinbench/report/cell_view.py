@@ -18,7 +18,8 @@ DIFF_KINDS = ("substitution", "mismatch", "missing", "inserted")
 
 
 def _value(value: Any) -> str:
-    text = f"{value:.6g}" if isinstance(value, float) else str(value)
+    """A value on one line, at most 80 characters."""
+    text = f"{value:.6g}" if isinstance(value, float) else str(value).replace("\r", "\\r").replace("\n", "\\n")
     return text if len(text) <= 80 else text[:77] + "..."
 
 
