@@ -112,7 +112,7 @@ def figure_data(page: Page, element_id: str) -> list[dict]:
 def test_report_opens_offline_without_console_errors_and_draws_the_leaderboard(report, watched, artifacts):
     page = watched.page
     page.goto(report.as_uri())
-    for fig in ("score", "outcomes", "category", "difficulty", "scatter"):
+    for fig in ("score", "outcomes", "category", "difficulty", "scatter", "tasks"):
         page.wait_for_selector(f"#fig-{fig} {DRAWN}")
     assert page.locator("#leaderboard tr.model-row").count() == 1
     assert page.locator("#cell-count").inner_text().startswith("15 of 15 cells")

@@ -91,6 +91,31 @@ def similarity_figure(index: Sequence[Sequence[Any]], columns: Sequence[str]) ->
                                             height=380)}
 
 
+def task_figure(index: Sequence[Sequence[Any]], columns: Sequence[str]) -> Figure:
+    """Models compared task by task: the mean full score (%) of each task (rows) for each model (columns), with
+    the cells passed out of the finished ones in the hover; a click lists that task's cells of that model."""
+    col = {name: i for i, name in enumerate(columns)}
+    cells: dict[tuple[str, str], list[Sequence[Any]]] = {}
+    for row in index:
+        if row[col["passed"]] is not None:
+            cells.setdefault((row[col["task"]], row[col["model"]]), []).append(row)
+    tasks = sorted({t for t, _ in cells})
+    models = list(dict.fromkeys(m for _, m in cells))
+
+    def mean(rows: list[Sequence[Any]]) -> float | None:
+        return round(100 * sum(r[col["trace"]] or 0.0 for r in rows) / len(rows), 1) if rows else None
+
+    z = [[mean(cells.get((t, m), [])) for m in models] for t in tasks]
+    text = [[f"{sum(bool(r[col['passed']]) for r in cells.get((t, m), []))}/{len(cells.get((t, m), []))} passed"
+             for m in models] for t in tasks]
+    data = [{"type": "heatmap", "x": models, "y": tasks, "z": z, "text": text, "zmin": 0, "zmax": 100,
+             "colorscale": "Viridis", "hovertemplate": "%{y}<br>%{x}: %{z:.1f}% (%{text})<extra></extra>"}]
+    return {"data": data, "layout": _layout("Models by task: mean full score (%); click to list the cells",
+                                            height=140 + 16 * len(tasks), yaxis={"automargin": True,
+                                                                                 "autorange": "reversed"},
+                                            xaxis={"automargin": True, "side": "top"})}
+
+
 def _drawn_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if len(rows) <= MAX_TIMELINE:
         return rows

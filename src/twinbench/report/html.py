@@ -68,7 +68,8 @@ def board_figures(data: RunData) -> dict[str, Any]:
             "category": figures.heatmap_figure(board, "by_category", "Mean full score by category (%)"),
             "difficulty": figures.heatmap_figure(board, "by_difficulty", "Mean full score by difficulty (%)"),
             "outcomes": figures.outcome_figure(board),
-            "scatter": figures.similarity_figure(data.index, INDEX_COLUMNS)}
+            "scatter": figures.similarity_figure(data.index, INDEX_COLUMNS),
+            "tasks": figures.task_figure(data.index, INDEX_COLUMNS)}
 
 
 def run_page(data: RunData, cells: dict[str, dict[str, Any]] | None = None, cell_url: str | None = None,

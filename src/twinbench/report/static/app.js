@@ -45,6 +45,7 @@
     Object.entries(PAGE.figures).forEach(([name, fig]) => plot(document.getElementById(`fig-${name}`), fig));
     const scatter = document.getElementById("fig-scatter");
     scatter.on("plotly_click", (ev) => { location.hash = `#/cell/${encodeURIComponent(ev.points[0].customdata)}`; });
+    document.getElementById("fig-tasks").on("plotly_click", (ev) => listCells(ev.points[0].x, ev.points[0].y));
   }
 
   function fillSelect(name, column) {
@@ -181,11 +182,14 @@
 
   [["model", "model"], ["category", "category"], ["outcome", "outcome"]].forEach(([n, c]) => fillSelect(n, c));
   form.addEventListener("input", renderCells);
-  document.querySelectorAll("#leaderboard tr.model-row").forEach((tr) => tr.addEventListener("click", () => {
-    form.elements.model.value = tr.dataset.model;
+  function listCells(model, task) {
+    form.elements.model.value = model;
+    form.elements.task.value = task || "";
     renderCells();
     document.getElementById("cells-title").scrollIntoView();
-  }));
+  }
+
+  document.querySelectorAll("#leaderboard tr.model-row").forEach((tr) => tr.addEventListener("click", () => listCells(tr.dataset.model)));
   renderCells();
   window.addEventListener("hashchange", route);
   route();
