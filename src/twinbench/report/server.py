@@ -1,6 +1,7 @@
 """`twinbench view`: the report's pages served from the results store by the standard library's HTTP server, on
 127.0.0.1 only. A run's page is made when asked (again once more cells have finished), each cell's data when its
-page opens it; plotly.js is served once and cached by the browser.
+page opens it; plotly.js is served once and cached by the browser. Each request has its thread (a browser's idle
+connection blocks nothing); the store is read by one of them at a time.
 
 Routes: `/` (the runs, or the only run's page), `/run?id=RUN`, `/cell?run=RUN&id=CELL` (JSON), `/plotly.min.js`.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -23,18 +24,13 @@ PLOTLY_URL = "/plotly.min.js"
 
 
 class Runs:
-    """The runs a server shows, each read from its own store connection (the serving thread's)."""
+    """The runs a server shows, read through one store connection that one request at a time uses."""
 
     def __init__(self, store_path: Path, run_ids: list[str]):
         self.store_path, self.run_ids = store_path, run_ids
-        self._store: Store | None = None
+        self.store = Store.open(store_path, create=False, any_thread=True)
+        self.lock = threading.Lock()
         self._data: dict[str, tuple[tuple[int, int], RunData]] = {}
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = Store.open(self.store_path, create=False)
-        return self._store
 
     def data(self, run_id: str) -> RunData:
         """The run, read again when cells finished since it was last read."""
@@ -50,6 +46,12 @@ class Runs:
 
     def page(self, path: str, query: dict[str, str]) -> tuple[str, bytes]:
         """The content type and body for a GET of `path`; InputError for an unknown page, run or cell."""
+        if path == PLOTLY_URL:
+            return "text/javascript", plotly_js().encode()
+        with self.lock:
+            return self._read(path, query)
+
+    def _read(self, path: str, query: dict[str, str]) -> tuple[str, bytes]:
         if path == "/" and len(self.run_ids) == 1:
             path, query = "/run", {"id": self.run_ids[0]}
         if path == "/":
@@ -61,8 +63,6 @@ class Runs:
             return "text/html", page.encode()
         if path == "/cell":
             return "application/json", script_json(self.data(query.get("run", "")).cell(query.get("id", ""))).encode()
-        if path == PLOTLY_URL:
-            return "text/javascript", plotly_js().encode()
         raise InputError(path, "no such page")
 
 
@@ -76,6 +76,9 @@ def _handler(runs: Runs) -> type[BaseHTTPRequestHandler]:
                 status = HTTPStatus.OK
             except InputError as exc:
                 kind, body, status = "text/plain", str(exc).encode(), HTTPStatus.NOT_FOUND
+            except Exception as exc:  # noqa: BLE001  (one page's failure is that page's answer; the server goes on)
+                kind, body = "text/plain", f"{type(exc).__name__}: {exc}".encode()
+                status = HTTPStatus.INTERNAL_SERVER_ERROR
             self.send_response(status)
             self.send_header("Content-Type", f"{kind}; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -95,7 +98,7 @@ class ViewServer:
 
     def __init__(self, store_path: Path, run_ids: list[str], port: int = 0):
         self.runs = Runs(store_path, run_ids)
-        self.httpd = HTTPServer(("127.0.0.1", port), _handler(self.runs))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self.runs))
         self._thread: threading.Thread | None = None
 
     @property
@@ -117,3 +120,4 @@ class ViewServer:
             self.httpd.shutdown()
             self._thread.join()
         self.httpd.server_close()
+        self.runs.store.close()

@@ -47,12 +47,13 @@ class Store:
         self._db, self.path = db, path
 
     @classmethod
-    def open(cls, path: Path | str, create: bool = True) -> Store:
-        """Open the store at `path` (creating it unless `create` is False); refuses a newer schema."""
+    def open(cls, path: Path | str, create: bool = True, any_thread: bool = False) -> Store:
+        """Open the store at `path` (creating it unless `create` is False); refuses a newer schema. With
+        `any_thread`, any thread may use it (one at a time: the caller serialises)."""
         path = Path(path)
         if not create and not path.is_file():
             raise InputError(str(path), "no results store here (use --store or TWINBENCH_STORE)")
-        db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=not any_thread)
         db.row_factory = sqlite3.Row
         try:
             db.execute("PRAGMA journal_mode=WAL")
