@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from _docs import markdown_table, write_section
@@ -111,7 +111,7 @@ def baseline(repeat: int) -> float:
         def log_message(self, *args) -> None:
             pass
 
-    httpd = HTTPServer(("127.0.0.1", 0), Bare)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Bare)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{httpd.server_address[1]}/"

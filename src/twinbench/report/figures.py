@@ -146,9 +146,9 @@ def timeline_figure(rows: list[dict[str, Any]]) -> Figure:
     markers = {name: marker for name, marker in KIND_STYLE.values()}
     data = [{"type": _scatter(len(group["x"])), "mode": "markers", "name": name, **group, "hoverinfo": "text",
              "marker": markers[name]} for name, group in points.items()]
-    layout = _layout(f"Aligned trace ({len(rows)} rows" + (f", {len(drawn)} drawn)" if len(drawn) < len(rows)
-                                                            else ")"),
-                     height=120 + 22 * max(len(lanes), 2), xaxis={"title": {"text": "t (s)"}},
+    shown = f"{len(drawn)} of {len(rows)}" if len(drawn) < len(rows) else f"{len(rows)}"
+    layout = _layout(f"Timeline: a reference and a prediction lane per channel ({shown} aligned rows)",
+                     height=120 + 22 * max(len(lanes), 2), showlegend=True, xaxis={"title": {"text": "t (s)"}},
                      yaxis={"type": "category", "categoryorder": "array", "categoryarray": lanes[::-1],
                             "automargin": True},
                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
