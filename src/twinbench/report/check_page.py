@@ -59,5 +59,5 @@ def plan_view(name: str, source: str, result: RunResult, report: Preflight, sugg
         "warnings": [plain(w) for w in result.warnings], "error": error, "output": plain(result.output),
         "final_state": [(report.labels.get(k, k), plain(number(v))) for k, v in sorted(result.final_state.items())],
         "figures": {"temperature": _temperature(result, report),
-                    "devices": device_figure(result.trace.events, report.labels, {SAFETY_CHANNEL})},
+                    "devices": device_figure(result.trace.events, report.labels, {SAFETY_CHANNEL}, result.duration)},
     }

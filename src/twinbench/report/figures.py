@@ -124,9 +124,19 @@ def _drawn_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return differ + matches
 
 
-def _hover(side: str, ev: Mapping[str, Any], kind: str) -> str:
-    value = str(ev["value"])
-    return f"{kind} · {side}<br>{ev['channel']}<br>t={ev['t']:.3f} s<br>{value[:80]}"
+def _short(value: Any) -> Any:
+    """A value as a figure needs it: a number to 6 significant digits, anything else as text of at most 60
+    characters."""
+    if isinstance(value, float):
+        return float(f"{value:.6g}")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _times(ts: Sequence[float]) -> list[float]:
+    return [round(t, 4) for t in ts]
 
 
 def timeline_figure(rows: list[dict[str, Any]]) -> Figure:
@@ -137,15 +147,16 @@ def timeline_figure(rows: list[dict[str, Any]]) -> Figure:
     lanes = [f"{ch} · {side}" for ch in channels for side in ("ref", "pred")]
     points: dict[str, dict[str, list[Any]]] = {}
     for r in drawn:
-        group = points.setdefault(KIND_STYLE[r["kind"]][0], {"x": [], "y": [], "text": []})
+        group = points.setdefault(KIND_STYLE[r["kind"]][0], {"x": [], "y": [], "customdata": []})
         for side, ev in (("ref", r["gt"]), ("pred", r["pred"])):
             if ev is not None:
-                group["x"].append(ev["t"])
+                group["x"].append(round(ev["t"], 4))
                 group["y"].append(f"{ev['channel']} · {side}")
-                group["text"].append(_hover(side, ev, r["kind"]))
+                group["customdata"].append(_short(ev["value"]))
     markers = {name: marker for name, marker in KIND_STYLE.values()}
-    data = [{"type": _scatter(len(group["x"])), "mode": "markers", "name": name, **group, "hoverinfo": "text",
-             "marker": markers[name]} for name, group in points.items()]
+    data = [{"type": _scatter(len(group["x"])), "mode": "markers", "name": name, **group, "marker": markers[name],
+             "hovertemplate": "%{y}<br>t=%{x:.3f} s<br>%{customdata}<extra>%{fullData.name}</extra>"}
+            for name, group in points.items()]
     shown = f"{len(drawn)} of {len(rows)}" if len(drawn) < len(rows) else f"{len(rows)}"
     layout = _layout(f"Timeline: a reference and a prediction lane per channel ({shown} aligned rows)",
                      height=120 + 22 * max(len(lanes), 2), showlegend=True, xaxis={"title": {"text": "t (s)"}},
@@ -188,21 +199,26 @@ def continuous_figure(reference: Trace, prediction: Trace, channels: Sequence[st
         for side, trace, dash in (("reference", reference, "dash"), ("prediction", prediction, "solid")):
             t, v = _series(trace, ch)
             if _numeric(v):
-                traces.append({"type": _scatter(len(t)), "mode": "lines", "name": f"{ch} {side}", "x": t, "y": v,
-                               "line": {"dash": dash, "width": 2}})
+                traces.append({"type": _scatter(len(t)), "mode": "lines", "name": f"{ch} {side}", "x": _times(t),
+                               "y": [_short(x) for x in v], "line": {"dash": dash, "width": 2}})
         if traces:
             panels.append((ch, traces))
     return stacked_figure("Continuous channels: reference (dashed) and prediction", panels) if panels else None
 
 
-def device_figure(events: Sequence[Any], labels: Mapping[str, str], skip: set[str]) -> Figure | None:
-    """Every numeric channel of a plan's trace outside `skip` as a step line over time (one panel per device)."""
+def device_figure(events: Sequence[Any], labels: Mapping[str, str], skip: set[str], end: float) -> Figure | None:
+    """Every numeric channel of a plan's trace outside `skip` as a step line over time (one panel per device),
+    each holding its last value until `end`."""
     by_channel: dict[str, tuple[list[float], list[Any]]] = {}
     for e in events:
         if e.channel not in skip:
             ts, vs = by_channel.setdefault(e.channel, ([], []))
             ts.append(e.t)
             vs.append(e.value)
+    for ts, vs in by_channel.values():
+        if ts[-1] < end:
+            ts.append(end)
+            vs.append(vs[-1])
     panels = [(labels.get(ch, ch), [{"type": _scatter(len(ts)), "mode": "lines+markers", "name": labels.get(ch, ch),
                                      "x": ts, "y": vs, "line": {"shape": "hv"}, "marker": {"size": 4}}])
               for ch, (ts, vs) in by_channel.items() if _numeric(vs)]
