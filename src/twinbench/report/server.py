@@ -1,7 +1,7 @@
 """`twinbench view`: the report's pages served from the results store by the standard library's HTTP server, on
-127.0.0.1 only. A run's page is made when asked (again once more cells have finished), each cell's data when its
-page opens it; plotly.js is served once and cached by the browser. Each request has its thread (a browser's idle
-connection blocks nothing); the store is read by one of them at a time.
+127.0.0.1 only. Each run is read when the server starts (again once more cells have finished), its page drawn
+when asked, each cell's data made when its page opens it; plotly.js is served once and cached by the browser.
+Each request has its thread (a browser's idle connection blocks nothing); the store is read by one at a time.
 
 Routes: `/` (the runs, or the only run's page), `/run?id=RUN`, `/cell?run=RUN&id=CELL` (JSON), `/plotly.min.js`.
 """
@@ -43,6 +43,12 @@ class Runs:
             kept = (progress, RunData(self.store, run_id))
             self._data[run_id] = kept
         return kept[1]
+
+    def prepare(self) -> None:
+        """Read every run's cells and leaderboard now, so that the first page asked for is only drawn."""
+        for run_id in self.run_ids:
+            data = self.data(run_id)
+            data.board, data.index  # noqa: B018  (cached properties, computed here)
 
     def page(self, path: str, query: dict[str, str]) -> tuple[str, bytes]:
         """The content type and body for a GET of `path`; InputError for an unknown page, run or cell."""
@@ -94,10 +100,12 @@ def _handler(runs: Runs) -> type[BaseHTTPRequestHandler]:
 
 
 class ViewServer:
-    """An HTTP server on 127.0.0.1 (`port` 0: a free one) over `run_ids` of the store at `store_path`."""
+    """An HTTP server on 127.0.0.1 (`port` 0: a free one) over `run_ids` of the store at `store_path`, each run
+    read before the first request."""
 
     def __init__(self, store_path: Path, run_ids: list[str], port: int = 0):
         self.runs = Runs(store_path, run_ids)
+        self.runs.prepare()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self.runs))
         self._thread: threading.Thread | None = None
 

@@ -293,18 +293,16 @@ class Store:
                WHERE m.run_id = ? ORDER BY m.rowid""",
             (run_id,),
         )
-        out = [{"run_id": run_id, **dict(r)} for r in rows]
-        scorers = [
-            r[0]
-            for r in self._db.execute(
-                "SELECT DISTINCT scorer FROM scores WHERE run_id = ? ORDER BY scorer", (run_id,)
-            )
-        ]
-        values = {
-            (r["cell_id"], r["scorer"]): r["value"]
-            for r in self._db.execute("SELECT cell_id, scorer, value FROM scores WHERE run_id = ?", (run_id,))
-        }
+        columns = ["run_id", *(d[0] for d in rows.description)]
+        out = [dict(zip(columns, (run_id, *r), strict=True)) for r in map(tuple, rows)]
+        values: dict[str, dict[str, float | None]] = {}
+        scorers: set[str] = set()
+        for cell_id, scorer, value in map(tuple, self._db.execute(
+                "SELECT cell_id, scorer, value FROM scores WHERE run_id = ?", (run_id,))):
+            values.setdefault(cell_id, {})[scorer] = value
+            scorers.add(scorer)
+        empty = {f"score.{scorer}": None for scorer in sorted(scorers)}
         for row in out:
-            for scorer in scorers:
-                row[f"score.{scorer}"] = values.get((row["cell_id"], scorer))
+            row.update(empty)
+            row.update({f"score.{scorer}": v for scorer, v in values.get(row["cell_id"], {}).items()})
         return out
