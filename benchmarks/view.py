@@ -6,9 +6,9 @@ its trace that program's real trace (references run in the twin, cached per twin
 the runner stores them. Then `twinbench view`'s server starts in this process (it reads the run) and is asked,
 over HTTP: the first page (the run's leaderboard, figures and cell index), and cell pages (one cell's data with
 its re-aligned trace; the first cell of a task also reads that task's references from the cache). Baseline in the
-same run: a request for a 1-byte page of a bare standard-library HTTP server. Last, `twinbench report`'s file for a
-slice of the run (`--report-cells`), its size per cell, and the size the whole run's file has.
-Usage: python benchmarks/view.py [--cells 10000] [--tasks 50] [--models 4] [--report-cells 500] [--no-docs]
+same run: a request for a 1-byte page of a bare standard-library HTTP server. Last, `twinbench report` of the
+whole run: its time and file size.
+Usage: python benchmarks/view.py [--cells 10000] [--tasks 50] [--models 4] [--no-docs]
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from _docs import markdown_table, write_section
 from twinbench.models.types import CallKey, CallRecord
-from twinbench.report.html import run_page
+from twinbench.report.html import plotly_js
 from twinbench.report.run_data import RunData
 from twinbench.report.server import ViewServer
 from twinbench.runner.benchmark import BENCHMARK, reference_traces, select_tasks, tasks_blob
@@ -126,7 +128,6 @@ def main() -> None:
     parser.add_argument("--cells", type=int, default=10_000)
     parser.add_argument("--tasks", type=int, default=50)
     parser.add_argument("--models", type=int, default=4)
-    parser.add_argument("--report-cells", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
@@ -153,16 +154,14 @@ def main() -> None:
             warm = [get(f"{server.url}cell?run={run_id}&id={ids[i * samples + 1]}") for i in range(args.repeat)]
         finally:
             server.close()
-        whole = len(run_page(RunData(store, run_id)).encode())  # every script inlined, no cell embedded
-        data = RunData(store, run_id)
-        data.load_references()
-        data.rows = data.rows[:args.report_cells]  # the report of a slice of the run
         started = time.perf_counter()
-        cells = {r["cell_id"]: data.cell(r["cell_id"]) for r in data.rows}
-        page = run_page(data, cells)
+        made = subprocess.run([sys.executable, "-m", "twinbench", "report", "--store", str(path), "-o",
+                               str(Path(tmp) / "report.html")], capture_output=True, text=True)
         report_seconds = time.perf_counter() - started
-        size = len(page.encode())
-        per_cell = (size - len(run_page(data).encode())) / len(cells)
+        if made.returncode:
+            raise SystemExit(made.stderr)
+        size = (Path(tmp) / "report.html").stat().st_size
+        plotly = len(plotly_js().encode())
     warm_seconds = statistics.median(w[0] for w in warm)
     rows = [
         ["baseline: 1-byte page of a bare stdlib HTTP server", f"{1000 * bare:.1f} ms", "1x", ""],
@@ -178,11 +177,10 @@ def main() -> None:
     table = markdown_table([f"request (median of {args.repeat})", "time", "vs baseline", "size"], rows)
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     text = (f"{table}\n\n{n:,} cells ({len(tasks)} tasks x {args.models} models x {samples} samples; one in three "
-            f"a cut-short program), store filled in {filled:.0f} s. `twinbench report` of its first {len(cells)} "
-            f"cells: {size / 1e6:.1f} MB, made in {report_seconds:.1f} s ({1000 * report_seconds / len(cells):.0f} ms "
-            f"per cell); {per_cell / 1e3:.1f} kB per embedded cell, so the whole run's file is about "
-            f"{(whole + per_cell * n) / 1e6:.0f} MB ({whole / 1e6:.1f} MB of page, plotly.js and index, the rest "
-            f"cells). Load average at the end (1 / 5 / 15 min): {load} on {os.cpu_count()} cores.")
+            f"a cut-short program), store filled in {filled:.0f} s. `twinbench report` of the whole run: "
+            f"{size / 1e6:.0f} MB ({plotly / 1e6:.1f} MB of it plotly.js, {(size - plotly) / n / 1e3:.1f} kB per "
+            f"cell), made in {report_seconds:.0f} s. Load average at the end (1 / 5 / 15 min): {load} on "
+            f"{os.cpu_count()} cores.")
     print(text)
     if not args.no_docs:
         write_section("benchmarks.md", "view", text)

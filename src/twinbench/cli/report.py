@@ -28,7 +28,7 @@ def report(
     from rich.progress import Progress
 
     from twinbench.cli.run import latest_benchmark
-    from twinbench.report.html import run_page
+    from twinbench.report.html import run_page, script_json
     from twinbench.report.run_data import RunData
 
     store = open_store(store_path, must_exist=True)
@@ -39,7 +39,7 @@ def report(
     with Progress(console=err_console, transient=True) as progress:
         bar = progress.add_task("cells", total=len(data.rows))
         for row in data.rows:
-            cells[row["cell_id"]] = data.cell(row["cell_id"])
+            cells[row["cell_id"]] = script_json(data.cell(row["cell_id"]))  # kept as text: a large run fits
             progress.advance(bar)
     page = run_page(data, cells)
     try:

@@ -72,16 +72,17 @@ def board_figures(data: RunData) -> dict[str, Any]:
             "tasks": figures.task_figure(data.index, INDEX_COLUMNS)}
 
 
-def run_page(data: RunData, cells: dict[str, dict[str, Any]] | None = None, cell_url: str | None = None,
+def run_page(data: RunData, cells: dict[str, str] | None = None, cell_url: str | None = None,
              plotly_src: str | None = None, runs_url: str | None = None) -> str:
     """A run's page: leaderboard, figures, the filterable cell list and the cell view. The page reads a cell from
-    `cells` (embedded, for a standalone file) or fetches it from `cell_url` + its id."""
+    `cells` (cell id -> its data as `script_json` text, embedded for a standalone file) or fetches it from
+    `cell_url` + its id."""
     summary = data.summary
     page = {"run": data.run_id, "columns": INDEX_COLUMNS, "rows": data.index, "figures": board_figures(data),
             "cell_url": cell_url}
     ks = sorted({k for m in data.board for k in m.pass_at_k})
     return _page("run.html.j2", plotly_src, run=summary, board=data.board, ks=ks, page=page, runs_url=runs_url,
-                 cells={cell_id: script_json(cell) for cell_id, cell in (cells or {}).items()})
+                 cells=cells or {})
 
 
 def runs_page(summaries: list[Any], run_url: str) -> str:
