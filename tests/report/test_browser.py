@@ -256,3 +256,45 @@ def test_view_of_a_run_not_in_the_store_is_one_line_naming_it(run, reference_cac
     done = twinbench("view", "nosuchrun", "--store", "s.sqlite", "--no-browser", cwd=run, cache=reference_cache)
     assert done.returncode == 2
     assert "nosuchrun" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_cell_shows_each_judges_grade_and_answer_from_the_judge_run(run, reference_cache, tmp_path, browser):
+    """A judge panel's grade on a cell, with each judge's answer read from the judge run (real store, copied)."""
+    from twinbench.judge.run import judging_cell
+    from twinbench.models import CallKey, CallRecord
+    from twinbench.report.html import run_page, script_json
+    from twinbench.report.run_data import RunData
+    from twinbench.store import Cell, CellResult, ScoreRecord
+
+    shutil.copy(run / "s.sqlite", tmp_path / "s.sqlite")
+    store = Store.open(tmp_path / "s.sqlite", create=False)
+    (summary,) = store.runs()
+    row = store.result_rows(summary.run_id)[0]
+    cell = Cell(model=row["model"], task=row["task"], turn=row["turn"], sample=row["sample"])
+    judged = judging_cell("judge-a", cell)
+    store.create_run("judge/ref/x", {"kind": "judge"}, [judged])
+    answer = "The plan moves the right axis.\n[[80]]"
+    store.finish_cell("judge/ref/x", judged, CellResult(status="ok", response=CallRecord(
+        key=CallKey(task=judged.task), model="judge-a", provider="replay", endpoint="replay", text=answer)))
+    store.record_score(summary.run_id, cell, ScoreRecord(scorer="judge.ref", value=80.0, detail={
+        "grades": {"judge-a": 80.0, "judge-b": None}, "mean": 80.0, "median": 80.0, "n": 1,
+        "judge_run": "judge/ref/x"}))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TWINBENCH_CACHE", str(reference_cache))
+        data = RunData(store, summary.run_id)
+        view = data.cell(row["cell_id"])
+        assert view["judge"] == [{"scorer": "judge.ref", "grade": 80.0, "judges": [
+            {"judge": "judge-a", "grade": 80.0, "answer": answer}, {"judge": "judge-b", "grade": None,
+                                                                     "answer": None}]}]
+        (tmp_path / "r.html").write_text(run_page(data, {row["cell_id"]: script_json(view)}))
+    w = Watched(browser)
+    try:
+        w.page.goto((tmp_path / "r.html").as_uri() + f"#/cell/{row['cell_id']}")
+        table = w.page.locator("#cell-view table.judge")
+        table.wait_for()
+        assert "judge-a" in table.inner_text() and "80.000" in table.inner_text()
+        w.page.locator("#cell-view table.judge summary").first.click()
+        assert "The plan moves the right axis." in table.inner_text()
+        assert w.errors == [] and w.requests == []
+    finally:
+        w.close()
