@@ -162,7 +162,8 @@ def timeline_figure(rows: list[dict[str, Any]]) -> Figure:
                      height=120 + 22 * max(len(lanes), 2), showlegend=True, xaxis={"title": {"text": "t (s)"}},
                      yaxis={"type": "category", "categoryorder": "array", "categoryarray": lanes[::-1],
                             "automargin": True},
-                     legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"})
+                     legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+                     margin={**BASE_LAYOUT["margin"], "t": 70})
     return {"data": data, "layout": layout}
 
 
