@@ -60,6 +60,8 @@ FILE_SLOTS = [
     ("leaderboard", "data", ["leaderboard", "--store", "FILE"]),
     ("analyze", "data", ["analyze", "--store", "FILE"]),
     ("import", "data", ["import", "simbench", "REFS", "--store", "FILE"]),
+    ("report", "data", ["report", "--store", "FILE"]),
+    ("view", "data", ["view", "--store", "FILE", "--no-browser"]),
 ]
 # Bad values of options that take numbers or paths.
 BAD_OPTIONS = [
@@ -79,6 +81,11 @@ BAD_OPTIONS = [
     ("runs", ["runs", "list", "--store", "V"], ["MISSING/s.sqlite", "FOLDER", "EMPTY", "GARBAGE", "DAMAGED"]),
     ("run", ["run", "--store", "V"], ["MISSING/s.sqlite", "FOLDER", "EMPTY", "GARBAGE"]),
     ("leaderboard", ["leaderboard", "--store", "V"], ["MISSING/s.sqlite", "FOLDER", "EMPTY", "DAMAGED"]),
+    ("report", ["report", "--store", "V"], ["MISSING/s.sqlite", "FOLDER", "EMPTY", "DAMAGED"]),
+    ("report", ["report", "--store", "STORE", "-o", "V"], ["MISSING/x.html", "FOLDER"]),
+    ("check", ["check", "PLAN", "--html", "V"], ["MISSING/x.html", "FOLDER"]),
+    ("view", ["view", "--store", "V", "--no-browser"], ["MISSING/s.sqlite", "FOLDER", "EMPTY", "DAMAGED"]),
+    ("view", ["view", "--store", "STORE", "--port", "V", "--no-browser"], ["-1", "70000", "x"]),
 ]
 
 

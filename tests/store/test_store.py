@@ -169,3 +169,21 @@ def test_a_blob_over_the_limit_is_refused_before_sqlite_sees_it(store, monkeypat
         store.put_blob(b"x" * 1001)
     sha = store.put_blob(b"x" * 1000)
     assert store.get_blob(sha) == b"x" * 1000
+
+
+def test_cell_record_gives_one_cells_blobs_answer_scores_with_detail_and_errors(store):
+    cell, other = CELLS[0], CELLS[1]
+    code = store.put_blob(b"print(1)")
+    result = answered(cell, text="the answer")
+    result.execution = ExecutionRecord(status="error", code_sha=code)
+    result.scores = [ScoreRecord(scorer="trace", value=0.5, detail={"reasons": ["late"]})]
+    result.errors = [ErrorRecord(stage="execute", kind="ValueError", message="bad")]
+    store.finish_cell("r1", cell, result)
+    store.finish_cell("r1", other, answered(other))
+    record = store.cell_record("r1", cell.id)
+    assert record["code_sha"] == code and record["trace_sha"] is None and record["text"] == "the answer"
+    assert record["scores"] == {"trace": {"value": 0.5, "detail": {"reasons": ["late"]}}}
+    assert record["errors"] == [{"stage": "execute", "kind": "ValueError", "message": "bad"}]
+    assert store.cell_record("r1", other.id)["errors"] == [] and store.cell_record("r1", other.id)["code_sha"] is None
+    with pytest.raises(InputError, match="no such run"):
+        store.cell_record("nope", cell.id)

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from twinbench.cli.app import app, console
-from twinbench.cli.options import TwinOption, check_text, positive_number, positive_seconds, text_file
+from twinbench.cli.options import (
+    TwinOption,
+    check_text,
+    positive_number,
+    positive_seconds,
+    text_file,
+    writable_target,
+)
 from twinbench.errors import InputError
 
 WALL_PER_HOUR = 60.0  # wall-clock seconds a check adds per hour of the twin's clock
@@ -63,6 +70,19 @@ def _limits(pairs: list[str] | None, wall_seconds: float | None, budget: float |
     return limits.model_copy(update=update)
 
 
+def _write_html(path: Path, plans: list[Path], checked: list[Checked]) -> None:
+    from twinbench.report.check_page import plan_view
+    from twinbench.report.html import check_page
+
+    views = [plan_view(str(p), c.source, c.result, c.report, c.suggestions) for p, c in zip(plans, checked,
+                                                                                             strict=True)]
+    try:
+        path.write_text(check_page(views), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot write the page: {exc.strerror}") from None
+    typer.echo(f"wrote {path}", err=True)
+
+
 @app.command()
 def check(
     plans: Annotated[list[Path], typer.Argument(help="Python plans to validate (one sandbox runs them all).")],
@@ -96,6 +116,9 @@ def check(
     limit: Annotated[list[str] | None, typer.Option("--limit", help="sandbox limit NAME=VALUE, e.g. cpu_seconds=30 "
                                                     "or wall_seconds_per_hour=0; repeat")] = None,
     twin: TwinOption = None,
+    html: Annotated[Path | None, typer.Option("--html", help="also write the check as one self-contained HTML page: "
+                                              "device timelines, temperature profile, final state, findings",
+                                              callback=writable_target)] = None,
 ) -> None:
     """Check plans in a twin before they run on the instrument: summary, refusals, warnings.
 
@@ -127,6 +150,8 @@ def check(
 
                     console.rule(Text(str(plan)), characters="=")
                 show(checked[-1], view)
+    if html is not None:
+        _write_html(html, plans, checked)
     if as_json:
         objs = [c.to_obj() for c in checked]
         payload = objs[0] if len(plans) == 1 else [{"plan": str(p), **o} for p, o in zip(plans, objs, strict=True)]

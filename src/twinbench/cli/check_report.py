@@ -18,7 +18,7 @@ from rich.text import Text
 
 from twinbench.cli.app import console
 from twinbench.cli.checked import Checked, View
-from twinbench.report.text import literal
+from twinbench.report.text import duration_text, literal
 from twinbench.twins.preflight import Finding, number
 from twinbench.twins.preflight import Table as ReportTable
 from twinbench.twins.recorder import SAFETY_CHANNEL
@@ -150,21 +150,12 @@ def limit_hint(result: RunResult) -> str:
     return f"; raise it with {flag}"
 
 
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.3f} s"
-    minutes, rest = divmod(seconds, 60)
-    hours, minutes = divmod(int(minutes), 60)
-    long = f"{hours} h {minutes} min" if hours else f"{minutes} min {rest:.0f} s"
-    return f"{seconds:.3f} s, {long}"
-
-
 def show(checked: Checked, view: View) -> None:
     """The plan's check as text: duration, summary, refusals and findings, error, output, outcome."""
     from twinbench.sandbox import Outcome
 
     result, report = checked.result, checked.report
-    console.print(f"Simulated duration: {_duration(result.duration)} (wall {result.wall_seconds:.3f} s)",
+    console.print(f"Simulated duration: {duration_text(result.duration)} (wall {result.wall_seconds:.3f} s)",
                   highlight=False)
     for fact in report.facts:
         console.print(literal(fact))

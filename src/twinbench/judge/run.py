@@ -50,8 +50,12 @@ def judge_run_id(source_run: str, scorer: str) -> str:
 
 def judge_cell(judge: str, item: JudgeItem) -> Cell:
     """The judge run's cell for one (judge, judged cell)."""
-    c = item.cell
-    return Cell(model=judge, task=f"{c.model} | {c.task}", turn=c.turn, sample=c.sample)
+    return judging_cell(judge, item.cell)
+
+
+def judging_cell(judge: str, judged: Cell) -> Cell:
+    """The judge run's cell in which `judge` graded the source run's cell `judged`."""
+    return Cell(model=judge, task=f"{judged.model} | {judged.task}", turn=judged.turn, sample=judged.sample)
 
 
 def _clip(text: str, limit: int | None) -> str:

@@ -1,1 +1,2 @@
-"""Human-readable reports (rich) of scores, traces and leaderboards."""
+"""Reports of scores, traces and leaderboards: rich text for the terminal, HTML pages (`twinbench report`, `view`,
+`check --html`)."""

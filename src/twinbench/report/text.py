@@ -33,3 +33,13 @@ def wrap_name(name: str, width: int = 22) -> str:
             lines.append("")
         lines[-1] += piece
     return "\n".join(lines)
+
+
+def duration_text(seconds: float) -> str:
+    """Simulated seconds as text, with hours and minutes past a minute."""
+    if seconds < 60:
+        return f"{seconds:.3f} s"
+    minutes, rest = divmod(seconds, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    long = f"{hours} h {minutes} min" if hours else f"{minutes} min {rest:.0f} s"
+    return f"{seconds:.3f} s, {long}"

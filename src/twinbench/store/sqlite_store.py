@@ -47,12 +47,13 @@ class Store:
         self._db, self.path = db, path
 
     @classmethod
-    def open(cls, path: Path | str, create: bool = True) -> Store:
-        """Open the store at `path` (creating it unless `create` is False); refuses a newer schema."""
+    def open(cls, path: Path | str, create: bool = True, any_thread: bool = False) -> Store:
+        """Open the store at `path` (creating it unless `create` is False); refuses a newer schema. With
+        `any_thread`, any thread may use it (one at a time: the caller serialises)."""
         path = Path(path)
         if not create and not path.is_file():
             raise InputError(str(path), "no results store here (use --store or TWINBENCH_STORE)")
-        db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=not any_thread)
         db.row_factory = sqlite3.Row
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -257,6 +258,24 @@ class Store:
             cost_usd=usage[2],
         )
 
+    def cell_record(self, run_id: str, cell_id: str) -> dict[str, Any]:
+        """One cell's blob hashes (`code_sha`, `stdout_sha`, `stderr_sha`, `trace_sha`, None without an execution),
+        the answer's `text`, every score with its detail (`scores`: scorer -> {value, detail}) and its errors
+        (stage, kind, message)."""
+        self._require_run(run_id)
+        row = self._db.execute("SELECT code_sha, stdout_sha, stderr_sha, trace_sha FROM executions"
+                               " WHERE run_id = ? AND cell_id = ?", (run_id, cell_id)).fetchone()
+        shas = dict(row) if row else dict.fromkeys(("code_sha", "stdout_sha", "stderr_sha", "trace_sha"))
+        scores = {r["scorer"]: {"value": r["value"], "detail": json.loads(r["detail"])} for r in self._db.execute(
+            "SELECT scorer, value, detail FROM scores WHERE run_id = ? AND cell_id = ? ORDER BY scorer",
+            (run_id, cell_id))}
+        errors = [dict(r) for r in self._db.execute(
+            "SELECT stage, kind, message FROM errors WHERE run_id = ? AND cell_id = ? ORDER BY rowid",
+            (run_id, cell_id))]
+        text = self._db.execute("SELECT text FROM responses WHERE run_id = ? AND cell_id = ?",
+                                (run_id, cell_id)).fetchone()
+        return {**shas, "text": text[0] if text else None, "scores": scores, "errors": errors}
+
     def result_rows(self, run_id: str) -> list[dict[str, Any]]:
         """One flat row per manifest cell (pending ones too), scores as `score.<scorer>` columns."""
         self._require_run(run_id)
@@ -274,18 +293,16 @@ class Store:
                WHERE m.run_id = ? ORDER BY m.rowid""",
             (run_id,),
         )
-        out = [{"run_id": run_id, **dict(r)} for r in rows]
-        scorers = [
-            r[0]
-            for r in self._db.execute(
-                "SELECT DISTINCT scorer FROM scores WHERE run_id = ? ORDER BY scorer", (run_id,)
-            )
-        ]
-        values = {
-            (r["cell_id"], r["scorer"]): r["value"]
-            for r in self._db.execute("SELECT cell_id, scorer, value FROM scores WHERE run_id = ?", (run_id,))
-        }
+        columns = ["run_id", *(d[0] for d in rows.description)]
+        out = [dict(zip(columns, (run_id, *r), strict=True)) for r in map(tuple, rows)]
+        values: dict[str, dict[str, float | None]] = {}
+        scorers: set[str] = set()
+        for cell_id, scorer, value in map(tuple, self._db.execute(
+                "SELECT cell_id, scorer, value FROM scores WHERE run_id = ?", (run_id,))):
+            values.setdefault(cell_id, {})[scorer] = value
+            scorers.add(scorer)
+        empty = {f"score.{scorer}": None for scorer in sorted(scorers)}
         for row in out:
-            for scorer in scorers:
-                row[f"score.{scorer}"] = values.get((row["cell_id"], scorer))
+            row.update(empty)
+            row.update({f"score.{scorer}": v for scorer, v in values.get(row["cell_id"], {}).items()})
         return out

@@ -1,0 +1,190 @@
+"""`twinbench view` and `twinbench report` on a synthetic 10,000-cell run: page response times and the file size.
+
+A store gets one benchmark run of `--tasks` beamline tasks x `--models` models x samples (10,000 cells by
+default). Each cell's program is a task reference or the reference with its last line dropped (a failing cell),
+its trace that program's real trace (references run in the twin, cached per twin version), its scores stored as
+the runner stores them. Then `twinbench view`'s server starts in this process (it reads the run) and is asked,
+over HTTP: the first page (the run's leaderboard, figures and cell index), and cell pages (one cell's data with
+its re-aligned trace; the first cell of a task also reads that task's references from the cache). Baseline in the
+same run: a request for a 1-byte page of a bare standard-library HTTP server. Last, `twinbench report` of the
+whole run: its time and file size.
+Usage: python benchmarks/view.py [--cells 10000] [--tasks 50] [--models 4] [--no-docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from _docs import markdown_table, write_section
+from twinbench.models.types import CallKey, CallRecord
+from twinbench.report.html import plotly_js
+from twinbench.report.run_data import RunData
+from twinbench.report.server import ViewServer
+from twinbench.runner.benchmark import BENCHMARK, reference_traces, select_tasks, tasks_blob
+from twinbench.runner.cell import trace_scores
+from twinbench.sandbox import Outcome, RunResult
+from twinbench.store import Cell, CellResult, ExecutionRecord, ScoreRecord, Store
+from twinbench.tasks import Task, load_suite
+from twinbench.trace.io import trace_to_obj
+from twinbench.trace.scoring import score_best_of
+from twinbench.twins import get_twin
+
+
+def broken(program: str) -> str:
+    """The program without its last non-empty line (a wrong answer that still runs)."""
+    lines = [line for line in program.splitlines() if line.strip()]
+    return "\n".join(lines[:-1]) or "pass"
+
+
+def variants(tasks: list[Task]) -> dict[tuple[str, bool], tuple[str, object, list[ScoreRecord]]]:
+    """(task, wrong) -> program, its trace and its scores: the reference and the reference cut short."""
+    from twinbench.sandbox import Sandbox
+
+    references = reference_traces(tasks, "beamline")
+    defaults = get_twin("beamline").scoring_defaults()
+    out = {}
+    with Sandbox("beamline") as sandbox:
+        for task in tasks:
+            for wrong in (False, True):
+                program = broken(task.references[0]) if wrong else task.references[0]
+                result: RunResult = sandbox.run(program, task_state=task.initial_state)
+                outcome = score_best_of(references[task.id], result.trace, task.scoring_config(defaults))
+                scores = trace_scores(outcome, result, task) + [ScoreRecord(scorer="codebleu",
+                                                                            value=0.6 if wrong else 1.0)]
+                out[(task.id, wrong)] = (program, result, scores)
+    return out
+
+
+def fill(store: Store, tasks: list[Task], models: int, samples: int) -> str:
+    """The synthetic run: every cell finished with a reference or a cut-short program (one in three)."""
+    suite = load_suite("beamline")
+    config = {"kind": BENCHMARK, "suite": "beamline", "samples": samples, "twin": "beamline",
+              "tasks": {t.id: {"category": t.category, "difficulty": t.difficulty} for t in tasks},
+              "tasks_sha": store.put_blob(tasks_blob(suite, tasks)),
+              "models": {f"model-{m}": {} for m in range(models)}}
+    cells = [Cell(model=f"model-{m}", task=t.id, sample=s)
+             for m in range(models) for t in tasks for s in range(samples)]
+    store.create_run("view-bench", config, cells)
+    made = variants(tasks)
+    blobs = {}
+    for key, (program, result, _) in made.items():
+        blobs[key] = (store.put_blob(program.encode()), store.put_blob(result.output.encode()),
+                      store.put_blob(json.dumps(trace_to_obj(result.trace)).encode()))
+    for i, cell in enumerate(cells):
+        wrong = i % 3 == 2
+        program, result, scores = made[(cell.task, wrong)]
+        code_sha, out_sha, trace_sha = blobs[(cell.task, wrong)]
+        record = CallRecord(key=CallKey(task=cell.task, sample=cell.sample), model=cell.model, provider="replay",
+                            endpoint="replay", text=f"```python\n{program}\n```", tokens_in=900, tokens_out=200)
+        execution = ExecutionRecord(status=str(result.outcome), duration_s=result.duration, code_sha=code_sha,
+                                    stdout_sha=out_sha, trace_sha=trace_sha, extraction="fenced")
+        store.finish_cell("view-bench", cell, CellResult(status="ok", response=record, execution=execution,
+                                                         scores=scores))
+    return "view-bench"
+
+
+def get(url: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    with urllib.request.urlopen(url) as response:
+        size = len(response.read())
+    return time.perf_counter() - start, size
+
+
+def baseline(repeat: int) -> float:
+    """Median seconds for a 1-byte page of a bare standard-library HTTP server."""
+    class Bare(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "1")
+            self.end_headers()
+            self.wfile.write(b"x")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Bare)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        return statistics.median(get(url)[0] for _ in range(repeat))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cells", type=int, default=10_000)
+    parser.add_argument("--tasks", type=int, default=50)
+    parser.add_argument("--models", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+
+    suite = load_suite("beamline")
+    tasks = [t for t in select_tasks(suite, None) if t.expected_outcome == Outcome.OK][:args.tasks]
+    samples = max(args.cells // (len(tasks) * args.models), 1)
+    bare = baseline(args.repeat * 4)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "view.sqlite"
+        store = Store.open(path)
+        started = time.perf_counter()
+        run_id = fill(store, tasks, args.models, samples)
+        filled = time.perf_counter() - started
+        n = store.run(run_id).cells
+        started = time.perf_counter()
+        server = ViewServer(path, [run_id]).start()  # reads the run's cells and leaderboard
+        start = time.perf_counter() - started
+        try:
+            first, first_size = get(server.url)  # the first page of a fresh server
+            again = statistics.median(get(server.url)[0] for _ in range(args.repeat))
+            ids = [r[0] for r in RunData(store, run_id).index]
+            cold = [get(f"{server.url}cell?run={run_id}&id={ids[i * samples]}")[0] for i in range(args.repeat)]
+            warm = [get(f"{server.url}cell?run={run_id}&id={ids[i * samples + 1]}") for i in range(args.repeat)]
+        finally:
+            server.close()
+        started = time.perf_counter()
+        made = subprocess.run([sys.executable, "-m", "twinbench", "report", "--store", str(path), "-o",
+                               str(Path(tmp) / "report.html")], capture_output=True, text=True)
+        report_seconds = time.perf_counter() - started
+        if made.returncode:
+            raise SystemExit(made.stderr)
+        size = (Path(tmp) / "report.html").stat().st_size
+        plotly = len(plotly_js().encode())
+    warm_seconds = statistics.median(w[0] for w in warm)
+    rows = [
+        ["baseline: 1-byte page of a bare stdlib HTTP server", f"{1000 * bare:.1f} ms", "1x", ""],
+        [f"server start: reads the run ({n:,} cells, leaderboard)", f"{1000 * start:.0f} ms", "", ""],
+        ["first page (leaderboard, figures, cell index)", f"{1000 * first:.0f} ms", f"{first / bare:.0f}x",
+         f"{first_size / 1e6:.1f} MB"],
+        ["the page again", f"{1000 * again:.0f} ms", f"{again / bare:.0f}x", ""],
+        ["cell page, first of its task (references read)", f"{1000 * statistics.median(cold):.0f} ms",
+         f"{statistics.median(cold) / bare:.0f}x", ""],
+        ["cell page, references already read", f"{1000 * warm_seconds:.0f} ms", f"{warm_seconds / bare:.0f}x",
+         f"{warm[0][1] / 1e3:.0f} kB"],
+    ]
+    table = markdown_table([f"request (median of {args.repeat})", "time", "vs baseline", "size"], rows)
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    text = (f"{table}\n\n{n:,} cells ({len(tasks)} tasks x {args.models} models x {samples} samples; one in three "
+            f"a cut-short program), store filled in {filled:.0f} s. `twinbench report` of the whole run: "
+            f"{size / 1e6:.0f} MB ({plotly / 1e6:.1f} MB of it plotly.js, {(size - plotly) / n / 1e3:.1f} kB per "
+            f"cell), made in {report_seconds:.0f} s. Load average at the end (1 / 5 / 15 min): {load} on "
+            f"{os.cpu_count()} cores.")
+    print(text)
+    if not args.no_docs:
+        write_section("benchmarks.md", "view", text)
+
+
+if __name__ == "__main__":
+    main()

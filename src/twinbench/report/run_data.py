@@ -1,0 +1,128 @@
+"""A stored benchmark run as the HTML pages show it: the leaderboard, an index of its cells, and one cell at a time
+in full (its answer, program, output, and its trace re-aligned against the best reference).
+
+Everything is read back from the store; only the alignment is recomputed (the store keeps its scores, not the
+aligned rows), against the task's reference traces from the per-twin-version cache.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from typing import Any
+
+from twinbench.errors import InputError
+from twinbench.report.leaderboard import ModelRow, cell_outcome, leaderboard
+from twinbench.store import Store
+from twinbench.tasks import Task
+from twinbench.trace.model import Trace
+
+INDEX_COLUMNS = ("id", "model", "task", "category", "difficulty", "turn", "sample", "outcome", "passed", "trace",
+                 "codebleu")
+
+
+def _blob_text(store: Store, sha: str | None) -> str | None:
+    return None if sha is None else store.get_blob(sha).decode("utf-8", errors="replace")
+
+
+class RunData:
+    """One benchmark run of `store`, read lazily: `board`, `index` and `cell(cell_id)`."""
+
+    def __init__(self, store: Store, run_id: str):
+        from twinbench.runner.benchmark import BENCHMARK
+
+        self.store, self.run_id = store, run_id
+        self.summary = store.run(run_id)
+        if self.summary.config.get("kind") != BENCHMARK:
+            raise InputError(str(store.path), "not a benchmark run (judge and chain runs have no report)",
+                             item=run_id)
+        self.meta: dict[str, dict[str, Any]] = self.summary.config["tasks"]
+        self._references: dict[str, list[Trace]] = {}
+
+    @cached_property
+    def rows(self) -> list[dict[str, Any]]:
+        return self.store.result_rows(self.run_id)
+
+    @cached_property
+    def tasks(self) -> dict[str, Task]:
+        from twinbench.runner.benchmark import stored_tasks
+
+        return stored_tasks(self.store, self.summary.config)
+
+    @cached_property
+    def board(self) -> list[ModelRow]:
+        from twinbench.runner.chains import task_turns
+
+        categories = {task_id: (t["category"], t["difficulty"]) for task_id, t in self.meta.items()}
+        return leaderboard(self.rows, categories, turns=task_turns(self.summary.config))
+
+    @cached_property
+    def index(self) -> list[list[Any]]:
+        """One row per cell, in INDEX_COLUMNS order (pending cells have outcome `pending` and no pass)."""
+        out = []
+        for r in self.rows:
+            meta = self.meta.get(r["task"], {})
+            pending = r["status"] == "pending"
+            out.append([r["cell_id"], r["model"], r["task"], meta.get("category", "?"), meta.get("difficulty", "?"),
+                        r["turn"], r["sample"], "pending" if pending else cell_outcome(r["status"], r["exec_status"]),
+                        None if pending else bool(r.get("score.pass")), r.get("score.trace"), r.get("score.codebleu")])
+        return out
+
+    @cached_property
+    def _row_by_id(self) -> dict[str, dict[str, Any]]:
+        return {r["cell_id"]: r for r in self.rows}
+
+    def references(self, task_id: str) -> list[Trace]:
+        """The task's reference traces (cached per twin version; computed once when the cache lacks them)."""
+        if task_id not in self._references:
+            self.load_references([task_id])
+        return self._references[task_id]
+
+    def load_references(self, task_ids: list[str] | None = None) -> None:
+        """Load the reference traces of `task_ids` (default: every task of the run) in one go."""
+        from twinbench.runner.benchmark import reference_traces
+
+        wanted = [self.tasks[t] for t in (task_ids or self.tasks) if t not in self._references]
+        if wanted:
+            self._references |= reference_traces(wanted, self.summary.config["twin"])
+
+    def cell(self, cell_id: str) -> dict[str, Any]:
+        """Everything the cell page shows (see `report.cell_view.cell_view`); InputError for an unknown cell."""
+        from twinbench.report.cell_view import cell_view
+
+        row = self._row_by_id.get(cell_id)
+        if row is None:
+            raise InputError(str(self.store.path), "no such cell in the run", item=f"{self.run_id}/{cell_id}")
+        record = self.store.cell_record(self.run_id, cell_id)
+        trace = None
+        if (text := _blob_text(self.store, record["trace_sha"])) is not None:
+            from twinbench.trace.io import events_from_obj
+
+            trace = events_from_obj(json.loads(text), f"cell {cell_id}")
+        task = self.tasks.get(row["task"])
+        references = self.references(row["task"]) if task is not None and trace is not None else []
+        return cell_view(row, self.meta.get(row["task"], {}), task, record, trace, references, self.summary.config,
+                         code=_blob_text(self.store, record["code_sha"]),
+                         output=_blob_text(self.store, record["stdout_sha"]), judge=self.judge(row, record["scores"]))
+
+    def judge(self, row: dict[str, Any], scores: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each judge scorer's panel grade on the cell and, from its judge run, every judge's grade and answer."""
+        from twinbench.judge.run import judging_cell
+        from twinbench.store import Cell
+
+        judged = Cell(model=row["model"], task=row["task"], turn=row["turn"], sample=row["sample"])
+        out = []
+        for name, score in scores.items():
+            if not name.startswith("judge."):
+                continue
+            detail, judges = score["detail"], []
+            for judge, grade in detail.get("grades", {}).items():
+                answer = None
+                if (judge_run := detail.get("judge_run")) is not None:
+                    try:
+                        answer = self.store.cell_record(judge_run, judging_cell(judge, judged).id)["text"]
+                    except InputError:  # the judge run was deleted: the grades stay
+                        pass
+                judges.append({"judge": judge, "grade": grade, "answer": answer})
+            out.append({"scorer": name, "grade": score["value"], "judges": judges})
+        return out
