@@ -1,4 +1,4 @@
-"""`twinbench judge run|calibrate|parse`: grade a run's answers with a rubric LLM judge panel."""
+"""`twinbench judge run|calibrate|calibration-set|replay-judge|parse`: grade answers with a rubric LLM judge."""
 
 from __future__ import annotations
 
@@ -285,6 +285,68 @@ def judge_calibrate(
         f"reference > mild > severe: {report.ordered} {json.dumps(report.level_means)}; report: {out}",
         soft_wrap=True,
     )
+
+
+@judge_app.command("calibration-set")
+def judge_calibration_set(
+    out: Annotated[Path, typer.Argument(help="Where to write the labelled set (JSON).", callback=writable_target)],
+    suite: Annotated[str, typer.Option("--suite", help="Built-in suite name or suite folder.")] = "physics",
+    tasks: Annotated[
+        str | None, typer.Option("--tasks", help="Comma-separated task ids (default: every task).")
+    ] = None,
+    kinds: Annotated[
+        str | None, typer.Option("--kinds", help="Comma-separated variant kinds (default: all the twin has).")
+    ] = None,
+    seed: Seed = 0,
+    heldout: Annotated[float, typer.Option("--heldout", min=0.0, max=1.0, help="Share of tasks held out.")] = 0.5,
+    cache_dir: Annotated[Path | None, typer.Option(help="Cache reference traces here (keyed by twin code).")] = None,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Label references, equal rewrites and graded mutants by running them in the twin; store them as a run."""
+    from rich.table import Table
+
+    from twinbench.judge.calset import build_set, store_set
+    from twinbench.tasks.references import ReferenceRunner
+    from twinbench.tasks.suite import load_suite
+
+    loaded = load_suite(suite)
+    chosen = loaded.tasks
+    if tasks:
+        known = {t.id for t in loaded.tasks}
+        for t in tasks.split(","):
+            if t not in known:
+                raise InputError("--tasks", f"no task '{t}' in suite {loaded.name}")
+        chosen = [t for t in loaded.tasks if t.id in tasks.split(",")]
+    with ReferenceRunner(loaded.twin, cache_dir) as runner:
+        cal = build_set(loaded, chosen, runner, seed, heldout, kinds.split(",") if kinds else None)
+    cal.save(out)
+    run_id = store_set(open_store(store), cal)
+    table = Table("split", "quality", "answers", "execution Pass")
+    for split in ("dev", "heldout"):
+        for quality in ("reference", "equal", "wrong", "broken"):
+            group = [a for a in cal.answers if a.split == split and a.quality == quality]
+            if group:
+                table.add_row(split, quality, str(len(group)), str(sum(a.passed for a in group)))
+    console.print(table)
+    console.print(f"{len(cal.answers)} answers of {len(chosen)} tasks: {out}; stored as run [bold]{run_id}[/]",
+                  soft_wrap=True)
+
+
+@judge_app.command("replay-judge")
+def judge_replay(
+    calibration_set: Annotated[Path, typer.Argument(help="A labelled set (judge calibration-set).")],
+    out: Annotated[Path, typer.Argument(help="Replay file to write (JSONL).", callback=writable_target)],
+    by: Annotated[str, typer.Option("--by", help="execution (grade 100/0 by Pass) or random.")] = "execution",
+    seed: Seed = 0,
+) -> None:
+    """Write a replay judge for a labelled set; use it as `--judge replay:OUT` (a sanity check of the report)."""
+    from twinbench.judge.calset import CalibrationSet, replay_lines
+
+    if by not in ("execution", "random"):
+        raise InputError("--by", f"'{by}' is not execution or random")
+    lines = replay_lines(CalibrationSet.load(calibration_set), by, seed)  # type: ignore[arg-type]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    console.print(f"{len(lines)} replayed judgements: {out}")
 
 
 @judge_app.command("parse")
