@@ -1,4 +1,4 @@
-"""`twinbench judge run|calibrate|calibration-set|replay-judge|parse`: grade answers with a rubric LLM judge."""
+"""`twinbench judge run|calibrate|calibration-set|replay-judge|agreement|parse`: the rubric LLM judge."""
 
 from __future__ import annotations
 
@@ -347,6 +347,73 @@ def judge_replay(
     lines = replay_lines(CalibrationSet.load(calibration_set), by, seed)  # type: ignore[arg-type]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     console.print(f"{len(lines)} replayed judgements: {out}")
+
+
+@judge_app.command("agreement")
+def judge_agreement_cmd(
+    run: Annotated[list[str], typer.Argument(help="Runs of answers with the outcome and judge grades.")],
+    outcome: Annotated[str, typer.Option("--outcome", "-o", help="Outcome score (execution or human Pass).")] = "pass",
+    threshold: Annotated[float, typer.Option("--threshold", help="A grade at least this is the judge's pass.")] = 50.0,
+    turns: Annotated[str | None, typer.Option("--turns", help="Average over these turns, e.g. 2,3.")] = None,
+    worst: Annotated[int, typer.Option("--worst", min=0, help="Most-disagreeing answers listed per row.")] = 3,
+    boot: Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")] = 2000,
+    seed: Seed = 0,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Judge vs outcome per judge score, judge model and split: AUROC, accuracy, model-level rank correlations,
+    calibration bins and the most-disagreeing answers (95% bootstrap CIs in brackets)."""
+    from twinbench.analysis.agreement import judge_agreement, judge_grades, outcomes, splits
+    from twinbench.cli.analyze import _turns
+
+    db = open_store(store, must_exist=True)
+    for run_id in run:
+        db.run(run_id)
+    values = outcomes(db, run, outcome)
+    if not values:
+        raise InputError(str(db.path), f"no answer of {', '.join(run)} has the outcome '{outcome}'")
+    report = judge_agreement(judge_grades(db, run), values, splits(db, run), outcome, threshold, _turns(turns),
+                             boot, seed, worst)
+    if json_out:
+        console.print_json(report.model_dump_json())
+        return
+    for text in agreement_tables(report):
+        console.print(text, soft_wrap=True)
+
+
+def agreement_tables(report) -> list[str]:
+    """The report as Markdown tables (readable as plain text): agreement, calibration bins, disagreements."""
+    from twinbench.analysis.agreement import AgreementReport
+
+    assert isinstance(report, AgreementReport)
+    head = ["score", "judge", "split", "n", "pass", "AUROC", "accuracy", "models", "Spearman", "Kendall"]
+    main = [[r.score, _short(r.judge), r.split, str(r.answers), str(r.positives), _est(r.auroc),
+             _est(r.accuracy), str(r.models), _est(r.spearman), _est(r.kendall)] for r in report.rows]
+    bins = [[r.score, _short(r.judge), r.split,
+             *(f"{b.pass_rate:.2f} ({b.n})" if b.n else "-" for b in r.bins)] for r in report.rows]
+    bin_head = ["score", "judge", "split", *(f"{b.lo:g}-{b.hi:g}" for b in report.rows[0].bins)] if report.rows else []
+    worst = [[r.score, _short(r.judge), r.split, f"{w.model} / {w.task}", f"{w.grade:g}", f"{w.outcome:g}"]
+             for r in report.rows for w in r.worst]
+    return [
+        f"Judge vs {report.outcome}: pass = grade >= {report.threshold:g}; positive = {report.outcome} > 0; "
+        f"{report.n_boot} bootstrap resamples, seed {report.seed}; 95% CIs in brackets.",
+        _md(head, main),
+        f"Calibration: {report.outcome} rate (answers) per judge-grade bin.",
+        _md(bin_head, bins),
+        "Most-disagreeing answers.",
+        _md(["score", "judge", "split", "answer", "grade", report.outcome], worst),
+    ]
+
+
+def _short(judge: str) -> str:
+    """A replay judge's file name without its folder, so tables stay narrow."""
+    kind, sep, rest = judge.partition(":")
+    return f"{kind}:{Path(rest).name}" if sep and kind == "replay" else judge
+
+
+def _md(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])
 
 
 @judge_app.command("parse")
