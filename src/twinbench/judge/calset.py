@@ -82,10 +82,12 @@ class CalibrationSet(BaseModel):
             raise InputError(str(path), err["msg"], field=".".join(map(str, err["loc"]))) from None
 
 
-def split_of(task_id: str, seed: int, heldout_share: float = 0.5) -> Split:
-    """A task's split, fixed by its id and the seed: every answer to a task lands in the same split."""
-    h = int.from_bytes(hashlib.sha256(f"{seed}:{task_id}".encode()).digest()[:8], "big") / 2**64
-    return "heldout" if h < heldout_share else "dev"
+def assign_splits(task_ids: Sequence[str], seed: int, heldout_share: float = 0.5) -> dict[str, Split]:
+    """Each task's split: tasks ordered by a hash of seed and id, the first round(share x n) held out. Fixed by the
+    ids and the seed (not their order); every answer to a task lands in its task's split."""
+    ids = sorted(set(task_ids), key=lambda t: hashlib.sha256(f"{seed}:{t}".encode()).hexdigest())
+    held = round(heldout_share * len(ids))
+    return {t: ("heldout" if i < held else "dev") for i, t in enumerate(ids)}
 
 
 def syntax_error(source: str) -> str:
@@ -113,9 +115,10 @@ def build_set(suite: Suite, tasks: Sequence[Task], runner: ReferenceRunner, seed
     made = [(task, kind, quality, source) for task in tasks
             for kind, quality, source in _candidates(task, pick(variants.wrong), pick(variants.equivalent))]
     refs = {t: [r.trace for r in runs] for t, runs in runner.reference_runs(list(tasks)).items()}
+    split = assign_splits([t.id for t in tasks], seed, heldout_share)
     executed = execute_programs([(t, s) for t, _, _, s in made], runner, refs, variants.budget)
     answers = [
-        LabelledAnswer(task=task.id, kind=kind, quality=quality, split=split_of(task.id, seed, heldout_share),
+        LabelledAnswer(task=task.id, kind=kind, quality=quality, split=split[task.id],
                        code=source, passed=passed, score=float(best.full_score), outcome=str(result.outcome))
         for (task, kind, quality, source), (result, best, passed) in zip(made, executed, strict=True)
     ]
