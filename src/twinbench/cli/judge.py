@@ -155,6 +155,9 @@ def judge_run(
     scorer: Annotated[
         str | None, typer.Option("--scorer", help="Score name (default judge.VARIANT); keep imported grades.")
     ] = None,
+    split: Annotated[
+        str | None, typer.Option("--split", help="Only the answers of this split of a calibration set (dev, heldout).")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
@@ -168,9 +171,13 @@ def judge_run(
     rub = _rubric(rubric)
     db = open_store(store, must_exist=True)
     ref_for = _references(db, run_id, references)
+    splits = db.run(run_id).config.get("splits") or {}
+    if split is not None and split not in set(splits.values()):
+        have = ", ".join(sorted(set(splits.values()))) or "none"
+        raise InputError("--split", f"run {run_id} has no split '{split}' (has: {have})")
     items = []
     for row in db.result_rows(run_id):
-        if row["status"] == "ok" and row["text"]:
+        if row["status"] == "ok" and row["text"] and (split is None or splits.get(row["task"]) == split):
             cell = Cell(model=row["model"], task=row["task"], turn=row["turn"], sample=row["sample"])
             items.append(
                 JudgeItem(cell=cell, candidate=extract_code(row["text"]).code,
@@ -378,7 +385,7 @@ def judge_agreement_cmd(
         console.print_json(report.model_dump_json())
         return
     for text in agreement_tables(report):
-        console.print(text, soft_wrap=True)
+        typer.echo(text)
 
 
 def agreement_tables(report) -> list[str]:
