@@ -88,3 +88,10 @@ def test_replay_judges_against_execution(cal, tmp_path):
         rnd = rows[("judge.random", split)]
         assert rnd["auroc"]["lo"] < rnd["auroc"]["value"] < rnd["auroc"]["hi"]
     assert sum(rows[("judge.execution", s)]["positives"] for s in ("dev", "heldout")) == n_pass
+
+
+def test_judge_run_names_a_split_the_run_lacks(cal, tmp_path):
+    db = tmp_path / "store.sqlite"
+    run_id = store_set(Store.open(db), cal)
+    res = CliRunner().invoke(load(["judge"]), ["judge", "run", run_id, "--split", "test", "--store", str(db)])
+    assert str(res.exception) == f"--split: run {run_id} has no split 'test' (has: dev, heldout)"
