@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "judge"))  # the judge tests' in-process providers
 
 from twinbench.analysis.agreement import STORED, judge_agreement, judge_grades, outcomes, splits
 from twinbench.models import CallKey, CallRecord
@@ -93,3 +98,22 @@ def test_each_judge_model_of_a_judge_run_has_its_own_rows(tmp_path):
             assert row.auroc.value == 0.5  # a constant grade cannot rank
             share = row.positives / row.answers
             assert row.accuracy.value == pytest.approx(share if row.judge == "hi" else 1 - share)
+
+
+def test_a_judge_without_a_grade_is_counted_not_reported(tmp_path):
+    import asyncio
+
+    from judge_fakes import FakeProvider
+
+    from twinbench.judge import JudgeItem, Rubric, judge_items
+
+    store = Store.open(tmp_path / "s.sqlite")
+    run = stored_run(store, with_splits=False)
+    items = [JudgeItem(cell=Cell(model=r["model"], task=r["task"], turn=1), candidate="x = 1", reference="x = 1")
+             for r in store.result_rows(run)]
+    mute = FakeProvider("mute", lambda prompt, key: "Code Quality: 1 point")
+    asyncio.run(judge_items(store, run, items, {"mute": mute}, Rubric.load(), "ref", scorer="judge.mute"))
+    report = judge_agreement(judge_grades(store, [run]), outcomes(store, [run], "pass"), {}, n_boot=50)
+    assert {(c.score, c.judge, c.judged, c.graded) for c in report.coverage} == {
+        ("judge.mute", "mute", 12, 0), ("judge.ref", STORED, 12, 12)}
+    assert {r.score for r in report.rows} == {"judge.ref"}

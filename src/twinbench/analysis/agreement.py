@@ -50,6 +50,15 @@ class AgreementRow(BaseModel):
     worst: list[Disagreement]
 
 
+class Coverage(BaseModel):
+    """How many answers a judge was asked about and how many of its answers gave a grade."""
+
+    score: str
+    judge: str
+    judged: int
+    graded: int
+
+
 class AgreementReport(BaseModel):
     outcome: str
     threshold: float
@@ -57,20 +66,26 @@ class AgreementReport(BaseModel):
     n_boot: int
     seed: int
     rows: list[AgreementRow]
+    coverage: list[Coverage]
 
 
-def _mean_by_unit(values: Iterable[tuple[str, str, int, int, float]], turns: set[int] | None) -> dict[Unit, float]:
+def _mean_by_unit(values: Iterable[tuple[str, str, int, int, float | None]], turns: set[int] | None
+                  ) -> dict[Unit, float]:
+    """Mean per (model, task, sample) over the wanted turns; a missing grade (None) is left out."""
     groups: dict[Unit, list[float]] = defaultdict(list)
     for model, task, turn, sample, v in values:
-        if turns is None or turn in turns:
+        if v is not None and (turns is None or turn in turns):
             groups[(model, task, sample)].append(v)
     return {u: float(np.mean(v)) for u, v in groups.items()}
 
 
-def judge_grades(store: Store, run_ids: list[str]) -> dict[tuple[str, str], list[tuple[str, str, int, int, float]]]:
-    """(score, judge model) -> (model, task, turn, sample, grade) over the runs: each judge's own grade from the
-    judge runs made of them, and a judge score with no judge run (e.g. grades imported from a release) as
-    judge `(stored)`."""
+Graded = list[tuple[str, str, int, int, float | None]]
+
+
+def judge_grades(store: Store, run_ids: list[str]) -> dict[tuple[str, str], Graded]:
+    """(score, judge model) -> (model, task, turn, sample, grade or None) over the runs: each judge's own grade from
+    the judge runs made of them (None where its answer gave none), and a judge score with no judge run (e.g. grades
+    imported from a release) as judge `(stored)`."""
     out: dict[tuple[str, str], list] = defaultdict(list)
     judged: set[tuple[str, str]] = set()
     for summary in store.runs():
@@ -80,9 +95,11 @@ def judge_grades(store: Store, run_ids: list[str]) -> dict[tuple[str, str], list
         scorer = config["scorer"]
         judged.add((config["source_run"], scorer))
         for row in store.result_rows(summary.run_id):
-            if (grade := row.get(f"score.{scorer}")) is not None:
+            if row["status"] != "pending":
                 model, _, task = row["task"].partition(" | ")
-                out[(scorer, row["model"])].append((model, task, row["turn"], row["sample"], float(grade)))
+                grade = row.get(f"score.{scorer}")
+                out[(scorer, row["model"])].append((model, task, row["turn"], row["sample"],
+                                                    None if grade is None else float(grade)))
     for run_id in run_ids:
         for row in store.result_rows(run_id):
             for key, v in row.items():
@@ -142,7 +159,7 @@ def _row(score: str, judge: str, split: str, units: list[Unit], g: np.ndarray, y
 
 
 def judge_agreement(
-    grades: Mapping[tuple[str, str], list[tuple[str, str, int, int, float]]],
+    grades: Mapping[tuple[str, str], Graded],
     outcome_values: list[tuple[str, str, int, int, float]],
     task_splits: Mapping[str, str],
     outcome: str = "pass",
@@ -155,9 +172,11 @@ def judge_agreement(
     """Each judge's grades (mean over `turns` per answer) against the outcome, per split and over all answers."""
     wanted = set(turns) if turns else None
     truth = _mean_by_unit(outcome_values, wanted)
-    rows = []
+    rows, coverage = [], []
     for (score, judge), values in sorted(grades.items()):
         graded = _mean_by_unit(values, wanted)
+        judged = {(m, t, n) for m, t, turn, n, _ in values if wanted is None or turn in wanted}
+        coverage.append(Coverage(score=score, judge=judge, judged=len(judged), graded=len(graded)))
         units = sorted(u for u in graded if u in truth)
         names = sorted({task_splits.get(u[1], "all") for u in units})
         for split in names:
@@ -165,4 +184,5 @@ def judge_agreement(
             g = np.array([graded[u] for u in chosen], float)
             y = np.array([truth[u] for u in chosen], float)
             rows.append(_row(score, judge, split, chosen, g, y, threshold, n_boot, seed, worst))
-    return AgreementReport(outcome=outcome, threshold=threshold, turns=turns, n_boot=n_boot, seed=seed, rows=rows)
+    return AgreementReport(outcome=outcome, threshold=threshold, turns=turns, n_boot=n_boot, seed=seed, rows=rows,
+                           coverage=coverage)

@@ -401,9 +401,11 @@ def agreement_tables(report) -> list[str]:
     bin_head = ["score", "judge", "split", *(f"{b.lo:g}-{b.hi:g}" for b in report.rows[0].bins)] if report.rows else []
     worst = [[r.score, _short(r.judge), r.split, f"{w.model} / {w.task}", f"{w.grade:g}", f"{w.outcome:g}"]
              for r in report.rows for w in r.worst]
+    covered = "; ".join(f"{c.score} {_short(c.judge)} graded {c.graded}/{c.judged}" for c in report.coverage)
     return [
         f"Judge vs {report.outcome}: pass = grade >= {report.threshold:g}; positive = {report.outcome} > 0; "
         f"{report.n_boot} bootstrap resamples, seed {report.seed}; 95% CIs in brackets.",
+        f"Answers graded / judged: {covered}.",
         _md(head, main),
         f"Calibration: {report.outcome} rate (answers) per judge-grade bin.",
         _md(bin_head, bins),
