@@ -17,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from _docs import write_section
@@ -64,7 +65,22 @@ def calibration_tables(work: Path, local: bool) -> tuple[str, list[str]]:
                       str(LOCAL_MAX_TOKENS), "--max-code-chars", str(LOCAL_MAX_CHARS), "--store", store)
     report = twinbench("judge", "agreement", *runs, "--store", store)
     commands.append(f"twinbench judge agreement {' '.join(runs)} --store calibration.sqlite")
-    return report, commands
+    return report + "\n\n" + random_spread([work / f"{suite}.json" for suite in SETS]), commands
+
+
+def random_spread(sets: list[Path], seeds: int = 1000) -> str:
+    """How far a random judge's AUROC strays on these labels: the 2.5-97.5% range over many seeds, per split."""
+    from twinbench.analysis.stats import auroc_rows
+    from twinbench.judge.calset import SPLITS, CalibrationSet
+
+    answers = [a for path in sets for a in CalibrationSet.load(path).answers]
+    parts = []
+    for split in SPLITS:
+        labels = np.array([a.passed for a in answers if a.split == split])
+        grades = np.random.default_rng(0).integers(0, 101, size=(seeds, len(labels)))
+        lo, mid, hi = np.percentile(auroc_rows(grades.astype(float), np.tile(labels, (seeds, 1))), [2.5, 50, 97.5])
+        parts.append(f"{split} ({len(labels)} answers) median {mid:.2f}, 95% of seeds in [{lo:.2f}, {hi:.2f}]")
+    return f"A random judge's AUROC over {seeds} seeds on these labels: " + "; ".join(parts) + "."
 
 
 def simbench_tables(work: Path) -> tuple[str, list[str]]:

@@ -384,8 +384,7 @@ def judge_agreement_cmd(
     if json_out:
         console.print_json(report.model_dump_json())
         return
-    for text in agreement_tables(report):
-        typer.echo(text)
+    typer.echo("\n\n".join(agreement_tables(report)))
 
 
 def agreement_tables(report) -> list[str]:
