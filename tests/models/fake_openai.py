@@ -9,6 +9,7 @@ import json
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,8 +20,8 @@ def answer_for(content: str, model: str, temperature: float) -> str:
     return f"answer to {content!r} from {model} at T={temperature:g}"
 
 
-def _answer(body: dict, content: str, anthropic: bool) -> dict:
-    text = answer_for(content, body["model"], body.get("temperature", 1.0))
+def _answer(body: dict, content: str, anthropic: bool, answer=answer_for) -> dict:
+    text = answer(content, body["model"], body.get("temperature", 1.0))
     tokens_in, tokens_out = len(content.split()), len(text.split())
     if anthropic:
         return {
@@ -54,6 +55,7 @@ class FakeOpenAI:
     delay_s: float = 0.0
     calls: list[tuple[str, str]] = field(default_factory=list)
     max_in_flight: int = 0
+    answer: Callable[[str, str, float], str] = answer_for  # (last message, model, temperature) -> text
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -107,7 +109,7 @@ class FakeOpenAI:
         with self._lock:  # leave before answering, so in-flight never over-counts the client's cap
             self._in_flight -= 1
         if outcome == "ok":
-            self._send(handler, 200, _answer(body, content, anthropic=handler.path.endswith("/messages")))
+            self._send(handler, 200, _answer(body, content, handler.path.endswith("/messages"), self.answer))
         elif outcome == "429":
             self._send(
                 handler,

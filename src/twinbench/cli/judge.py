@@ -1,4 +1,4 @@
-"""`twinbench judge run|calibrate|parse`: grade a run's answers with a rubric LLM judge panel."""
+"""`twinbench judge run|calibrate|calibration-set|replay-judge|agreement|parse`: the rubric LLM judge."""
 
 from __future__ import annotations
 
@@ -155,6 +155,9 @@ def judge_run(
     scorer: Annotated[
         str | None, typer.Option("--scorer", help="Score name (default judge.VARIANT); keep imported grades.")
     ] = None,
+    split: Annotated[
+        str | None, typer.Option("--split", help="Only the answers of this split of a calibration set (dev, heldout).")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
@@ -168,9 +171,13 @@ def judge_run(
     rub = _rubric(rubric)
     db = open_store(store, must_exist=True)
     ref_for = _references(db, run_id, references)
+    splits = db.run(run_id).config.get("splits") or {}
+    if split is not None and split not in set(splits.values()):
+        have = ", ".join(sorted(set(splits.values()))) or "none"
+        raise InputError("--split", f"run {run_id} has no split '{split}' (has: {have})")
     items = []
     for row in db.result_rows(run_id):
-        if row["status"] == "ok" and row["text"]:
+        if row["status"] == "ok" and row["text"] and (split is None or splits.get(row["task"]) == split):
             cell = Cell(model=row["model"], task=row["task"], turn=row["turn"], sample=row["sample"])
             items.append(
                 JudgeItem(cell=cell, candidate=extract_code(row["text"]).code,
@@ -285,6 +292,136 @@ def judge_calibrate(
         f"reference > mild > severe: {report.ordered} {json.dumps(report.level_means)}; report: {out}",
         soft_wrap=True,
     )
+
+
+@judge_app.command("calibration-set")
+def judge_calibration_set(
+    out: Annotated[Path, typer.Argument(help="Where to write the labelled set (JSON).", callback=writable_target)],
+    suite: Annotated[str, typer.Option("--suite", help="Built-in suite name or suite folder.")] = "physics",
+    tasks: Annotated[
+        str | None, typer.Option("--tasks", help="Comma-separated task ids (default: every task).")
+    ] = None,
+    kinds: Annotated[
+        str | None, typer.Option("--kinds", help="Comma-separated variant kinds (default: all the twin has).")
+    ] = None,
+    seed: Seed = 0,
+    heldout: Annotated[float, typer.Option("--heldout", min=0.0, max=1.0, help="Share of tasks held out.")] = 0.5,
+    cache_dir: Annotated[Path | None, typer.Option(help="Cache reference traces here (keyed by twin code).")] = None,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Label references, equal rewrites and graded mutants by running them in the twin; store them as a run."""
+    from rich.table import Table
+
+    from twinbench.judge.calset import build_set, store_set
+    from twinbench.tasks.references import ReferenceRunner
+    from twinbench.tasks.suite import load_suite
+
+    loaded = load_suite(suite)
+    chosen = loaded.tasks
+    if tasks:
+        known = {t.id for t in loaded.tasks}
+        for t in tasks.split(","):
+            if t not in known:
+                raise InputError("--tasks", f"no task '{t}' in suite {loaded.name}")
+        chosen = [t for t in loaded.tasks if t.id in tasks.split(",")]
+    with ReferenceRunner(loaded.twin, cache_dir) as runner:
+        cal = build_set(loaded, chosen, runner, seed, heldout, kinds.split(",") if kinds else None)
+    cal.save(out)
+    run_id = store_set(open_store(store), cal)
+    table = Table("split", "quality", "answers", "execution Pass")
+    for split in ("dev", "heldout"):
+        for quality in ("reference", "equal", "wrong", "broken"):
+            group = [a for a in cal.answers if a.split == split and a.quality == quality]
+            if group:
+                table.add_row(split, quality, str(len(group)), str(sum(a.passed for a in group)))
+    console.print(table)
+    console.print(f"{len(cal.answers)} answers of {len(chosen)} tasks: {out}; stored as run [bold]{run_id}[/]",
+                  soft_wrap=True)
+
+
+@judge_app.command("replay-judge")
+def judge_replay(
+    calibration_set: Annotated[Path, typer.Argument(help="A labelled set (judge calibration-set).")],
+    out: Annotated[Path, typer.Argument(help="Replay file to write (JSONL).", callback=writable_target)],
+    by: Annotated[str, typer.Option("--by", help="execution (grade 100/0 by Pass) or random.")] = "execution",
+    seed: Seed = 0,
+) -> None:
+    """Write a replay judge for a labelled set; use it as `--judge replay:OUT` (a sanity check of the report)."""
+    from twinbench.judge.calset import CalibrationSet, replay_lines
+
+    if by not in ("execution", "random"):
+        raise InputError("--by", f"'{by}' is not execution or random")
+    lines = replay_lines(CalibrationSet.load(calibration_set), by, seed)  # type: ignore[arg-type]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    console.print(f"{len(lines)} replayed judgements: {out}")
+
+
+@judge_app.command("agreement")
+def judge_agreement_cmd(
+    run: Annotated[list[str], typer.Argument(help="Runs of answers with the outcome and judge grades.")],
+    outcome: Annotated[str, typer.Option("--outcome", "-o", help="Outcome score (execution or human Pass).")] = "pass",
+    threshold: Annotated[float, typer.Option("--threshold", help="A grade at least this is the judge's pass.")] = 50.0,
+    turns: Annotated[str | None, typer.Option("--turns", help="Average over these turns, e.g. 2,3.")] = None,
+    worst: Annotated[int, typer.Option("--worst", min=0, help="Most-disagreeing answers listed per row.")] = 3,
+    boot: Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")] = 2000,
+    seed: Seed = 0,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Judge vs outcome per judge score, judge model and split: AUROC, accuracy, model-level rank correlations,
+    calibration bins and the most-disagreeing answers (95% bootstrap CIs in brackets)."""
+    from twinbench.analysis.agreement import judge_agreement, judge_grades, outcomes, splits
+    from twinbench.cli.analyze import _turns
+
+    db = open_store(store, must_exist=True)
+    for run_id in run:
+        db.run(run_id)
+    values = outcomes(db, run, outcome)
+    if not values:
+        raise InputError(str(db.path), f"no answer of {', '.join(run)} has the outcome '{outcome}'")
+    report = judge_agreement(judge_grades(db, run), values, splits(db, run), outcome, threshold, _turns(turns),
+                             boot, seed, worst)
+    if json_out:
+        console.print_json(report.model_dump_json())
+        return
+    typer.echo("\n\n".join(agreement_tables(report)))
+
+
+def agreement_tables(report) -> list[str]:
+    """The report as Markdown tables (readable as plain text): agreement, calibration bins, disagreements."""
+    from twinbench.analysis.agreement import AgreementReport
+
+    assert isinstance(report, AgreementReport)
+    head = ["score", "judge", "split", "n", "pass", "AUROC", "accuracy", "models", "Spearman", "Kendall"]
+    main = [[r.score, _short(r.judge), r.split, str(r.answers), str(r.positives), _est(r.auroc),
+             _est(r.accuracy), str(r.models), _est(r.spearman), _est(r.kendall)] for r in report.rows]
+    bins = [[r.score, _short(r.judge), r.split,
+             *(f"{b.pass_rate:.2f} ({b.n})" if b.n else "-" for b in r.bins)] for r in report.rows]
+    bin_head = ["score", "judge", "split", *(f"{b.lo:g}-{b.hi:g}" for b in report.rows[0].bins)] if report.rows else []
+    worst = [[r.score, _short(r.judge), r.split, f"{w.model} / {w.task}", f"{w.grade:g}", f"{w.outcome:g}"]
+             for r in report.rows for w in r.worst]
+    covered = "; ".join(f"{c.score} {_short(c.judge)} graded {c.graded}/{c.judged}" for c in report.coverage)
+    return [
+        f"Judge vs {report.outcome}: pass = grade >= {report.threshold:g}; positive = {report.outcome} > 0; "
+        f"{report.n_boot} bootstrap resamples, seed {report.seed}; 95% CIs in brackets.",
+        f"Answers graded / judged: {covered}.",
+        _md(head, main),
+        f"Calibration: {report.outcome} rate (answers) per judge-grade bin.",
+        _md(bin_head, bins),
+        "Most-disagreeing answers.",
+        _md(["score", "judge", "split", "answer", "grade", report.outcome], worst),
+    ]
+
+
+def _short(judge: str) -> str:
+    """A replay judge's file name without its folder, so tables stay narrow."""
+    kind, sep, rest = judge.partition(":")
+    return f"{kind}:{Path(rest).name}" if sep and kind == "replay" else judge
+
+
+def _md(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])
 
 
 @judge_app.command("parse")

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from twinbench.sandbox import Limits
+from twinbench.sandbox import Limits, RunResult
 from twinbench.tasks.checks import Scorer
 from twinbench.tasks.references import ReferenceRunner
 from twinbench.tasks.schema import Task
 from twinbench.trace.canonical import CanonicalTrace
+from twinbench.trace.model import Trace
+from twinbench.trace.scoring import ScoreResult
 from twinbench.twins import Variants, get_twin
 
 SERIES_ATOL = 0.01  # a continuous value this close is the same (a set-point swapped by one round trip)
@@ -91,15 +93,12 @@ def check_validity(tasks: list[Task], runner: ReferenceRunner) -> ValidityReport
                 report.results.append(VariantResult(task.id, kind, "n/a"))
             else:
                 pending.append((task, kind, source))
-    limits = Limits(budget=variants.budget)  # a reference's wall-clock limit: a rewrite is as slow as its original
-    results = runner.run_programs([(source, task.initial_state, limits) for task, _, source in pending])
+    executed = execute_programs([(task, source) for task, _, source in pending], runner, refs, variants.budget)
     scorer = Scorer()
     defaults = twin.scoring_defaults()
     configs = {t.id: t.scoring_config(defaults) for t in tasks}
-    for (task, kind, source), result in zip(pending, results, strict=True):
+    for (task, kind, source), (result, best, passed) in zip(pending, executed, strict=True):
         config, task_refs = configs[task.id], refs[task.id]
-        best = scorer.best(task_refs, result.trace, config)
-        passed = task.verdict(best.passed, str(result.outcome))
         if kind in variants.equivalent:
             status = "passed" if passed else "failed"
         elif any(same_trace(scorer.canonical(ref, config)[0], scorer.canonical(result.trace, config)[0],
@@ -110,3 +109,18 @@ def check_validity(tasks: list[Task], runner: ReferenceRunner) -> ValidityReport
             status = "detected" if best.full_score < baseline and not passed else "missed"
         report.results.append(VariantResult(task.id, kind, status, best.full_score, source))
     return report
+
+
+def execute_programs(programs: list[tuple[Task, str]], runner: ReferenceRunner, refs: dict[str, list[Trace]],
+                     budget: float | None = None) -> list[tuple[RunResult, ScoreResult, bool]]:
+    """Run each (task, source) in the runner's sandbox from the task's starting state and score its trace against
+    the task's reference traces: the run, the best match and the execution Pass (trace passed, ended as expected)."""
+    limits = Limits(budget=budget)  # a variant's budget: a rewrite is as slow as its original
+    results = runner.run_programs([(source, task.initial_state, limits) for task, source in programs])
+    scorer = Scorer()
+    defaults = get_twin(runner.twin).scoring_defaults()
+    out = []
+    for (task, _), result in zip(programs, results, strict=True):
+        best = scorer.best(refs[task.id], result.trace, task.scoring_config(defaults))
+        out.append((result, best, task.verdict(best.passed, str(result.outcome))))
+    return out
