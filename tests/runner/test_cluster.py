@@ -67,7 +67,7 @@ def test_a_worker_killed_mid_run_costs_only_its_cells(replay, here, tmp_path, re
                                  cluster.scheduler_address], cwd=tmp_path, env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         wait_for(tmp_path / "s.sqlite", 1, proc)
-        victim = next(iter(client.scheduler_info()["workers"].values()))["pid"]
+        victim = next(iter(client.run(os.getpid).values()))
         os.kill(victim, signal.SIGKILL)
         at_kill = len(finished_cells(tmp_path / "s.sqlite"))
         _, err = proc.communicate(timeout=300)
@@ -77,18 +77,23 @@ def test_a_worker_killed_mid_run_costs_only_its_cells(replay, here, tmp_path, re
     assert stored_once(tmp_path / "s.sqlite") == (20, 20, 20, 20)
 
 
-def test_resuming_on_a_cluster_a_run_begun_without_one(replay, here, tmp_path, reference_cache):
-    """Where cells are executed is no part of a run's identity: a run resumes on a cluster."""
-    proc = subprocess.Popen([sys.executable, "-m", "twinbench", *run_args(replay, TASKS)], cwd=tmp_path,
-                            env={**os.environ, "TWINBENCH_CACHE": str(reference_cache)}, text=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+def test_ctrl_c_stops_a_run_on_a_local_cluster_cleanly_and_it_resumes_without_one(replay, here, tmp_path,
+                                                                                  reference_cache):
+    """SIGINT to the whole process group, workers included: one line, no traceback; where cells are executed is no
+    part of a run's identity, so the run resumes without a cluster."""
+    proc = subprocess.Popen([sys.executable, "-m", "twinbench", *run_args(replay, TASKS), "--cluster", "local:2"],
+                            cwd=tmp_path, env={**os.environ, "TWINBENCH_CACHE": str(reference_cache)}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0)
     wait_for(tmp_path / "s.sqlite", 1, proc)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert "interrupted" in err and "Run the same command to resume" in err
     assert 0 < len(finished_cells(tmp_path / "s.sqlite")) < 20
-    out = twinbench(*run_args(replay, TASKS), "--cluster", "local:2", cwd=tmp_path, cache=reference_cache)
+    out = twinbench(*run_args(replay, TASKS), cwd=tmp_path, cache=reference_cache)
     assert out.returncode == 0 and "resuming" in out.stdout, out.stderr
     assert board(tmp_path) == here
+    assert stored_once(tmp_path / "s.sqlite") == (20, 20, 20, 20)
 
 
 @given(st.integers(min_value=1, max_value=9999))

@@ -3,9 +3,10 @@
 The coordinator (the `twinbench run` process) generates every answer, as it does without a cluster, and hands each
 generated cell to the cluster, where a worker runs `finish_generated` with a sandbox of its own
 (`twinbench.runner.cluster_worker`). The reference traces are computed once, by the coordinator, and shipped: each
-worker receives a task's traces once and keeps them. Every result comes back to the coordinator, which alone writes
-the store. A worker lost mid-run costs only the cells it held: the scheduler runs them again on another worker, and
-the coordinator stores each cell once, when its result arrives.
+worker receives a task's traces once and keeps them (from the scheduler again if the worker holding them is lost).
+Every result comes back to the coordinator, which alone writes the store. A worker lost mid-run costs only the cells
+it held: the scheduler runs them again on another worker, and the coordinator stores each cell once, when its result
+arrives.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def check_installed() -> None:
 @asynccontextmanager
 async def connect(address: str) -> AsyncIterator[Client]:
     """An asynchronous client of the cluster at `address`; `local:N` starts a LocalCluster of N worker processes
-    (one thread each) for as long as the client is open."""
+    (one thread each, ignoring Ctrl-C: `cluster_worker.dask_setup`) for as long as the client is open."""
     n = local_workers(address)
     check_installed()
     from distributed import Client, LocalCluster
@@ -72,7 +73,8 @@ async def connect(address: str) -> AsyncIterator[Client]:
         target: Any = address
         if n is not None:
             target = await stack.enter_async_context(LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, asynchronous=True, dashboard_address=None))
+                n_workers=n, threads_per_worker=1, processes=True, asynchronous=True, dashboard_address=None,
+                preload=["twinbench.runner.cluster_worker"]))
         try:
             client = await stack.enter_async_context(Client(target, asynchronous=True))
         except (OSError, TimeoutError) as exc:
@@ -99,13 +101,12 @@ class ClusterExecution:
     async def start(cls, client: Client, references: Mapping[str, list[Trace]], twin: str,
                     limits: Limits | None = None) -> ClusterExecution:
         """Give the workers their sandboxes and ship the reference traces."""
-        from twinbench.runner.cluster_worker import Sandboxes
+        from twinbench.runner.cluster_worker import Sandboxes, kept
 
         await client.register_plugin(Sandboxes())
-        ids = list(references)
-        shipped = await client.scatter([references[i] for i in ids])
+        shipped = {task_id: client.submit(kept, traces, pure=False) for task_id, traces in references.items()}
         threads = sum((await client.nthreads()).values())
-        return cls(client, dict(zip(ids, shipped, strict=True)), twin, limits, max(threads, 1))
+        return cls(client, shipped, twin, limits, max(threads, 1))
 
     async def finish(self, pool: Pool, record: CallRecord, task: Task) -> tuple[CellResult, Blobs]:
         from twinbench.runner.cluster_worker import finish_on_worker
