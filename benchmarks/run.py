@@ -35,7 +35,7 @@ from twinbench.report.leaderboard import ModelRow, leaderboard, render
 from twinbench.runner.benchmark import RunPlan, plan_run, reference_traces, run_cells, select_tasks
 from twinbench.runner.chains import multi_turn, task_turns
 from twinbench.runner.cluster import ClusterExecution, local_workers
-from twinbench.runner.execution import Execution, LocalExecution, open_execution
+from twinbench.runner.execution import Execution, open_execution
 from twinbench.runner.pool import Pool
 from twinbench.runner.prompting import system_prompt
 from twinbench.runner.replay_answers import write_replay
@@ -89,13 +89,14 @@ def fresh_store(path: Path, system: str, plan: RunPlan) -> Store:
 async def run_on(pool: Pool, tasks: list[Task], spec: ModelSpec, references: dict[str, list[Trace]], system: str,
                  plan: RunPlan, twin: str, cluster: str | None) -> Measured:
     """Every cell of the run executed here (`cluster` None) or on the cluster; timed once the execution is ready
-    (a local sandbox warmed, a cluster started and the reference traces shipped)."""
+    and warm (`warm_up`)."""
     provider = make_provider(spec)
+    providers = {spec.name: provider}
     try:
         async with open_execution(twin, references, cluster=cluster) as execution:
-            warm(execution)
+            await warm_up(pool.store, plan, tasks, providers, system, execution)
             started, cpu = time.perf_counter(), time.process_time()
-            done = await run_cells(pool, tasks, {spec.name: provider}, system, execution, chains=plan.chains)
+            done = await run_cells(pool, tasks, providers, system, execution, chains=plan.chains)
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             threads = execution.threads if isinstance(execution, ClusterExecution) else 1
     finally:
@@ -105,10 +106,12 @@ async def run_on(pool: Pool, tasks: list[Task], spec: ModelSpec, references: dic
     return Measured(done, seconds, cpu, board, threads)
 
 
-def warm(execution: Execution) -> None:
-    """Start the local zygote before timing cells (a cluster's workers start theirs on their first cell)."""
-    if isinstance(execution, LocalExecution):
-        execution.sandbox.run("pass")
+async def warm_up(store: Store, plan: RunPlan, tasks: list[Task], providers: dict, system: str,
+                  execution: Execution) -> None:
+    """The first cells of the run, as many as the execution keeps in flight, into a run of their own: every sandbox
+    started and every worker's scoring stack loaded before the timing starts, here as on a cluster."""
+    store.create_run("warm", plan.config | {"warm": True}, plan.cells[:execution.in_flight])
+    await run_cells(Pool(store, "warm"), tasks, providers, system, execution)
 
 
 async def write_again(store: Store, kept: dict[str, tuple[CellResult, list[bytes]]]) -> float:
