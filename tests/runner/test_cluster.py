@@ -71,6 +71,7 @@ def test_a_worker_killed_mid_run_costs_only_its_cells(replay, here, tmp_path, re
         os.kill(victim, signal.SIGKILL)
         at_kill = len(finished_cells(tmp_path / "s.sqlite"))
         _, err = proc.communicate(timeout=300)
+        assert victim not in client.run(os.getpid).values()  # the nanny started a new worker in its place
     assert proc.returncode == 0, err
     assert at_kill < 20  # the worker was lost mid-run
     assert board(tmp_path) == here
