@@ -149,6 +149,8 @@ def cluster_report(local: Measured, runs: dict[str, Measured], written: float, s
     cpu_ms = 1000 * best.cpu / best.done
     ceiling = min(write_rate, 1000 / cpu_ms)
     hours = CAPACITY_CELLS / per_core / 3600
+    cores = ceiling / per_core  # beyond this many worker cores the coordinator is the limit
+    floor = CAPACITY_CELLS / ceiling / 3600
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     text = (f"{table}\n\nThe store alone (the results above written again into a fresh store through the pool, as "
             f"the coordinator writes them): {written:.2f} s for {local.done} cells = {write_rate:.0f} cells/s. "
@@ -157,11 +159,12 @@ def cluster_report(local: Measured, runs: dict[str, Measured], written: float, s
             f"[benchmarks.md](benchmarks.md)): one worker process of one thread finishes {per_core:.2f} cells/s of the "
             f"`{suite}` suite (replayed answers); the coordinator stores {write_rate:.0f} cells/s and spends "
             f"{cpu_ms:.1f} ms of CPU per cell sent to the cluster (client, and for `local:N` the scheduler), so one "
-            f"coordinator keeps up with about {ceiling:.0f} cells/s, some {ceiling / per_core:.0f} worker cores. "
-            f"At that rate the {CAPACITY_CELLS:,} cells of the example are {hours:.1f} worker-core hours: "
-            f"{hours / 32:.1f} h on 32 worker cores, and never less than {CAPACITY_CELLS / ceiling / 60:.0f} min "
-            f"whatever the cluster. Physics turns simulate longer than beamline plans (see benchmarks.md), and real "
-            f"generation adds API latency: then the endpoints' concurrency caps, not the cluster, set the pace.")
+            f"coordinator keeps up with about {ceiling:.0f} cells/s, the work of some {cores:.0f} worker cores. At "
+            f"these rates the {CAPACITY_CELLS:,} cells of the example are {hours:.1f} worker-core hours: "
+            f"{max(hours / 4, floor):.2f} h on 4 worker cores, and never less than {floor:.2f} h however many "
+            f"(beyond about {cores:.0f} cores, a second coordinator on another store is the way to go faster). "
+            f"Physics turns simulate longer than beamline plans (see benchmarks.md), and real generation adds API "
+            f"latency: then the endpoints' concurrency caps, not the cluster, set the pace.")
     return text, plan
 
 
