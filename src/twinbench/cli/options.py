@@ -133,3 +133,13 @@ def open_store(path: Path, must_exist: bool = False):
         raise InputError(str(path), f"the folder {path.parent} is not writable ({exc.strerror}); "
                                     "SQLite keeps its journal beside the store") from None
     return Store.open(path, create=not must_exist)
+
+
+def cluster_address(address: str | None) -> str | None:
+    """Option callback for `--cluster`: a scheduler address or `local:N`, and dask.distributed installed."""
+    if address is not None:
+        from twinbench.runner.cluster import check_installed, local_workers
+
+        local_workers(address)
+        check_installed()
+    return address

@@ -19,6 +19,7 @@ from twinbench.cli.options import (
     StoreOption,
     TwinOption,
     chain_mode,
+    cluster_address,
     model_specs,
     open_store,
     text_file,
@@ -43,6 +44,7 @@ def stopping_cleanly(where: Callable[[], str]) -> Iterator[None]:
     """A stop signal or a failing store ends the command with one line on stderr, saying how to resume."""
     import sqlite3
 
+    from twinbench.runner.cluster import ClusterError
     from twinbench.runner.pool import Interrupted, WriterError, stop_signals_raise
 
     resume = "twinbench " + shlex.join(sys.argv[1:])
@@ -53,7 +55,7 @@ def stopping_cleanly(where: Callable[[], str]) -> Iterator[None]:
         err_console.print(escape(f"interrupted: {where()}. Run the same command to resume: {resume}"),
                           soft_wrap=True)
         raise typer.Exit(stop.exit_code) from None
-    except (WriterError, sqlite3.OperationalError) as exc:  # the store could not be written (full disk, ...)
+    except (WriterError, ClusterError, sqlite3.OperationalError) as exc:  # the store could not be written, ...
         err_console.print(escape(f"error: {exc}; the cells stored so far are kept. Run the same command to "
                                  f"resume: {resume}"), soft_wrap=True)
         raise typer.Exit(1) from None
@@ -79,6 +81,9 @@ def run(
     chain: Annotated[str, typer.Option("--chain", help="A later turn starts from: expert (the reference of the turn "
                                        "before) or own (the model's own program of the turn before, same sample).",
                                        callback=chain_mode)] = "expert",
+    cluster: Annotated[str | None, typer.Option("--cluster", help="Execute and score cells on a dask.distributed "
+                                                "cluster: its scheduler's address, or local:N for N local worker "
+                                                "processes (the cluster extra).", callback=cluster_address)] = None,
 ) -> None:
     """Generate, execute in the twin, score and store every (model, task, sample) cell; resumable."""
     import asyncio
@@ -95,9 +100,10 @@ def run(
         select_tasks,
         tasks_blob,
     )
+    from twinbench.runner.execution import Execution, open_execution
     from twinbench.runner.pool import Pool
     from twinbench.runner.prompting import TURN_TEMPLATE, system_prompt
-    from twinbench.sandbox import Limits, Sandbox
+    from twinbench.sandbox import Limits
     from twinbench.store import Cell
     from twinbench.tasks import load_suite
     from twinbench.tasks.suite import DEFAULT_SUITE
@@ -120,35 +126,38 @@ def run(
         store = open_store(store_path)
 
         async def session() -> None:
-            try:
-                with store.writing():
-                    store.put_blob(system.encode())  # the exact system prompt; the user message is the instruction
-                    store.put_blob(tasks_blob(loaded, chosen))
-                    if chains is not None:
-                        store.put_blob(TURN_TEMPLATE.encode())  # how a later turn's user message is made
-                    resumed = not store.create_run(run_id, config, cells)
-                pending = len(store.pending_cells(run_id))
-                start = "the model's own program" if chain == "own" else "the expert's program"
-                chained = f", each later turn starting from {start} of the turn before" if chains is not None else ""
-                left = f", resuming with {pending} left" if resumed else ""
-                console.print(escape(f"run {run_id}: {len(cells)} cells ({len(chosen)} tasks x {len(specs)} models "
-                                     f"x {samples} samples{chained}){left}; store {store_path}"), soft_wrap=True)
-                tally = Tally()
-                progress = Progress(TextColumn("[bold]cells"), BarColumn(), MofNCompleteColumn(),
-                                    TimeElapsedColumn(), TextColumn("{task.fields[stats]}", markup=False),
-                                    console=console)
-                with progress, Sandbox(loaded.twin) as sandbox:
-                    bar = progress.add_task("cells", total=pending, stats="")
-
-                    def on_cell(cell: Cell, result) -> None:
-                        tally.add(result)
-                        progress.update(bar, advance=1, stats=tally.line())
-
-                    await run_cells(Pool(store, run_id, on_cell), chosen, providers, references, system, sandbox,
-                                    limits, chains=chains)
+            try:  # a cluster that cannot be reached leaves no run behind
+                async with open_execution(loaded.twin, references, limits, cluster) as execution:
+                    await run_session(execution)
             finally:
                 for provider in providers.values():
                     await provider.aclose()
+
+        async def run_session(execution: Execution) -> None:
+            with store.writing():
+                store.put_blob(system.encode())  # the exact system prompt; the user message is the instruction
+                store.put_blob(tasks_blob(loaded, chosen))
+                if chains is not None:
+                    store.put_blob(TURN_TEMPLATE.encode())  # how a later turn's user message is made
+                resumed = not store.create_run(run_id, config, cells)
+            pending = len(store.pending_cells(run_id))
+            start = "the model's own program" if chain == "own" else "the expert's program"
+            chained = f", each later turn starting from {start} of the turn before" if chains is not None else ""
+            left = f", resuming with {pending} left" if resumed else ""
+            console.print(escape(f"run {run_id}: {len(cells)} cells ({len(chosen)} tasks x {len(specs)} models "
+                                 f"x {samples} samples{chained}){left}; store {store_path}"), soft_wrap=True)
+            tally = Tally()
+            progress = Progress(TextColumn("[bold]cells"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), TextColumn("{task.fields[stats]}", markup=False),
+                                console=console)
+            with progress:
+                bar = progress.add_task("cells", total=pending, stats="")
+
+                def on_cell(cell: Cell, result) -> None:
+                    tally.add(result)
+                    progress.update(bar, advance=1, stats=tally.line())
+
+                await run_cells(Pool(store, run_id, on_cell), chosen, providers, system, execution, chains=chains)
 
         asyncio.run(session())
         if show_leaderboard:

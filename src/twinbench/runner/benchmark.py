@@ -1,9 +1,10 @@
 """`twinbench run`: every (model, task, sample) cell of a suite, generated, executed, scored and stored.
 
 Cells go through the one worker pool (`runner.pool`): generation is asynchronous (each endpoint keeps its own
-concurrency cap); execution and scoring run one cell at a time in the pool's thread with one pre-warmed sandbox, so
-the CPU-bound part never oversubscribes a small machine. Each cell is written to the store the moment it finishes;
-running the same command again resumes with the cells still missing.
+concurrency cap); execution and scoring (`runner.execution`) run one cell at a time in the pool's thread with one
+pre-warmed sandbox, so the CPU-bound part never oversubscribes a small machine, or on the workers of a
+dask.distributed cluster (`runner.cluster`). Each cell is written to the store, by this process alone, the moment it
+finishes; running the same command again resumes with the cells still missing.
 
 A later turn of a multi-turn exercise (a task that `follows` another) is prompted with the program of the turn
 before: in `expert` chain mode the first reference of the task it follows, in `own` mode the model's own program of
@@ -24,7 +25,6 @@ from pathlib import Path
 from twinbench.cache import cache_root
 from twinbench.models import ModelSpec, Provider, ResponseCache, generate
 from twinbench.report.leaderboard import cell_outcome
-from twinbench.runner.cell import finish_generated
 from twinbench.runner.chains import (
     ChainMode,
     Chains,
@@ -35,9 +35,10 @@ from twinbench.runner.chains import (
     multi_turn,
     stored_programs,
 )
+from twinbench.runner.execution import Execution
 from twinbench.runner.pool import Pool
 from twinbench.runner.prompting import INPUT_SCORER, TURN_TEMPLATE, messages_for, prompt_sha
-from twinbench.sandbox import Limits, Sandbox
+from twinbench.sandbox import Limits
 from twinbench.store import Cell, CellResult, ExecutionRecord, ScoreRecord, Store, blob_sha
 from twinbench.tasks import ReferenceRunner, Suite, Task, twin_fingerprint
 from twinbench.trace.model import Trace
@@ -148,11 +149,10 @@ class Tally:
         return f"pass {self.passed / max(self.done, 1):.0%}  {others}  spend ${self.spend:.4f}"
 
 
-async def run_cells(pool: Pool, tasks: list[Task], providers: Mapping[str, Provider],
-                    references: dict[str, list[Trace]], system: str, sandbox: Sandbox,
-                    limits: Limits | None = None, cache: ResponseCache | None = None,
-                    chains: Chains | None = None) -> int:
-    """Generate, execute, score and store every pending cell of the pool's run; returns how many were stored. A
+async def run_cells(pool: Pool, tasks: list[Task], providers: Mapping[str, Provider], system: str,
+                    execution: Execution, cache: ResponseCache | None = None, chains: Chains | None = None) -> int:
+    """Generate every pending cell of the pool's run, have `execution` execute and score it, and store it; returns
+    how many were stored. A
     later turn is asked with the program of the turn before (`chains`); what it was asked with is stored beside
     it (score record `turn_input`: chain mode, where the program came from, the user message's blob)."""
     by_id = {t.id: t for t in tasks}
@@ -174,7 +174,7 @@ async def run_cells(pool: Pool, tasks: list[Task], providers: Mapping[str, Provi
         program, source = previous(cell)
         messages = messages_for(task, system, program)
         record = await generate(providers[cell.model], messages, cell.key, cache=cache)
-        result, blobs = await pool.in_thread(finish_generated, record, task, references[task.id], sandbox, limits)
+        result, blobs = await execution.finish(pool, record, task)
         if source is not None:
             detail = {"chain": chains.mode, "previous": source, "message_sha": blobs.add(messages[-1].content.encode())}
             result.scores.append(ScoreRecord(scorer=INPUT_SCORER, value=None, detail=detail))
@@ -183,7 +183,7 @@ async def run_cells(pool: Pool, tasks: list[Task], providers: Mapping[str, Provi
             programs[(cell.model, task.id, cell.sample)] = cell_program(ran.code_sha, ran.extraction, blobs.get)
         return result, blobs.values()
 
-    workers = max((p.spec.concurrency for p in providers.values()), default=1)
+    workers = max(max((p.spec.concurrency for p in providers.values()), default=1), execution.in_flight)
     return await pool.each_pending(compute, workers, (lambda cells: chains_of(cells, by_id)) if own else None)
 
 

@@ -1,0 +1,119 @@
+"""Execution and scoring of cells on a dask.distributed cluster (`twinbench run --cluster ADDRESS`).
+
+The coordinator (the `twinbench run` process) generates every answer, as it does without a cluster, and hands each
+generated cell to the cluster, where a worker runs `finish_generated` with a sandbox of its own
+(`twinbench.runner.cluster_worker`). The reference traces are computed once, by the coordinator, and shipped: each
+worker receives a task's traces once and keeps them (from the scheduler again if the worker holding them is lost).
+Every result comes back to the coordinator, which alone writes the store. A worker lost mid-run costs only the cells
+it held: the scheduler runs them again on another worker, and the coordinator stores each cell once, when its result
+arrives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from twinbench.errors import InputError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from twinbench.models import CallRecord
+    from twinbench.runner.cell import Blobs
+    from twinbench.runner.pool import Pool
+    from twinbench.sandbox import Limits
+    from twinbench.store import CellResult
+    from twinbench.tasks import Task
+    from twinbench.trace.model import Trace
+
+LOCAL = "local:"
+OPTION = "--cluster"
+INSTALL = "pip install 'twinbench[cluster]'"
+
+
+class ClusterError(Exception):
+    """The cluster could not finish a cell (its scheduler was lost, or the cell's task ended worker after
+    worker); the run stopped, every cell stored so far is kept."""
+
+
+def local_workers(address: str) -> int | None:
+    """N for `local:N` (a LocalCluster of N worker processes started for the run), None for a scheduler address;
+    InputError for an empty address or a `local:` without a whole number of at least 1."""
+    if not address.strip():
+        raise InputError(OPTION, "empty address: give a scheduler address (tcp://HOST:8786) or local:N")
+    if not address.startswith(LOCAL):
+        return None
+    n = address.removeprefix(LOCAL)
+    if not re.fullmatch(r"[0-9]{1,4}", n) or int(n) < 1:
+        raise InputError(OPTION, f"{address!r}: local:N takes a number of worker processes from 1 to 9999")
+    return int(n)
+
+
+def check_installed() -> None:
+    """InputError unless dask.distributed can be imported (the `cluster` extra)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise InputError(OPTION, f"needs dask.distributed, which is not installed: {INSTALL}") from None
+
+
+@asynccontextmanager
+async def connect(address: str) -> AsyncIterator[Client]:
+    """An asynchronous client of the cluster at `address`; `local:N` starts a LocalCluster of N worker processes
+    (one thread each, ignoring Ctrl-C: `cluster_worker.dask_setup`) for as long as the client is open."""
+    n = local_workers(address)
+    check_installed()
+    from distributed import Client, LocalCluster
+
+    async with AsyncExitStack() as stack:
+        target: Any = address
+        if n is not None:
+            target = await stack.enter_async_context(LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, asynchronous=True, dashboard_address=None,
+                preload=["twinbench.runner.cluster_worker"]))
+        try:
+            client = await stack.enter_async_context(Client(target, asynchronous=True))
+        except (OSError, TimeoutError) as exc:
+            raise InputError(OPTION, f"cannot reach a scheduler at {address}: {exc}") from None
+        yield client
+
+
+@dataclass
+class ClusterExecution:
+    """Cells executed and scored on the cluster's workers; `references` holds each task's shipped traces. Two
+    cells per worker thread (`threads`, counted at the start) are kept in flight: one running, one ready."""
+
+    client: Client
+    references: Mapping[str, Any]  # task id -> the future of its reference traces, kept on the cluster
+    twin: str
+    limits: Limits | None
+    threads: int
+
+    @property
+    def in_flight(self) -> int:
+        return 2 * self.threads
+
+    @classmethod
+    async def start(cls, client: Client, references: Mapping[str, list[Trace]], twin: str,
+                    limits: Limits | None = None) -> ClusterExecution:
+        """Give the workers their sandboxes and ship the reference traces."""
+        from twinbench.runner.cluster_worker import Sandboxes, kept
+
+        await client.register_plugin(Sandboxes())
+        shipped = {task_id: client.submit(kept, traces, pure=False) for task_id, traces in references.items()}
+        threads = sum((await client.nthreads()).values())
+        return cls(client, shipped, twin, limits, max(threads, 1))
+
+    async def finish(self, pool: Pool, record: CallRecord, task: Task) -> tuple[CellResult, Blobs]:
+        from twinbench.runner.cluster_worker import finish_on_worker
+
+        future = self.client.submit(finish_on_worker, record, task, self.references[task.id], self.twin, self.limits,
+                                    pure=False)
+        try:
+            return await future
+        except Exception as exc:  # finish_on_worker never raises: this is the cluster's failure
+            raise ClusterError(f"{OPTION}: cell of task {task.id} not finished: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,60 @@
+"""Where a generated cell is executed and scored: in this process (`LocalExecution`: the pool's one thread with one
+pre-warmed sandbox) or on a dask.distributed cluster (`twinbench.runner.cluster.ClusterExecution`). Both run
+`finish_generated`; either way the result comes back to the pool, which alone writes the store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from twinbench.runner.cell import Blobs, finish_generated
+
+if TYPE_CHECKING:
+    from twinbench.models import CallRecord
+    from twinbench.runner.pool import Pool
+    from twinbench.sandbox import Limits, Sandbox
+    from twinbench.store import CellResult
+    from twinbench.tasks import Task
+    from twinbench.trace.model import Trace
+
+
+class Execution(Protocol):
+    """Executes and scores generated cells."""
+
+    @property
+    def in_flight(self) -> int:
+        """How many cells at once keep it busy."""
+
+    async def finish(self, pool: Pool, record: CallRecord, task: Task) -> tuple[CellResult, Blobs]: ...
+
+
+@dataclass
+class LocalExecution:
+    """One cell at a time in the pool's thread, with one pre-warmed sandbox."""
+
+    references: Mapping[str, list[Trace]]
+    sandbox: Sandbox
+    limits: Limits | None = None
+    in_flight: int = 1
+
+    async def finish(self, pool: Pool, record: CallRecord, task: Task) -> tuple[CellResult, Blobs]:
+        return await pool.in_thread(finish_generated, record, task, self.references[task.id], self.sandbox,
+                                    self.limits)
+
+
+@asynccontextmanager
+async def open_execution(twin: str, references: Mapping[str, list[Trace]], limits: Limits | None = None,
+                         cluster: str | None = None) -> AsyncIterator[Execution]:
+    """Execution in this process, or on the cluster at `cluster` (a scheduler address or `local:N`)."""
+    if cluster is None:
+        from twinbench.sandbox import Sandbox
+
+        with Sandbox(twin) as sandbox:
+            yield LocalExecution(references, sandbox, limits)
+        return
+    from twinbench.runner.cluster import ClusterExecution, connect
+
+    async with connect(cluster) as client:
+        yield await ClusterExecution.start(client, references, twin, limits)
