@@ -97,6 +97,14 @@ class Motor(PVGroup):
         m = self.twin.sim.cfg.motors[self.axis]
         f = self.fields
         await instance.write(m.position, verify_value=False)
+        await instance.write_metadata(lower_ctrl_limit=m.low, upper_ctrl_limit=m.high)  # what ophyd checks
+        checked = instance.verify_value
+
+        async def verify_value(value: Any) -> Any:  # the motor record, not the CA layer, refuses a move
+            low, high = instance.lower_ctrl_limit, instance.upper_ctrl_limit
+            return await checked(value) if low <= _plain(value) <= high else await self._refused(_plain(value))
+
+        instance.verify_value = verify_value
         await f.velocity.write(m.velocity)
         await f.seconds_to_velocity.write(0.0)
         await f.motor_step_size.write(1e-6)
@@ -127,13 +135,8 @@ class Motor(PVGroup):
         m = twin.sim.cfg.motors[self.axis]
         if f.velocity.value > 0:  # VELO, as set by the client, is the simulator's velocity
             m.velocity = float(f.velocity.value)
-        try:
-            twin.sim._check(self.pv, value, (m.low, m.high), f"{self.axis} soft limit: position")
-        except SafetyRefusal:  # as a motor record: LVIO set, VAL kept, DMOV pulses so waiting clients finish
-            await f.limit_violation.write(1)
-            await f.done_moving_to_value.write(0)
-            await f.done_moving_to_value.write(1)
-            return instance.value
+        if not m.low <= value <= m.high:
+            return await self._refused(value)
         await f.limit_violation.write(0)
         start = self.position(t)
         end = t + abs(value - start) / m.velocity
@@ -145,6 +148,20 @@ class Motor(PVGroup):
         await f.done_moving_to_value.write(0)
         twin.at(end, self._arrive(self._generation))
         return value
+
+    async def _refused(self, value: float) -> float:
+        """As a motor record: LVIO set, VAL kept, DMOV pulses so waiting clients finish; the trace notes it."""
+        await self.twin.sync()
+        m = self.twin.sim.cfg.motors[self.axis]
+        try:
+            self.twin.sim._check(self.pv, float(value), (m.low, m.high), f"{self.axis} soft limit: position")
+        except SafetyRefusal:
+            pass
+        f = self.fields
+        await f.limit_violation.write(1)
+        await f.done_moving_to_value.write(0)
+        await f.done_moving_to_value.write(1)
+        return self.motor.value
 
     def _arrive(self, generation: int) -> Callable[[], Awaitable[None]]:
         async def arrive() -> None:
