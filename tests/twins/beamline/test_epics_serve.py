@@ -3,78 +3,15 @@ bluesky client programs against it (each in its own process, as a user's program
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-TWINBENCH = Path(sys.executable).with_name("twinbench")
+import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as tcp:
-        tcp.bind(("127.0.0.1", 0))
-        return tcp.getsockname()[1]
-
-
-def epics_env(port: int) -> dict[str, str]:
-    return os.environ | {
-        "EPICS_CA_ADDR_LIST": "127.0.0.1", "EPICS_CA_AUTO_ADDR_LIST": "NO", "EPICS_CAS_INTF_ADDR_LIST": "127.0.0.1",
-        "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1", "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO",
-        "EPICS_CA_SERVER_PORT": str(port), "EPICS_CA_REPEATER_PORT": str(_free_port()),
-        "OPHYD_CONTROL_LAYER": "pyepics",
-    }
-
-
-class Served:
-    """A running server: its environment, and (after it stops) the trace it wrote."""
-
-    def __init__(self, env: dict[str, str], trace: Path):
-        self.env, self.trace_path = env, trace
-
-    def run(self, code: str, timeout: float = 60) -> Any:
-        """Run a client program (after PRELUDE) against the server; it prints one JSON document, returned here."""
-        done = subprocess.run([sys.executable, "-c", PRELUDE + textwrap.dedent(code)], env=self.env, capture_output=True,
-                              text=True, timeout=timeout)
-        assert done.returncode == 0, done.stderr[-3000:]
-        return json.loads(done.stdout.strip().splitlines()[-1])
-
-    def trace(self) -> list[dict[str, Any]]:
-        return json.loads(self.trace_path.read_text())["events"]
-
-
-@contextmanager
-def serve(tmp_path: Path, speed: float = 50.0, *extra: str) -> Iterator[Served]:
-    """`twinbench serve` on a free port until the block ends; the trace is written when it stops."""
-    port = _free_port()
-    env = epics_env(port)
-    trace = tmp_path / f"trace-{port}.json"
-    proc = subprocess.Popen([str(TWINBENCH), "serve", "--speed", str(speed), "--trace", str(trace), *extra],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        for _ in range(300):
-            assert proc.poll() is None, proc.stderr.read()
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield Served(env, trace)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, proc.stderr.read()[-3000:]
-
+from twinbench.twins.beamline.epics_run import PLANS, ca_program, compare, in_process
+from twinbench.twins.beamline.epics_run import serve as _serve
 
 X = "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"
 CAM = "XF:11BMB-ES{Det:PIL2M}:cam1:"
@@ -96,6 +33,25 @@ def wait_for(condition, limit=30):
         time.sleep(0.01)
     raise SystemExit("condition not reached")
 """
+
+
+class _Served:
+    """A served twin whose client programs start with PRELUDE."""
+
+    def __init__(self, served):
+        self.served = served
+
+    def run(self, code: str):
+        return self.served.run(PRELUDE + textwrap.dedent(code))
+
+    def trace(self):
+        return self.served.trace()
+
+
+@contextmanager
+def serve(tmp_path: Path, speed: float = 50.0, *extra: str) -> Iterator[_Served]:
+    with _serve(tmp_path, speed, *extra) as served:
+        yield _Served(served)
 
 
 def test_pyepics_move_follows_velocity_and_refuses_beyond_soft_limit(tmp_path):
@@ -212,3 +168,12 @@ def test_state_file_sets_the_initial_position(tmp_path):
     with serve(tmp_path, 50.0, "--state", str(state)) as served:
         out = served.run("print(json.dumps([epics.caget(X + '.RBV'), epics.caget(X + '.VELO')]))")
     assert out == [3.5, 4.0]
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS))
+def test_ca_and_in_process_front_ends_give_the_same_trace(tmp_path, plan):
+    with _serve(tmp_path, 20.0) as served:
+        served.run(ca_program(PLANS[plan], 20.0))
+    result = compare(in_process(PLANS[plan]), served.trace())
+    assert result["same"], result
+    assert result["events"] > 0
