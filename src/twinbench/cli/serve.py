@@ -36,7 +36,11 @@ def serve(
     import asyncio
     import signal
 
+    from pydantic import ValidationError
+
     from twinbench.cli.check import _read_state
+    from twinbench.errors import InputError
+    from twinbench.tasks.schema import first_error
     from twinbench.trace.io import write_trace
     from twinbench.trace.model import Trace
     from twinbench.twins.beamline.epics_server import Twin, run_twin
@@ -44,10 +48,9 @@ def serve(
     initial = _read_state(state)
     try:
         twin = Twin(initial, speed)
-    except ValueError as exc:
-        from twinbench.errors import InputError
-
-        raise InputError(str(state), f"bad task state: {exc}".splitlines()[0]) from None
+    except ValidationError as exc:
+        message, where = first_error(exc)
+        raise InputError(str(state), f"{'.'.join(where) or 'state'}: {message}") from None
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -3,6 +3,7 @@ bluesky client programs against it (each in its own process, as a user's program
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from twinbench.twins.beamline.epics_run import PLANS, ca_program, compare, in_process
+from twinbench.twins.beamline.epics_run import PLANS, TWINBENCH, ca_program, compare, in_process
 from twinbench.twins.beamline.epics_run import serve as _serve
 
 X = "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"
@@ -151,6 +152,30 @@ def test_bluesky_scan_with_ophyd_epics_motor(tmp_path):
     trace = served.trace()
     assert [e["value"] for e in trace if e["channel"] == X] == [-1.0, -0.5, 0.0, 0.5, 1.0]
     assert [e["channel"] for e in trace if e["channel"] not in (X, LINKAM + "TEMP")] == [LINKAM + "SETPOINT:SET"]
+
+
+def test_stop_halts_the_motor_where_it_is(tmp_path):
+    with serve(tmp_path, 5.0) as served:
+        out = served.run("""
+        epics.caput(X, 40.0)
+        wait_for(lambda: epics.caget(X + '.RBV') > 1.0)
+        epics.caput(X + '.STOP', 1, wait=True)
+        wait_for(lambda: epics.caget(X + '.DMOV') == 1)
+        time.sleep(0.2)
+        print(json.dumps([epics.caget(X), epics.caget(X + '.RBV'), epics.caget(X + '.MOVN')]))
+        """)
+    val, rbv, movn = out
+    assert 1.0 < rbv < 40.0 and val == rbv and movn == 0
+    assert [e["value"] for e in served.trace() if e["channel"] == X] == [40.0, rbv]
+
+
+def test_bad_state_is_one_line_error(tmp_path):
+    state = tmp_path / "state.yaml"
+    state.write_text("motors:\n  nosuch: 1\n")
+    done = subprocess.run([str(TWINBENCH), "serve", "--state", str(state)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2 and "state.yaml" in done.stderr and "nosuch" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_two_servers_do_not_share_pvs(tmp_path):
