@@ -245,8 +245,8 @@ class Camera(PVGroup):
     async def Acquire(self, instance: Any, value: int) -> int:
         if value not in (0, 1):
             raise ValueError("Acquire takes 0 or 1")
-        if not value or instance.value:  # 0 ends nothing early; 1 while exposing is ignored, as on the detector
-            return instance.value if value else 0
+        if not value or instance.value:  # the frames always complete: 0, or 1 while exposing, changes nothing
+            return instance.value
         twin = self.twin
         t = await twin.sync()
         v = twin.sim.rec.values
