@@ -330,7 +330,7 @@ class Scalars(PVGroup):
             await self.intensity.write(intensity, verify_value=False)
 
 
-def beamline_ioc(twin: Twin) -> tuple[PVGroup, list[Motor], list[Camera], Scalars]:
+def beamline_ioc(twin: Twin) -> tuple[PVGroup, list[Motor], Scalars]:
     """The PV groups of the whole end station, with initial values taken from the simulator's state."""
 
     namespace: dict[str, Any] = {"__doc__": "The end station's PVs.", "__module__": __name__}
@@ -342,8 +342,7 @@ def beamline_ioc(twin: Twin) -> tuple[PVGroup, list[Motor], list[Camera], Scalar
     Beamline = type(PVGroup)("Beamline", (PVGroup,), namespace)
     ioc = Beamline(prefix="")
     motors = [getattr(ioc, axis) for axis in pvs.MOTORS]
-    cameras = [getattr(ioc, det) for det in pvs.DETECTORS]
-    return ioc, motors, cameras, ioc.scalars
+    return ioc, motors, ioc.scalars
 
 
 async def run_twin(twin: Twin, stop: asyncio.Event) -> None:
@@ -351,7 +350,7 @@ async def run_twin(twin: Twin, stop: asyncio.Event) -> None:
     due actions."""
     from caproto.asyncio.server import Context
 
-    ioc, motors, _cameras, scalars = beamline_ioc(twin)
+    ioc, motors, scalars = beamline_ioc(twin)
     ctx = Context(ioc.pvdb, interfaces=["127.0.0.1"])
     server = asyncio.create_task(ctx.run(log_pv_names=False))
     try:
