@@ -24,7 +24,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # Third-party stacks (pydantic itself is typer's own dependency: it builds each command's parameters with it).
 HEAVY = {"scipy", "nltk", "rouge_score", "codebleu", "sacrebleu", "tree_sitter", "numba", "llvmlite", "numpy",
          "bluesky", "ophyd", "openai", "anthropic", "httpx", "llama_cpp", "pint", "yaml", "orjson", "rapidfuzz",
-         "jinja2", "plotly", "playwright"}
+         "jinja2", "plotly", "playwright", "caproto", "epics"}
 LIGHT_OWN = ("twinbench", "twinbench.__main__", "twinbench.errors", "twinbench.cli", "twinbench.help_cache",
              "twinbench.cache", "twinbench.nesting")
 CLI_STACK = {"typer", "click", "rich", "pydantic", "twinbench.cli"}  # none of them on a cached help

@@ -15,11 +15,11 @@ import typer
 from twinbench.cli.app import app, err_console
 from twinbench.errors import InputError, resume_hint
 
-MODULES = ("analyze", "api", "check", "imports", "judge", "models", "report", "run", "runs", "score", "suite",
-           "twins", "view")  # list order
+MODULES = ("analyze", "api", "check", "imports", "judge", "models", "report", "run", "runs", "score", "serve",
+           "suite", "twins", "view")  # list order
 COMMANDS = {"analyze": "analyze", "api": "api", "check": "check", "import": "imports", "judge": "judge",
             "leaderboard": "run", "models": "models", "report": "report", "run": "run", "runs": "runs",
-            "score": "score", "suite": "suite", "twins": "twins", "view": "view"}
+            "score": "score", "serve": "serve", "suite": "suite", "twins": "twins", "view": "view"}
 
 
 def load(argv: list[str] | None = None) -> typer.Typer:

@@ -1,0 +1,106 @@
+"""`twinbench serve` speed and equivalence: start-up time, a one-hour plan over Channel Access at the default
+speed (wall time, events recorded, none lost against the in-process run), and the CA vs in-process traces of
+the equivalence plans.
+
+Run: python benchmarks/serve.py [--no-docs]  (writes its tables into docs/benchmarks.md unless --no-docs)
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from _docs import markdown_table, write_section
+from twinbench.twins.beamline import pvs
+from twinbench.twins.beamline.epics_run import (
+    PLANS,
+    TWINBENCH,
+    ca_program,
+    compare,
+    epics_env,
+    free_port,
+    in_process,
+    serve,
+)
+
+SPEED = 100.0  # the default of `twinbench serve`
+EQUIVALENCE_SPEED = 20.0
+HOUR = [("put", {"pv": pvs.LINKAM_RATE, "value": 2.0}), ("put", {"pv": pvs.LINKAM_SETPOINT, "value": 145.0}),
+        ("put", {"pv": pvs.LINKAM_HEATER, "value": 1}),
+        ("put", {"pv": pvs.cam("pilatus2M", "AcquireTime"), "value": 10.0})]
+HOUR += [step for _ in range(60) for step in (("expose", {"detectors": ["pilatus2M"]}), ("sleep", {"seconds": 50.0}))]
+
+
+def startup(runs: int = 5) -> float:
+    """Median seconds from spawning `twinbench serve` to its TCP port accepting."""
+    times = []
+    for _ in range(runs):
+        port = free_port()
+        start = time.perf_counter()
+        proc = subprocess.Popen([str(TWINBENCH), "serve"], env=epics_env(port), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.005)
+        times.append(time.perf_counter() - start)
+        proc.terminate()
+        proc.wait()
+    return statistics.median(times)
+
+
+def hour(workdir: Path) -> list[str]:
+    with serve(workdir, SPEED) as served:
+        start = time.perf_counter()
+        served.run(ca_program(HOUR, SPEED))
+        wall = time.perf_counter() - start
+    remote = served.trace()
+    result = compare(in_process(HOUR), remote)
+    temps = result["temp_samples"]
+    return [f"{wall:.1f} s", f"{len(remote)}", f"{len(remote) / wall:.0f}", "yes" if result["same"] else "NO",
+            f"{temps[1]} / {temps[0]}", f"{result['max_shift']:.2f} s"]
+
+
+def equivalence(workdir: Path) -> list[list[str]]:
+    rows = []
+    for name, steps in PLANS.items():
+        with serve(workdir, EQUIVALENCE_SPEED) as served:
+            served.run(ca_program(steps, EQUIVALENCE_SPEED))
+        result = compare(in_process(steps), served.trace())
+        rows.append([name, str(result["events"]), "yes" if result["same"] else "NO", f"{result['max_shift']:.2f} s",
+                     "{} / {}".format(*reversed(result["temp_samples"]))])
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        up = startup()
+        hour_row = hour(work)
+        rows = equivalence(work)
+    same = sum(row[2] == "yes" for row in rows)
+    text = "\n\n".join([
+        f"Start-up, spawn to TCP accepting (median of 5): {up * 1000:.0f} ms.",
+        f"One-hour plan over CA at the default speed ({SPEED:g}x): Linkam ramp, 60 x (10 s exposure, 50 s wait).",
+        markdown_table(["wall", "events", "events/s", "same as in process", "TEMP samples CA / in process",
+                        "max time shift"], [hour_row]),
+        f"Equivalence at {EQUIVALENCE_SPEED:g}x: {same} of {len(rows)} plans give the same events and values "
+        "(TEMP samples aside) through CA and in process; times measured from each trace's first event.",
+        markdown_table(["plan", "events", "same", "max time shift", "TEMP samples CA / in process"], rows),
+    ])
+    print(text)
+    if not args.no_docs:
+        write_section("benchmarks.md", "serve", text)
+
+
+if __name__ == "__main__":
+    main()

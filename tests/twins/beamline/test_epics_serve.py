@@ -1,0 +1,204 @@
+"""The beamline twin over Channel Access: a real `twinbench serve` subprocess, unmodified ophyd, pyepics and
+bluesky client programs against it (each in its own process, as a user's program is)."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from twinbench.twins.beamline.epics_run import PLANS, TWINBENCH, ca_program, compare, in_process
+from twinbench.twins.beamline.epics_run import serve as _serve
+
+X = "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"
+CAM = "XF:11BMB-ES{Det:PIL2M}:cam1:"
+LINKAM = "XF:11BM-ES:{LINKAM}:"
+PRELUDE = f"""
+import json, time
+import epics
+X, CAM, LINKAM = {X!r}, {CAM!r}, {LINKAM!r}
+
+def collect(pv):
+    seen = []
+    epics.camonitor(pv, callback=lambda value=None, **kw: seen.append(float(value)))
+    return seen
+
+def wait_for(condition, limit=30):
+    for _ in range(int(limit / 0.01)):
+        if condition():
+            return
+        time.sleep(0.01)
+    raise SystemExit("condition not reached")
+"""
+
+
+class _Served:
+    """A served twin whose client programs start with PRELUDE."""
+
+    def __init__(self, served):
+        self.served = served
+
+    def run(self, code: str):
+        return self.served.run(PRELUDE + textwrap.dedent(code))
+
+    def trace(self):
+        return self.served.trace()
+
+
+@contextmanager
+def serve(tmp_path: Path, speed: float = 50.0, *extra: str) -> Iterator[_Served]:
+    with _serve(tmp_path, speed, *extra) as served:
+        yield _Served(served)
+
+
+def test_pyepics_move_follows_velocity_and_refuses_beyond_soft_limit(tmp_path):
+    with serve(tmp_path) as served:
+        out = served.run("""
+        rbv = collect(X + '.RBV')
+        assert epics.caget(X + '.DMOV') == 1
+        epics.caput(X, 10.0, wait=True)
+        wait_for(lambda: epics.caget(X + '.DMOV') == 1 and rbv and rbv[-1] == 10.0)
+        epics.caput(X, 500.0, wait=True)
+        time.sleep(0.2)
+        print(json.dumps({"rbv": rbv, "val": epics.caget(X), "lvio": epics.caget(X + '.LVIO'),
+                          "velo": epics.caget(X + '.VELO'), "hlm": epics.caget(X + '.HLM'),
+                          "llm": epics.caget(X + '.LLM'), "egu": epics.caget(X + '.EGU')}))
+        """)
+    rbv = out["rbv"]
+    assert rbv[0] == 0.0 and rbv[-1] == 10.0
+    assert len(rbv) > 3 and rbv == sorted(rbv)  # intermediate readbacks on the way: the move takes time
+    assert out["val"] == 10.0 and out["lvio"] == 1  # the refused put leaves the motor where it was
+    assert (out["velo"], out["llm"], out["hlm"], out["egu"]) == (2.0, -50.0, 50.0, "mm")
+    trace = served.trace()
+    assert [(e["channel"], e["value"]) for e in trace if e["channel"] == X] == [(X, 10.0)]
+    [refusal] = [e for e in trace if e["channel"] == "safety"]
+    assert refusal["meta"]["pv"] == X and refusal["meta"]["requested"] == 500.0
+
+
+def test_exposure_lasts_acquire_time_in_twin_time(tmp_path):
+    """A 10 mm move at 2 mm/s takes 5 twin seconds: a 2 s exposure started with it ends first, an 8 s one later."""
+    with serve(tmp_path) as served:
+        out = served.run("""
+        order = []
+        epics.camonitor(X + '.DMOV', callback=lambda value=None, **kw: order.append(('dmov', int(value))))
+        epics.camonitor(CAM + 'Acquire', callback=lambda value=None, **kw: order.append(('acquire', int(value))))
+        time.sleep(0.3)
+        results = []
+        for exposure, target in ((2.0, 10.0), (8.0, 0.0)):
+            epics.caput(CAM + 'AcquireTime', exposure, wait=True)
+            del order[:]
+            epics.caput(X, target)
+            epics.caput(CAM + 'Acquire', 1)
+            wait_for(lambda: ('dmov', 1) in order and ('acquire', 0) in order)
+            results.append([name for name, value in order if value in (0, 1) and (name, value) in
+                            (('dmov', 1), ('acquire', 0))])
+        print(json.dumps(results))
+        """)
+    assert out == [["acquire", "dmov"], ["dmov", "acquire"]]
+    acquire = [(e["value"], e["timestamp"]) for e in served.trace() if e["channel"] == CAM + "Acquire"]
+    assert [v for v, _ in acquire] == [1, 0, 1, 0]
+    assert acquire[1][1] - acquire[0][1] == 2.0 and acquire[3][1] - acquire[2][1] == 8.0
+
+
+def test_linkam_ramps_at_its_rate_to_the_setpoint(tmp_path):
+    with serve(tmp_path) as served:
+        out = served.run("""
+        temps = collect(LINKAM + 'TEMP')
+        epics.caput(LINKAM + 'RAMPRATE:SET', 300.0, wait=True)
+        epics.caput(LINKAM + 'SETPOINT:SET', 45.0, wait=True)
+        epics.caput(LINKAM + 'STARTHEAT', 1, wait=True)
+        wait_for(lambda: temps and temps[-1] == 45.0)
+        print(json.dumps(temps))
+        """)
+    assert out[0] == 25.0 and out[-1] == 45.0 and out == sorted(out) and len(out) > 2
+    samples = [e for e in served.trace() if e["channel"] == LINKAM + "TEMP"]
+    steps = [b["value"] - a["value"] for a, b in zip(samples, samples[1:], strict=False)]
+    assert steps and max(steps) <= 300.0 / 60 + 1e-9  # at most rate x the 1 s sample period per sample
+    assert samples[-1]["value"] == 45.0
+
+
+def test_bluesky_scan_with_ophyd_epics_motor(tmp_path):
+    with serve(tmp_path) as served:
+        out = served.run("""
+        from bluesky import RunEngine
+        from bluesky.plans import scan
+        from ophyd import EpicsMotor, EpicsSignal, EpicsSignalRO
+        from ophyd.utils.errors import LimitError
+
+        smx = EpicsMotor(X, name='smx')
+        intensity = EpicsSignalRO('XF:11BMB-BI{IM:2}Int', name='intensity')
+        temp = EpicsSignal(LINKAM + 'SETPOINT:SET', name='setpoint')
+        smx.wait_for_connection(); intensity.wait_for_connection(); temp.wait_for_connection()
+        RE = RunEngine()
+        rows = []
+        RE(scan([intensity], smx, -1, 1, 5), lambda name, doc: rows.append(doc['data']['smx'])
+           if name == 'event' else None)
+        try:
+            smx.move(80)
+            refused = False
+        except LimitError:
+            refused = True
+        temp.put(30.0, wait=True)
+        print(json.dumps({"rows": rows, "limits": list(smx.limits), "refused": refused,
+                          "position": smx.position, "setpoint": temp.get()}))
+        """)
+    assert out["rows"] == [-1.0, -0.5, 0.0, 0.5, 1.0]
+    assert out["limits"] == [-50.0, 50.0] and out["refused"] and out["position"] == 1.0
+    assert out["setpoint"] == 30.0
+    trace = served.trace()
+    assert [e["value"] for e in trace if e["channel"] == X] == [-1.0, -0.5, 0.0, 0.5, 1.0]
+    assert [e["channel"] for e in trace if e["channel"] not in (X, LINKAM + "TEMP")] == [LINKAM + "SETPOINT:SET"]
+
+
+def test_stop_halts_the_motor_where_it_is(tmp_path):
+    with serve(tmp_path, 5.0) as served:
+        out = served.run("""
+        epics.caput(X, 40.0)
+        wait_for(lambda: epics.caget(X + '.RBV') > 1.0)
+        epics.caput(X + '.STOP', 1, wait=True)
+        wait_for(lambda: epics.caget(X + '.DMOV') == 1)
+        time.sleep(0.2)
+        print(json.dumps([epics.caget(X), epics.caget(X + '.RBV'), epics.caget(X + '.MOVN')]))
+        """)
+    val, rbv, movn = out
+    assert 1.0 < rbv < 40.0 and val == rbv and movn == 0
+    assert [e["value"] for e in served.trace() if e["channel"] == X] == [40.0, rbv]
+
+
+def test_bad_state_is_one_line_error(tmp_path):
+    state = tmp_path / "state.yaml"
+    state.write_text("motors:\n  nosuch: 1\n")
+    done = subprocess.run([str(TWINBENCH), "serve", "--state", str(state)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2 and "state.yaml" in done.stderr and "nosuch" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_two_servers_do_not_share_pvs(tmp_path):
+    with serve(tmp_path) as a, serve(tmp_path) as b:
+        a.run("epics.caput(LINKAM + 'SETPOINT:SET', 99.0, wait=True); print('{}')")
+        seen = b.run("print(json.dumps(epics.caget(LINKAM + 'SETPOINT:SET')))")
+    assert seen == 25.0
+    assert [e["value"] for e in a.trace() if e["channel"] == LINKAM + "SETPOINT:SET"] == [99.0]
+    assert not [e for e in b.trace() if e["channel"] == LINKAM + "SETPOINT:SET"]
+
+
+def test_state_file_sets_the_initial_position(tmp_path):
+    state = tmp_path / "state.yaml"
+    state.write_text("motors:\n  smx: {position: 3.5, velocity: 4.0}\n")
+    with serve(tmp_path, 50.0, "--state", str(state)) as served:
+        out = served.run("print(json.dumps([epics.caget(X + '.RBV'), epics.caget(X + '.VELO')]))")
+    assert out == [3.5, 4.0]
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS))
+def test_ca_and_in_process_front_ends_give_the_same_trace(tmp_path, plan):
+    with _serve(tmp_path, 20.0) as served:
+        served.run(ca_program(PLANS[plan], 20.0))
+    result = compare(in_process(PLANS[plan]), served.trace())
+    assert result["same"], result
+    assert result["events"] > 0
