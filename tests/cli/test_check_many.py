@@ -29,7 +29,9 @@ def test_several_plans_give_one_json_entry_each_in_order(tmp_path):
 
 
 def test_clean_plans_exit_0_and_print_a_heading_per_plan(tmp_path):
-    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    folder = tmp_path / ("plans-" * 14)  # a path longer than the 80 columns: printed whole all the same
+    folder.mkdir()
+    a, b = folder / "a.py", folder / "b.py"
     a.write_text("sam.xabs(1)\n")
     b.write_text("sam.measure(1)\n")
     done = check(a, b, cwd=tmp_path)

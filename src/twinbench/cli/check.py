@@ -145,10 +145,8 @@ def check(
             if not as_json:
                 from twinbench.cli.check_report import show
 
-                if len(plans) > 1:
-                    from rich.text import Text
-
-                    console.rule(Text(str(plan)), characters="=")
+                if len(plans) > 1:  # the whole path on one line, never cut: it is what the reader copies
+                    console.print(f"=== {plan}", markup=False, highlight=False, soft_wrap=True)
                 show(checked[-1], view)
     if html is not None:
         _write_html(html, plans, checked)
