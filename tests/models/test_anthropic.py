@@ -13,9 +13,10 @@ POLICY = RetryPolicy(
 )
 
 
-def ask(url: str, content: str):
+def ask(url: str, content: str, timeout_s: float = 30.0):
+    """One generation; only a `timeout` fault should outlast `timeout_s` (a busy machine must not)."""
     spec = parse_spec(f"anthropic:claude-test@{url.removesuffix('/v1')}").model_copy(
-        update={"timeout_s": 0.25, "retry": POLICY}
+        update={"timeout_s": timeout_s, "retry": POLICY}
     )
     messages = [Message(role="system", content="Be brief."), Message(role="user", content=content)]
 
@@ -42,6 +43,6 @@ def test_sdk_retries_are_off_and_faults_follow_the_policy():
         limited = ask(server.base_url, "busy")
     assert len(server.calls) == 3 and limited.attempts == 3  # 1 call + 2 rate-limit retries, no SDK retries
     assert limited.error.kind == "rate_limit" and limited.error.reason.startswith("http 429")
-    with FakeOpenAI(fault_rate=1.0, faults=("cutoff", "500", "timeout"), hang_s=0.5) as server:
-        broken = ask(server.base_url, "down")
+    with FakeOpenAI(fault_rate=1.0, faults=("cutoff", "500", "timeout"), hang_s=30.0) as server:
+        broken = ask(server.base_url, "down", timeout_s=2.0)
     assert len(server.calls) == 3 and broken.error.kind == "transient"

@@ -90,18 +90,21 @@ def test_sigint_to_the_process_group_at_random_moments_then_resume_equals_an_uni
 
     rng = random.Random(int(os.environ.get("TWINBENCH_INTERRUPT_SEED", "20261201")))
     total = len(finished_cells(whole / "s.sqlite"))
-    interrupted = 0
+    interrupted, log = 0, []
     for i in range(INTERRUPTS):
         before = len(finished_cells(broken / "s.sqlite"))
         proc = start(replay, broken, cache)
-        if rng.random() < 0.2:  # while it starts (imports, suite, references, store, sandbox), past interpreter
-            wait_for(broken / "s.sqlite", before + 1, proc, limit=rng.uniform(1.0, 4.0))  # init; at most one cell
+        if rng.random() < 0.2:  # while it starts (interpreter, imports, suite, references, store, sandbox),
+            target = before + 1  # at most until its first cell: a warm run may finish the rest within a second
+            wait_for(broken / "s.sqlite", target, proc, limit=rng.uniform(0.3, 1.5))
         else:  # while cells run: after a random number of them (leaving some to run), at a random moment
-            spare = max(1, (total - before - LEFT) // (INTERRUPTS - i))
-            wait_for(broken / "s.sqlite", before + rng.randint(1, spare), proc)
+            target = before + rng.randint(1, max(1, (total - before - LEFT) // (INTERRUPTS - i)))
+            wait_for(broken / "s.sqlite", target, proc)
             time.sleep(rng.uniform(0.0, 0.05))
+        signalled = (proc.poll(), len(finished_cells(broken / "s.sqlite")))
         os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=120)
+        log.append((before, target, signalled, proc.returncode, len(finished_cells(broken / "s.sqlite"))))
         assert "Traceback" not in err, err
         if proc.returncode == 0:  # it finished before the signal arrived
             break
@@ -115,5 +118,5 @@ def test_sigint_to_the_process_group_at_random_moments_then_resume_equals_an_uni
     resumed = twinbench(*run_args(replay, TASKS), cwd=broken, cache=cache)
     assert resumed.returncode == 0, resumed.stderr
     assert board(broken) == expected
-    assert interrupted >= INTERRUPTS - 1
+    assert interrupted >= INTERRUPTS - 1, log  # (before, target, (exit code, cells) at the signal, exit, cells)
     print(f"\ninterrupts: {interrupted} of {INTERRUPTS} signals landed mid-run")
