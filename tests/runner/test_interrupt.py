@@ -42,11 +42,18 @@ def whole(answers, tmp_path_factory) -> Path:
     return folder
 
 
+def _as_from_a_terminal() -> None:
+    """SIGINT at its default, as a terminal's foreground job has it (a test run started in the background of a
+    non-interactive shell inherits it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(replay: Path, cwd: Path, cache: Path) -> subprocess.Popen[str]:
     """`twinbench run` leading its own process group, as a shell job is."""
     env = {**os.environ, "TWINBENCH_CACHE": str(cache)}
     return subprocess.Popen([sys.executable, "-m", "twinbench", *run_args(replay, TASKS)], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0,
+                            preexec_fn=_as_from_a_terminal)
 
 
 def finished_cells(db: Path) -> list[str]:
