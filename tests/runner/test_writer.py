@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -59,8 +60,12 @@ def test_a_second_run_on_a_store_being_written_is_refused_and_the_first_does_eve
     while finished(tmp_path / "s.sqlite") < 1:
         assert first.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
-    second = twinbench(*run_args(replay), cwd=tmp_path, cache=tmp_path / "cache")
-    assert first.poll() is None, "the first run ended before the second started: no overlap was tested"
+    os.kill(first.pid, signal.SIGSTOP)  # held mid-run (with its lock) however fast it is, while the second starts
+    try:
+        assert first.poll() is None, "the first run ended before the second started: no overlap was tested"
+        second = twinbench(*run_args(replay), cwd=tmp_path, cache=tmp_path / "cache")
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
     assert second.returncode == 2 and "Traceback" not in second.stderr
     [line] = [x for x in second.stderr.splitlines() if x.strip()]
     assert f"another twinbench process (pid {first.pid}) is writing results to this store" in line
