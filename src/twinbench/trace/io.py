@@ -1,10 +1,11 @@
 """Reading and writing traces: JSON (EnvTrace format), JSONL and a binary columnar form (`.npz`).
 
-Files are parsed with orjson and taken apart into columns in one pass per column; when anything looks
-unusual, the events are validated one by one instead, which names the first bad event and field. Only a
-file orjson refuses is read again by the standard library, to tell where it is wrong (or to reach a NaN,
-an infinity or a huge integer, which are then reported at their event and field). Every error is one line
-naming file, event and field.
+A JSON trace is first decoded by msgspec straight into typed events (a string channel, a number for a
+timestamp, the value and meta as JSON) and taken apart into columns, then checked a column at a time. A
+file that does not fit that shape is parsed with orjson and its events validated one by one instead, which
+names the first bad event and field; only a file orjson refuses is read again by the standard library, to
+tell where it is wrong (or to reach a NaN, an infinity or a huge integer, which are then reported at their
+event and field). Every error is one line naming file, event and field.
 
 `.npz` (numpy's uncompressed zip of arrays, read without pickle) holds the same columns, for large traces:
 `channels` (the distinct names as a JSON list), `channel` (int32 index into `channels` per event), `t`
@@ -22,9 +23,11 @@ from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 import orjson
 
 from twinbench.errors import InputError
@@ -170,6 +173,40 @@ def _fast(raws: list[Any], source: str) -> Trace | None:
     return _checked(_column(raws, "channel"), times, _column(raws, "value"), _column(raws, "meta"), source)
 
 
+class _TypedEvent(msgspec.Struct, gc=False):
+    """One event as the fast path decodes it (a missing timestamp or an odd field sends the file to `_loads`)."""
+
+    channel: str
+    timestamp: float | None = None
+    value: Any = None
+    meta: dict[str, Any] | None = None
+
+
+class _TypedFile(msgspec.Struct, gc=False):
+    events: list[_TypedEvent]
+    schema_version: str = SCHEMA_VERSION
+
+
+_TYPED = msgspec.json.Decoder(_TypedFile | list[_TypedEvent])
+_EVENT_FIELDS = tuple(map(attrgetter, ("channel", "timestamp", "value", "meta")))
+
+
+def _typed(data: bytes, source: str) -> Trace | None:
+    """The trace in `data` decoded straight into typed events and checked a column at a time, or None when any
+    part needs the slower path (which names what is wrong)."""
+    try:
+        found = _TYPED.decode(data)
+    except (msgspec.DecodeError, RecursionError):  # a ValidationError is a DecodeError
+        return None
+    if isinstance(found, _TypedFile):
+        if found.schema_version != SCHEMA_VERSION:
+            return None
+        found = found.events
+    channel, t, value, meta = (list(map(field, found)) for field in _EVENT_FIELDS)
+    times = _finite(t) if None not in t else None
+    return _checked(channel, times, value, meta, source) if times is not None else None
+
+
 def _loads(data: bytes, source: str, item: str | None = None) -> Any:
     """Parse JSON with orjson; what it refuses is parsed by `json` to name the fault (or to accept NaN, which
     validation then reports at its event and field), and so is a text with 19 digits in a row (orjson would
@@ -291,7 +328,7 @@ def _read(path: Path, source: str) -> Trace:
     except OSError as exc:
         raise InputError(source, f"cannot read: {exc.strerror}") from None
     if path.suffix != ".jsonl":
-        return events_from_obj(_loads(data, source), source)
+        return _typed(data, source) or events_from_obj(_loads(data, source), source)
     columns = _Columns(source)
     for lineno, line in enumerate(data.splitlines(), 1):
         if line.strip():
