@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from twinbench.cli.app import app, console
+from twinbench.cli.app import app, console, err_console
 from twinbench.cli.options import (
     DEFAULT_STORE,
     StoreOption,
+    chain_mode,
     model_specs,
     open_store,
     sqlite_path,
@@ -138,6 +139,35 @@ def _references(store: Store, run_id: str, references: Path | None):
     return lambda task, turn: suite.task(task).turn(max(turn, 1)).reference if task in ids else None
 
 
+def _chain_option(value: str | None) -> str | None:
+    return None if value is None else chain_mode(value)
+
+
+def _run_chains(db: Store, run_id: str, mode: str, model: str | None, suite_from: str | None, samples: int,
+                models_file: Path | None, cache: Path | None) -> int:
+    """Run (or resume) RUN_ID as the chains of `model` over the suite `suite_from` (or RUN_ID) names; returns how
+    many turns were asked for."""
+    from twinbench.judge import TaskSuite, run_chains
+
+    if model is None:
+        raise InputError("--model", "--chain needs the model whose chains to run")
+    source = suite_from or run_id
+    try:
+        sha = db.run(source).config.get("suite_sha")
+    except InputError:
+        if suite_from is None:
+            raise InputError("--suite-from", f"run {run_id} does not exist yet: name the run of its suite") from None
+        raise
+    if sha is None:
+        raise InputError("--suite-from", f"run {source} names no chain suite (its config has no suite_sha)")
+    suite = TaskSuite.from_store(db, sha)
+    return _with_providers(
+        [model], models_file,
+        lambda providers: run_chains(db, run_id, next(iter(providers.values())), suite, mode,  # type: ignore[arg-type]
+                                     samples=samples, cache=_cache(cache)),
+    )
+
+
 @judge_app.command("run")
 def judge_run(
     run_id: Annotated[str, typer.Argument(help="Run whose answers to judge.")],
@@ -158,6 +188,22 @@ def judge_run(
     split: Annotated[
         str | None, typer.Option("--split", help="Only the answers of this split of a calibration set (dev, heldout).")
     ] = None,
+    chain: Annotated[
+        str | None,
+        typer.Option("--chain", callback=_chain_option,
+                     help="First run (or resume) RUN_ID as multi-turn chains of --model: a later turn starts from "
+                          "the expert's code (expert) or the model's own previous answer (own)."),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="With --chain: the model whose chains to run.",
+                                 callback=model_specs)
+    ] = None,
+    suite_from: Annotated[
+        str | None,
+        typer.Option("--suite-from", help="With --chain: a run whose config names the chain suite (e.g. an "
+                                          "imported SimBench run); default: RUN_ID's own."),
+    ] = None,
+    samples: Annotated[int, typer.Option("--samples", min=1, help="With --chain: chains per task.")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
@@ -170,6 +216,12 @@ def judge_run(
     kind = _variant(variant)
     rub = _rubric(rubric)
     db = open_store(store, must_exist=True)
+    if chain is not None:
+        with stopping_cleanly(lambda: cells_left(db, run_id)):
+            asked = _run_chains(db, run_id, chain, model, suite_from, samples, models_file, cache)
+        (err_console if json_out else console).print(f"[bold]{run_id}[/]: {asked} turns asked ({chain} chains)")
+    elif model is not None or suite_from is not None:
+        raise InputError("--model" if model else "--suite-from", "only used with --chain")
     ref_for = _references(db, run_id, references)
     splits = db.run(run_id).config.get("splits") or {}
     if split is not None and split not in set(splits.values()):
