@@ -118,27 +118,6 @@ def _doc_text(doc: Path | None) -> str | None:
         raise InputError(str(doc), f"cannot read documentation: {exc}") from None
 
 
-def _references(store: Store, run_id: str, references: Path | None):
-    """(task, turn) -> reference: `<task>.py` files of a folder, else the suite the run's config names."""
-    if references is not None:
-        if not references.is_dir():
-            raise InputError(str(references), "not a folder of <task>.py references")
-        files = {p.stem: p.read_text(encoding="utf-8") for p in references.glob("*.py")}
-        return lambda task, turn: files.get(task)
-    from twinbench.judge import TaskSuite
-    from twinbench.runner.benchmark import stored_tasks
-
-    config = store.run(run_id).config
-    if tasks := stored_tasks(store, config):  # a benchmark run keeps its tasks, references included
-        return lambda task, turn: tasks[task].references[0] if task in tasks else None
-    sha = config.get("suite_sha")
-    if sha is None:
-        return lambda task, turn: None
-    suite = TaskSuite.from_store(store, sha)
-    ids = {t.id for t in suite.tasks}
-    return lambda task, turn: suite.task(task).turn(max(turn, 1)).reference if task in ids else None
-
-
 def _chain_option(value: str | None) -> str | None:
     return None if value is None else chain_mode(value)
 
@@ -210,6 +189,7 @@ def judge_run(
     """Judge every answered cell of RUN_ID; grades go to a judge run and the panel mean back onto RUN_ID."""
     from twinbench.cli.run import cells_left, stopping_cleanly
     from twinbench.judge import JudgeItem, judge_items, judge_run_id
+    from twinbench.judge.references import reference_for
     from twinbench.runner.extract import extract_code
     from twinbench.store import Cell
 
@@ -222,7 +202,7 @@ def judge_run(
         (err_console if json_out else console).print(f"[bold]{run_id}[/]: {asked} turns asked ({chain} chains)")
     elif model is not None or suite_from is not None:
         raise InputError("--model" if model else "--suite-from", "only used with --chain")
-    ref_for = _references(db, run_id, references)
+    ref_for = reference_for(db, run_id, references)
     splits = db.run(run_id).config.get("splits") or {}
     if split is not None and split not in set(splits.values()):
         have = ", ".join(sorted(set(splits.values()))) or "none"
@@ -418,12 +398,19 @@ def judge_agreement_cmd(
     boot: Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")] = 2000,
     seed: Seed = 0,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", callback=writable_target,
+                     help="Also write an HTML page (works offline): calibration plots and the most-disagreeing "
+                          "answers beside their references, with their traces where a twin runs them."),
+    ] = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Judge vs outcome per judge score, judge model and split: AUROC, accuracy, model-level rank correlations,
     calibration bins and the most-disagreeing answers (95% bootstrap CIs in brackets)."""
     from twinbench.analysis.agreement import judge_agreement, judge_grades, outcomes, splits
     from twinbench.cli.analyze import _turns
+    from twinbench.report.agreement import agreement_page, agreement_tables, case_views
 
     db = open_store(store, must_exist=True)
     for run_id in run:
@@ -433,47 +420,13 @@ def judge_agreement_cmd(
         raise InputError(str(db.path), f"no answer of {', '.join(run)} has the outcome '{outcome}'")
     report = judge_agreement(judge_grades(db, run), values, splits(db, run), outcome, threshold, _turns(turns),
                              boot, seed, worst)
+    if html is not None:
+        html.write_text(agreement_page(report, run, case_views(db, run, report)), encoding="utf-8")
+        err_console.print(f"HTML report: {html}")
     if json_out:
         console.print_json(report.model_dump_json())
         return
     typer.echo("\n\n".join(agreement_tables(report)))
-
-
-def agreement_tables(report) -> list[str]:
-    """The report as Markdown tables (readable as plain text): agreement, calibration bins, disagreements."""
-    from twinbench.analysis.agreement import AgreementReport
-
-    assert isinstance(report, AgreementReport)
-    head = ["score", "judge", "split", "n", "pass", "AUROC", "accuracy", "models", "Spearman", "Kendall"]
-    main = [[r.score, _short(r.judge), r.split, str(r.answers), str(r.positives), _est(r.auroc),
-             _est(r.accuracy), str(r.models), _est(r.spearman), _est(r.kendall)] for r in report.rows]
-    bins = [[r.score, _short(r.judge), r.split,
-             *(f"{b.pass_rate:.2f} ({b.n})" if b.n else "-" for b in r.bins)] for r in report.rows]
-    bin_head = ["score", "judge", "split", *(f"{b.lo:g}-{b.hi:g}" for b in report.rows[0].bins)] if report.rows else []
-    worst = [[r.score, _short(r.judge), r.split, f"{w.model} / {w.task}", f"{w.grade:g}", f"{w.outcome:g}"]
-             for r in report.rows for w in r.worst]
-    covered = "; ".join(f"{c.score} {_short(c.judge)} graded {c.graded}/{c.judged}" for c in report.coverage)
-    return [
-        f"Judge vs {report.outcome}: pass = grade >= {report.threshold:g}; positive = {report.outcome} > 0; "
-        f"{report.n_boot} bootstrap resamples, seed {report.seed}; 95% CIs in brackets.",
-        f"Answers graded / judged: {covered}.",
-        _md(head, main),
-        f"Calibration: {report.outcome} rate (answers) per judge-grade bin.",
-        _md(bin_head, bins),
-        "Most-disagreeing answers.",
-        _md(["score", "judge", "split", "answer", "grade", report.outcome], worst),
-    ]
-
-
-def _short(judge: str) -> str:
-    """A replay judge's file name without its folder, so tables stay narrow."""
-    kind, sep, rest = judge.partition(":")
-    return f"{kind}:{Path(rest).name}" if sep and kind == "replay" else judge
-
-
-def _md(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])
 
 
 @judge_app.command("parse")
@@ -508,7 +461,6 @@ def _num(v: float | None) -> str:
 
 
 def _est(e) -> str:
-    if e.value is None:
-        return "-"
-    ci = "" if e.lo is None else f" [{e.lo:.2f}, {e.hi:.2f}]"
-    return f"{e.value:.2f}{ci}"
+    from twinbench.report.agreement import estimate_text
+
+    return estimate_text(e)
