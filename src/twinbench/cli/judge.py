@@ -118,6 +118,29 @@ def _doc_text(doc: Path | None) -> str | None:
         raise InputError(str(doc), f"cannot read documentation: {exc}") from None
 
 
+def _answers(db: Store, run_id: str, references: Path | None, split: str | None) -> list:
+    """The judge items of every answered cell of a run (only `split`'s, when given), with their references."""
+    from twinbench.judge import JudgeItem
+    from twinbench.judge.references import reference_for
+    from twinbench.runner.extract import extract_code
+    from twinbench.store import Cell
+
+    ref_for = reference_for(db, run_id, references)
+    splits = db.run(run_id).config.get("splits") or {}
+    if split is not None and split not in set(splits.values()):
+        have = ", ".join(sorted(set(splits.values()))) or "none"
+        raise InputError("--split", f"run {run_id} has no split '{split}' (has: {have})")
+    return [JudgeItem(cell=Cell(model=row["model"], task=row["task"], turn=row["turn"], sample=row["sample"]),
+                      candidate=extract_code(row["text"]).code, reference=ref_for(row["task"], row["turn"]))
+            for row in db.result_rows(run_id)
+            if row["status"] == "ok" and row["text"] and (split is None or splits.get(row["task"]) == split)]
+
+
+def _need_references(run_id: str, variant: str, items: list) -> None:
+    if "ref" in variant.split("_") and any(i.reference is None for i in items):
+        raise InputError(run_id, f"variant '{variant}' needs a reference for every cell (use --references DIR)")
+
+
 def _chain_option(value: str | None) -> str | None:
     return None if value is None else chain_mode(value)
 
@@ -188,10 +211,7 @@ def judge_run(
 ) -> None:
     """Judge every answered cell of RUN_ID; grades go to a judge run and the panel mean back onto RUN_ID."""
     from twinbench.cli.run import cells_left, stopping_cleanly
-    from twinbench.judge import JudgeItem, judge_items, judge_run_id
-    from twinbench.judge.references import reference_for
-    from twinbench.runner.extract import extract_code
-    from twinbench.store import Cell
+    from twinbench.judge import judge_items, judge_run_id
 
     kind = _variant(variant)
     rub = _rubric(rubric)
@@ -202,21 +222,8 @@ def judge_run(
         (err_console if json_out else console).print(f"[bold]{run_id}[/]: {asked} turns asked ({chain} chains)")
     elif model is not None or suite_from is not None:
         raise InputError("--model" if model else "--suite-from", "only used with --chain")
-    ref_for = reference_for(db, run_id, references)
-    splits = db.run(run_id).config.get("splits") or {}
-    if split is not None and split not in set(splits.values()):
-        have = ", ".join(sorted(set(splits.values()))) or "none"
-        raise InputError("--split", f"run {run_id} has no split '{split}' (has: {have})")
-    items = []
-    for row in db.result_rows(run_id):
-        if row["status"] == "ok" and row["text"] and (split is None or splits.get(row["task"]) == split):
-            cell = Cell(model=row["model"], task=row["task"], turn=row["turn"], sample=row["sample"])
-            items.append(
-                JudgeItem(cell=cell, candidate=extract_code(row["text"]).code,
-                          reference=ref_for(row["task"], row["turn"]))
-            )
-    if "ref" in kind.split("_") and any(i.reference is None for i in items):
-        raise InputError(run_id, f"variant '{kind}' needs a reference for every cell (use --references DIR)")
+    items = _answers(db, run_id, references, split)
+    _need_references(run_id, kind, items)
     settings = _settings(temperature, max_tokens, seed)
     doc_text = _doc_text(doc)
     with stopping_cleanly(lambda: cells_left(db, judge_run_id(run_id, scorer or f"judge.{kind}"))):
@@ -248,6 +255,67 @@ def judge_run(
     )
     if summary.agreement is not None:
         console.print(f"inter-judge Krippendorff alpha (interval): {summary.agreement.krippendorff_alpha_interval}")
+
+
+@judge_app.command("tune")
+def judge_tune(
+    run_id: Annotated[str, typer.Argument(help="A calibration set's run (judge calibration-set): its dev split.")],
+    judge: JudgeOption = None,  # type: ignore[assignment]
+    variant: Annotated[
+        list[str], typer.Option("--variant", help="Prompt variants to compare (default: ref, and doc, ref_doc "
+                                                  "when --doc is given).")
+    ] = None,  # type: ignore[assignment]
+    rubric: Annotated[
+        list[Path], typer.Option("--rubric", help="Rubric YAML files to compare (default: the built-in rubric).",
+                                 callback=lambda paths: [text_file(p) for p in paths or []])
+    ] = None,  # type: ignore[assignment]
+    doc: DocOption = None,
+    models_file: ModelsFileOption = None,
+    cache: CacheOption = None,
+    max_tokens: MaxTokens = None,
+    seed: Seed = 0,
+    threshold: Annotated[float, typer.Option("--threshold", help="A grade at least this is the judge's pass.")] = 50.0,
+    boot: Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")] = 2000,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the comparison and the choice (JSON).",
+                                  callback=writable_target)
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Choose a judge prompt on the dev split only: every variant x rubric grades the dev answers and the one with
+    the highest AUROC against execution Pass is chosen. Held-out answers are never judged here."""
+    from twinbench.cli.run import stopping_cleanly
+    from twinbench.judge.tune import tune
+
+    variants = [_variant(v) for v in variant or (["ref", "doc", "ref_doc"] if doc else ["ref"])]
+    rubrics = [_rubric(p) for p in rubric or [None]]
+    db = open_store(store, must_exist=True)
+    items = _answers(db, run_id, None, None)
+    for v in variants:
+        _need_references(run_id, v, items)
+    doc_text = _doc_text(doc)
+    if doc_text is None and any("doc" in v.split("_") for v in variants):
+        raise InputError("--doc", "the doc and ref_doc variants need the API documentation (--doc FILE)")
+    with stopping_cleanly(lambda: "judge runs keep every finished grade"):
+        result = _with_providers(judge, models_file, lambda providers: tune(
+            db, run_id, items, providers, [(v, r) for r in rubrics for v in variants], doc=doc_text,
+            settings=_settings(0.0, max_tokens, seed), cache=_cache(cache), threshold=threshold, n_boot=boot,
+            seed=seed))
+    if out is not None:
+        out.write_text(result.model_dump_json(indent=2), encoding="utf-8")
+    if json_out:
+        console.print_json(result.model_dump_json())
+        return
+    rows = [[c.variant, c.rubric, f"{c.graded}/{c.answers}", _est(c.auroc), _est(c.accuracy),
+             "chosen" if c.scorer == result.chosen else ""] for c in result.candidates]
+    from twinbench.report.agreement import markdown_table
+
+    typer.echo(f"Prompt candidates on the {result.split} split of {run_id} (judges: {', '.join(result.judges)}; "
+               f"pass = grade >= {threshold:g}):\n\n"
+               + markdown_table(["variant", "rubric", "graded", "AUROC", "accuracy", ""], rows))
+    if result.chosen is None:
+        typer.echo("No candidate gave a grade: nothing chosen.")
 
 
 @judge_app.command("calibrate")

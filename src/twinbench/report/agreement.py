@@ -53,7 +53,7 @@ def agreement_grids(report: AgreementReport) -> list[Table]:
     ]
 
 
-def _md(header: list[str], rows: list[list[str]]) -> str:
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])
 
@@ -69,7 +69,7 @@ def agreement_tables(report: AgreementReport) -> list[str]:
     """The report as Markdown paragraphs: heading, agreement, calibration bins, disagreements."""
     out = heading(report)
     for caption, header, rows in agreement_grids(report):
-        out += [caption, _md(header, rows)] if caption else [_md(header, rows)]
+        out += [caption, markdown_table(header, rows)] if caption else [markdown_table(header, rows)]
     return out
 
 
