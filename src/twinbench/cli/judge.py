@@ -59,6 +59,8 @@ Seed = Annotated[int, typer.Option("--seed")]
 MaxChars = Annotated[
     int | None, typer.Option("--max-code-chars", min=1, help="Cut each program to this many characters.")
 ]
+ThresholdOption = Annotated[float, typer.Option("--threshold", help="A grade at least this is the judge's pass.")]
+BootOption = Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")]
 
 
 def _rubric(path: Path | None):
@@ -274,8 +276,8 @@ def judge_tune(
     cache: CacheOption = None,
     max_tokens: MaxTokens = None,
     seed: Seed = 0,
-    threshold: Annotated[float, typer.Option("--threshold", help="A grade at least this is the judge's pass.")] = 50.0,
-    boot: Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")] = 2000,
+    threshold: ThresholdOption = 50.0,
+    boot: BootOption = 2000,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the comparison and the choice (JSON).",
                                   callback=writable_target)
@@ -460,10 +462,10 @@ def judge_replay(
 def judge_agreement_cmd(
     run: Annotated[list[str], typer.Argument(help="Runs of answers with the outcome and judge grades.")],
     outcome: Annotated[str, typer.Option("--outcome", "-o", help="Outcome score (execution or human Pass).")] = "pass",
-    threshold: Annotated[float, typer.Option("--threshold", help="A grade at least this is the judge's pass.")] = 50.0,
+    threshold: ThresholdOption = 50.0,
     turns: Annotated[str | None, typer.Option("--turns", help="Average over these turns, e.g. 2,3.")] = None,
     worst: Annotated[int, typer.Option("--worst", min=0, help="Most-disagreeing answers listed per row.")] = 3,
-    boot: Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")] = 2000,
+    boot: BootOption = 2000,
     seed: Seed = 0,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     html: Annotated[
