@@ -151,3 +151,34 @@ def test_simbench_report_holds_the_release_grades_against_the_human_pass(simbenc
     for w in ref["worst"]:  # each listed answer: the judge's pass decision contradicts the experts'
         grade, passed = units[(w["model"], w["task"])]
         assert (w["grade"], w["outcome"]) == (pytest.approx(grade), passed) and (grade >= 50) != (passed > 0)
+
+
+def test_html_page_of_a_benchmark_run_aligns_the_stored_trace(tmp_path, reference_cache, monkeypatch):
+    from twinbench.runner.replay_answers import write_replay
+
+    monkeypatch.setenv("TWINBENCH_CACHE", str(reference_cache))
+    task = load_suite("beamline").task("move-rel-x-1")
+    replay = write_replay([task], 3, tmp_path / "answers.jsonl")
+    store = tmp_path / "b.sqlite"
+    twinbench("run", "--model", f"replay:{replay}", "--samples", "3", "--tasks", task.id, "--no-leaderboard",
+              "--store", str(store))
+    [run_id] = [r.run_id for r in Store.open(store).runs()]
+    rows = [r for r in Store.open(store).result_rows(run_id) if r["status"] == "ok"]
+    inverted = tmp_path / "judge.jsonl"  # grades the opposite of the execution Pass: every answer disagrees
+    inverted.write_text("".join(json.dumps({"task": f"{r['model']} | {r['task']}", "sample": r["sample"],
+                                            "text": f"[[{10 if r.get('score.pass') else 90}]]"}) + "\n"
+                                for r in rows))
+    twinbench("judge", "run", run_id, "--judge", f"replay:{inverted}", "--store", str(store))
+    out = tmp_path / "bench.html"
+    report = json.loads(twinbench("judge", "agreement", run_id, "--worst", "1", "--boot", "50", "--json", "--html",
+                                  str(out), "--store", str(store)))
+    [worst] = report["rows"][0]["worst"]
+    page = out.read_text()
+    stored = next(r for r in rows if r["sample"] == worst["sample"])
+    section = page.split('id="case-0"')[1].split("</section>")[0]
+    judged_code, reference = re.findall(r"<pre>(.*?)</pre>", section, re.S)
+    assert html.unescape(judged_code) == Store.open(store).get_blob(stored["code_sha"]).decode()
+    assert html.unescape(reference) == task.references[0]
+    assert "Trace: full score" in section
+    lanes = {lane for trace in page_data(page)["figures_by_id"]["case-0-timeline"]["data"] for lane in trace["y"]}
+    assert any(lane.endswith(" · ref") for lane in lanes) and any(lane.endswith(" · pred") for lane in lanes)

@@ -15,6 +15,7 @@ from twinbench.errors import InputError
 from twinbench.report.figures import calibration_figure
 
 if TYPE_CHECKING:
+    from twinbench.report.run_data import RunData
     from twinbench.store import Store
     from twinbench.tasks.references import ReferenceRunner
 
@@ -92,6 +93,7 @@ class CaseFinder:
         self.store, self.run_ids, self.turns, self.stack = store, run_ids, turns, stack
         self.rows = {run_id: store.result_rows(run_id) for run_id in run_ids}
         self._runners: dict[str, ReferenceRunner] = {}
+        self._benchmarks: dict[str, RunData] = {}
 
     def find(self, w: Disagreement) -> tuple[str, dict[str, Any]] | None:
         """(run id, row) of the answer: its last turn among the wanted ones."""
@@ -124,7 +126,9 @@ class CaseFinder:
         if config.get("kind") == BENCHMARK:
             from twinbench.report.run_data import RunData
 
-            view = RunData(self.store, run_id).cell(cell["cell_id"])["alignment"]
+            if run_id not in self._benchmarks:
+                self._benchmarks[run_id] = RunData(self.store, run_id)
+            view = self._benchmarks[run_id].cell(cell["cell_id"])["alignment"]
             return view, "" if view else "the program left no trace"
         if config.get("kind") == "calibration-set":
             return self._rerun(config["suite"], cell["task"], code)
