@@ -99,7 +99,7 @@ def test_long_programs_are_cut_and_the_cut_is_recorded(tmp_path):
 
 
 def test_a_benchmark_run_gives_the_judge_its_references_from_the_store(tmp_path):
-    from twinbench.cli.judge import _references
+    from twinbench.judge.references import reference_for
     from twinbench.runner.benchmark import run_config, select_tasks, tasks_blob
     from twinbench.tasks import load_suite
 
@@ -108,5 +108,5 @@ def test_a_benchmark_run_gives_the_judge_its_references_from_the_store(tmp_path)
     store = Store.open(tmp_path / "s.sqlite")
     store.put_blob(tasks_blob(suite, tasks))
     store.create_run("bench", run_config(suite, tasks, [], 1, "system"), [Cell(model="m", task=t.id) for t in tasks])
-    reference = _references(store, "bench", None)
+    reference = reference_for(store, "bench")
     assert all(reference(t.id, 0) == t.references[0] for t in tasks)

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from twinbench.cli.app import app, console
+from twinbench.cli.app import app, console, err_console
 from twinbench.cli.options import (
     DEFAULT_STORE,
     StoreOption,
+    chain_mode,
     model_specs,
     open_store,
     sqlite_path,
@@ -58,6 +59,8 @@ Seed = Annotated[int, typer.Option("--seed")]
 MaxChars = Annotated[
     int | None, typer.Option("--max-code-chars", min=1, help="Cut each program to this many characters.")
 ]
+ThresholdOption = Annotated[float, typer.Option("--threshold", help="A grade at least this is the judge's pass.")]
+BootOption = Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")]
 
 
 def _rubric(path: Path | None):
@@ -117,25 +120,56 @@ def _doc_text(doc: Path | None) -> str | None:
         raise InputError(str(doc), f"cannot read documentation: {exc}") from None
 
 
-def _references(store: Store, run_id: str, references: Path | None):
-    """(task, turn) -> reference: `<task>.py` files of a folder, else the suite the run's config names."""
-    if references is not None:
-        if not references.is_dir():
-            raise InputError(str(references), "not a folder of <task>.py references")
-        files = {p.stem: p.read_text(encoding="utf-8") for p in references.glob("*.py")}
-        return lambda task, turn: files.get(task)
-    from twinbench.judge import TaskSuite
-    from twinbench.runner.benchmark import stored_tasks
+def _answers(db: Store, run_id: str, references: Path | None, split: str | None) -> list:
+    """The judge items of every answered cell of a run (only `split`'s, when given), with their references."""
+    from twinbench.judge import JudgeItem
+    from twinbench.judge.references import reference_for
+    from twinbench.runner.extract import extract_code
+    from twinbench.store import Cell
 
-    config = store.run(run_id).config
-    if tasks := stored_tasks(store, config):  # a benchmark run keeps its tasks, references included
-        return lambda task, turn: tasks[task].references[0] if task in tasks else None
-    sha = config.get("suite_sha")
+    ref_for = reference_for(db, run_id, references)
+    splits = db.run(run_id).config.get("splits") or {}
+    if split is not None and split not in set(splits.values()):
+        have = ", ".join(sorted(set(splits.values()))) or "none"
+        raise InputError("--split", f"run {run_id} has no split '{split}' (has: {have})")
+    return [JudgeItem(cell=Cell(model=row["model"], task=row["task"], turn=row["turn"], sample=row["sample"]),
+                      candidate=extract_code(row["text"]).code, reference=ref_for(row["task"], row["turn"]))
+            for row in db.result_rows(run_id)
+            if row["status"] == "ok" and row["text"] and (split is None or splits.get(row["task"]) == split)]
+
+
+def _need_references(run_id: str, variant: str, items: list) -> None:
+    if "ref" in variant.split("_") and any(i.reference is None for i in items):
+        raise InputError(run_id, f"variant '{variant}' needs a reference for every cell (use --references DIR)")
+
+
+def _chain_option(value: str | None) -> str | None:
+    return None if value is None else chain_mode(value)
+
+
+def _run_chains(db: Store, run_id: str, mode: str, model: str | None, suite_from: str | None, samples: int,
+                models_file: Path | None, cache: Path | None) -> int:
+    """Run (or resume) RUN_ID as the chains of `model` over the suite `suite_from` (or RUN_ID) names; returns how
+    many turns were asked for."""
+    from twinbench.judge import TaskSuite, run_chains
+
+    if model is None:
+        raise InputError("--model", "--chain needs the model whose chains to run")
+    source = suite_from or run_id
+    try:
+        sha = db.run(source).config.get("suite_sha")
+    except InputError:
+        if suite_from is None:
+            raise InputError("--suite-from", f"run {run_id} does not exist yet: name the run of its suite") from None
+        raise
     if sha is None:
-        return lambda task, turn: None
-    suite = TaskSuite.from_store(store, sha)
-    ids = {t.id for t in suite.tasks}
-    return lambda task, turn: suite.task(task).turn(max(turn, 1)).reference if task in ids else None
+        raise InputError("--suite-from", f"run {source} names no chain suite (its config has no suite_sha)")
+    suite = TaskSuite.from_store(db, sha)
+    return _with_providers(
+        [model], models_file,
+        lambda providers: run_chains(db, run_id, next(iter(providers.values())), suite, mode,  # type: ignore[arg-type]
+                                     samples=samples, cache=_cache(cache)),
+    )
 
 
 @judge_app.command("run")
@@ -158,33 +192,40 @@ def judge_run(
     split: Annotated[
         str | None, typer.Option("--split", help="Only the answers of this split of a calibration set (dev, heldout).")
     ] = None,
+    chain: Annotated[
+        str | None,
+        typer.Option("--chain", callback=_chain_option,
+                     help="First run (or resume) RUN_ID as multi-turn chains of --model: a later turn starts from "
+                          "the expert's code (expert) or the model's own previous answer (own)."),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="With --chain: the model whose chains to run.",
+                                 callback=model_specs)
+    ] = None,
+    suite_from: Annotated[
+        str | None,
+        typer.Option("--suite-from", help="With --chain: a run whose config names the chain suite (e.g. an "
+                                          "imported SimBench run); default: RUN_ID's own."),
+    ] = None,
+    samples: Annotated[int, typer.Option("--samples", min=1, help="With --chain: chains per task.")] = 1,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Judge every answered cell of RUN_ID; grades go to a judge run and the panel mean back onto RUN_ID."""
     from twinbench.cli.run import cells_left, stopping_cleanly
-    from twinbench.judge import JudgeItem, judge_items, judge_run_id
-    from twinbench.runner.extract import extract_code
-    from twinbench.store import Cell
+    from twinbench.judge import judge_items, judge_run_id
 
     kind = _variant(variant)
     rub = _rubric(rubric)
     db = open_store(store, must_exist=True)
-    ref_for = _references(db, run_id, references)
-    splits = db.run(run_id).config.get("splits") or {}
-    if split is not None and split not in set(splits.values()):
-        have = ", ".join(sorted(set(splits.values()))) or "none"
-        raise InputError("--split", f"run {run_id} has no split '{split}' (has: {have})")
-    items = []
-    for row in db.result_rows(run_id):
-        if row["status"] == "ok" and row["text"] and (split is None or splits.get(row["task"]) == split):
-            cell = Cell(model=row["model"], task=row["task"], turn=row["turn"], sample=row["sample"])
-            items.append(
-                JudgeItem(cell=cell, candidate=extract_code(row["text"]).code,
-                          reference=ref_for(row["task"], row["turn"]))
-            )
-    if "ref" in kind.split("_") and any(i.reference is None for i in items):
-        raise InputError(run_id, f"variant '{kind}' needs a reference for every cell (use --references DIR)")
+    if chain is not None:
+        with stopping_cleanly(lambda: cells_left(db, run_id)):
+            asked = _run_chains(db, run_id, chain, model, suite_from, samples, models_file, cache)
+        (err_console if json_out else console).print(f"[bold]{run_id}[/]: {asked} turns asked ({chain} chains)")
+    elif model is not None or suite_from is not None:
+        raise InputError("--model" if model else "--suite-from", "only used with --chain")
+    items = _answers(db, run_id, references, split)
+    _need_references(run_id, kind, items)
     settings = _settings(temperature, max_tokens, seed)
     doc_text = _doc_text(doc)
     with stopping_cleanly(lambda: cells_left(db, judge_run_id(run_id, scorer or f"judge.{kind}"))):
@@ -216,6 +257,67 @@ def judge_run(
     )
     if summary.agreement is not None:
         console.print(f"inter-judge Krippendorff alpha (interval): {summary.agreement.krippendorff_alpha_interval}")
+
+
+@judge_app.command("tune")
+def judge_tune(
+    run_id: Annotated[str, typer.Argument(help="A calibration set's run (judge calibration-set): its dev split.")],
+    judge: JudgeOption = None,  # type: ignore[assignment]
+    variant: Annotated[
+        list[str], typer.Option("--variant", help="Prompt variants to compare (default: ref, and doc, ref_doc "
+                                                  "when --doc is given).")
+    ] = None,  # type: ignore[assignment]
+    rubric: Annotated[
+        list[Path], typer.Option("--rubric", help="Rubric YAML files to compare (default: the built-in rubric).",
+                                 callback=lambda paths: [text_file(p) for p in paths or []])
+    ] = None,  # type: ignore[assignment]
+    doc: DocOption = None,
+    models_file: ModelsFileOption = None,
+    cache: CacheOption = None,
+    max_tokens: MaxTokens = None,
+    seed: Seed = 0,
+    threshold: ThresholdOption = 50.0,
+    boot: BootOption = 2000,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the comparison and the choice (JSON).",
+                                  callback=writable_target)
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Choose a judge prompt on the dev split only: every variant x rubric grades the dev answers and the one with
+    the highest AUROC against execution Pass is chosen. Held-out answers are never judged here."""
+    from twinbench.cli.run import stopping_cleanly
+    from twinbench.judge.tune import tune
+
+    variants = [_variant(v) for v in variant or (["ref", "doc", "ref_doc"] if doc else ["ref"])]
+    rubrics = [_rubric(p) for p in rubric or [None]]
+    db = open_store(store, must_exist=True)
+    items = _answers(db, run_id, None, None)
+    for v in variants:
+        _need_references(run_id, v, items)
+    doc_text = _doc_text(doc)
+    if doc_text is None and any("doc" in v.split("_") for v in variants):
+        raise InputError("--doc", "the doc and ref_doc variants need the API documentation (--doc FILE)")
+    with stopping_cleanly(lambda: "judge runs keep every finished grade"):
+        result = _with_providers(judge, models_file, lambda providers: tune(
+            db, run_id, items, providers, [(v, r) for r in rubrics for v in variants], doc=doc_text,
+            settings=_settings(0.0, max_tokens, seed), cache=_cache(cache), threshold=threshold, n_boot=boot,
+            seed=seed))
+    if out is not None:
+        out.write_text(result.model_dump_json(indent=2), encoding="utf-8")
+    if json_out:
+        console.print_json(result.model_dump_json())
+        return
+    rows = [[c.variant, c.rubric, f"{c.graded}/{c.answers}", _est(c.auroc), _est(c.accuracy),
+             "chosen" if c.scorer == result.chosen else ""] for c in result.candidates]
+    from twinbench.report.agreement import markdown_table
+
+    typer.echo(f"Prompt candidates on the {result.split} split of {run_id} (judges: {', '.join(result.judges)}; "
+               f"pass = grade >= {threshold:g}):\n\n"
+               + markdown_table(["variant", "rubric", "graded", "AUROC", "accuracy", ""], rows))
+    if result.chosen is None:
+        typer.echo("No candidate gave a grade: nothing chosen.")
 
 
 @judge_app.command("calibrate")
@@ -360,18 +462,25 @@ def judge_replay(
 def judge_agreement_cmd(
     run: Annotated[list[str], typer.Argument(help="Runs of answers with the outcome and judge grades.")],
     outcome: Annotated[str, typer.Option("--outcome", "-o", help="Outcome score (execution or human Pass).")] = "pass",
-    threshold: Annotated[float, typer.Option("--threshold", help="A grade at least this is the judge's pass.")] = 50.0,
+    threshold: ThresholdOption = 50.0,
     turns: Annotated[str | None, typer.Option("--turns", help="Average over these turns, e.g. 2,3.")] = None,
     worst: Annotated[int, typer.Option("--worst", min=0, help="Most-disagreeing answers listed per row.")] = 3,
-    boot: Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")] = 2000,
+    boot: BootOption = 2000,
     seed: Seed = 0,
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", callback=writable_target,
+                     help="Also write an HTML page (works offline): calibration plots and the most-disagreeing "
+                          "answers beside their references, with their traces where a twin runs them."),
+    ] = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """Judge vs outcome per judge score, judge model and split: AUROC, accuracy, model-level rank correlations,
     calibration bins and the most-disagreeing answers (95% bootstrap CIs in brackets)."""
     from twinbench.analysis.agreement import judge_agreement, judge_grades, outcomes, splits
     from twinbench.cli.analyze import _turns
+    from twinbench.report.agreement import agreement_page, agreement_tables, case_views
 
     db = open_store(store, must_exist=True)
     for run_id in run:
@@ -381,47 +490,13 @@ def judge_agreement_cmd(
         raise InputError(str(db.path), f"no answer of {', '.join(run)} has the outcome '{outcome}'")
     report = judge_agreement(judge_grades(db, run), values, splits(db, run), outcome, threshold, _turns(turns),
                              boot, seed, worst)
+    if html is not None:
+        html.write_text(agreement_page(report, run, case_views(db, run, report)), encoding="utf-8")
+        err_console.print(f"HTML report: {html}")
     if json_out:
         console.print_json(report.model_dump_json())
         return
     typer.echo("\n\n".join(agreement_tables(report)))
-
-
-def agreement_tables(report) -> list[str]:
-    """The report as Markdown tables (readable as plain text): agreement, calibration bins, disagreements."""
-    from twinbench.analysis.agreement import AgreementReport
-
-    assert isinstance(report, AgreementReport)
-    head = ["score", "judge", "split", "n", "pass", "AUROC", "accuracy", "models", "Spearman", "Kendall"]
-    main = [[r.score, _short(r.judge), r.split, str(r.answers), str(r.positives), _est(r.auroc),
-             _est(r.accuracy), str(r.models), _est(r.spearman), _est(r.kendall)] for r in report.rows]
-    bins = [[r.score, _short(r.judge), r.split,
-             *(f"{b.pass_rate:.2f} ({b.n})" if b.n else "-" for b in r.bins)] for r in report.rows]
-    bin_head = ["score", "judge", "split", *(f"{b.lo:g}-{b.hi:g}" for b in report.rows[0].bins)] if report.rows else []
-    worst = [[r.score, _short(r.judge), r.split, f"{w.model} / {w.task}", f"{w.grade:g}", f"{w.outcome:g}"]
-             for r in report.rows for w in r.worst]
-    covered = "; ".join(f"{c.score} {_short(c.judge)} graded {c.graded}/{c.judged}" for c in report.coverage)
-    return [
-        f"Judge vs {report.outcome}: pass = grade >= {report.threshold:g}; positive = {report.outcome} > 0; "
-        f"{report.n_boot} bootstrap resamples, seed {report.seed}; 95% CIs in brackets.",
-        f"Answers graded / judged: {covered}.",
-        _md(head, main),
-        f"Calibration: {report.outcome} rate (answers) per judge-grade bin.",
-        _md(bin_head, bins),
-        "Most-disagreeing answers.",
-        _md(["score", "judge", "split", "answer", "grade", report.outcome], worst),
-    ]
-
-
-def _short(judge: str) -> str:
-    """A replay judge's file name without its folder, so tables stay narrow."""
-    kind, sep, rest = judge.partition(":")
-    return f"{kind}:{Path(rest).name}" if sep and kind == "replay" else judge
-
-
-def _md(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])
 
 
 @judge_app.command("parse")
@@ -456,7 +531,6 @@ def _num(v: float | None) -> str:
 
 
 def _est(e) -> str:
-    if e.value is None:
-        return "-"
-    ci = "" if e.lo is None else f" [{e.lo:.2f}, {e.hi:.2f}]"
-    return f"{e.value:.2f}{ci}"
+    from twinbench.report.agreement import estimate_text
+
+    return estimate_text(e)

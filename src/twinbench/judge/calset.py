@@ -143,8 +143,9 @@ def store_set(store: Store, cal: CalibrationSet) -> str:
     store.create_run(run_id, config, [a.cell for a in cal.answers])
     for cell in store.pending_cells(run_id):
         a = by_cell[cell.id]
+        code = a.code if a.code.endswith("\n") else a.code + "\n"  # the closing fence on a line of its own
         record = CallRecord(key=CallKey(task=a.task), model=a.kind, provider="calibration", endpoint=a.quality,
-                            text=f"```python\n{a.code}```\n")
+                            text=f"```python\n{code}```\n")
         scores = [ScoreRecord(scorer="pass", value=float(a.passed), detail={"outcome": a.outcome}),
                   ScoreRecord(scorer="trace", value=a.score)]
         store.finish_cell(run_id, cell, CellResult(status="ok", response=record, scores=scores))

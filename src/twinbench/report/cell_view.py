@@ -38,7 +38,7 @@ def difference(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"kind": kind, "channel": side["channel"], "t": side["t"], "text": text}
 
 
-def _alignment(task: Task, trace: Trace, references: list[Trace], twin: str) -> dict[str, Any]:
+def alignment_view(task: Task, trace: Trace, references: list[Trace], twin: str) -> dict[str, Any]:
     """The prediction scored against every reference again; the best one's alignment, figures and reasons."""
     from twinbench.trace.scoring import score_best_of
     from twinbench.twins import get_twin
@@ -79,5 +79,5 @@ def cell_view(row: Mapping[str, Any], meta: Mapping[str, Any], task: Task | None
         "judge": judge, "alignment": None,
     }
     if task is not None and trace is not None and references:
-        view["alignment"] = _alignment(task, trace, references, config["twin"])
+        view["alignment"] = alignment_view(task, trace, references, config["twin"])
     return view

@@ -238,3 +238,22 @@ def temperature_figure(times: list[float], values: list[float], segments: Sequen
     return {"data": data, "layout": _layout("Temperature profile", height=320, shapes=shapes, annotations=notes,
                                             xaxis={"title": {"text": "t (s)"}},
                                             yaxis={"title": {"text": "°C"}})}
+
+
+def calibration_figure(title: str, outcome: str, series: Sequence[tuple[str, Sequence[Any]]]) -> Figure:
+    """A reliability diagram: for each split (`series`: name, grade bins with `lo`, `hi`, `n`, `mean_grade`,
+    `pass_rate`) the outcome rate of each judge-grade bin at the bin's mean grade, the marker growing with the
+    bin's answers, against the diagonal on which a grade of g means a g% rate."""
+    data: list[dict[str, Any]] = [{"type": "scatter", "mode": "lines", "name": "diagonal (calibrated)",
+                                   "x": [0, 100], "y": [0, 1], "line": {"dash": "dash", "color": "#8a94a6"}}]
+    for name, bins in series:
+        shown = [b for b in bins if b.n]
+        data.append({"type": "scatter", "mode": "lines+markers", "name": name,
+                     "x": [round(b.mean_grade, 2) for b in shown], "y": [round(b.pass_rate, 4) for b in shown],
+                     "text": [f"grades {b.lo:g}-{b.hi:g}: {b.n} answers" for b in shown],
+                     "marker": {"size": [6 + 2 * b.n ** 0.5 for b in shown]},
+                     "hovertemplate": f"%{{text}}<br>mean grade %{{x:.1f}}, {outcome} rate %{{y:.2f}}"
+                                      "<extra>%{fullData.name}</extra>"})
+    return {"data": data, "layout": _layout(title, height=360, showlegend=True,
+                                            xaxis={"title": {"text": "judge grade (bin mean)"}, "range": [0, 100]},
+                                            yaxis={"title": {"text": f"{outcome} rate"}, "range": [-0.02, 1.02]})}

@@ -93,3 +93,8 @@ def runs_page(summaries: list[Any], run_url: str) -> str:
 def check_page(plans: list[dict[str, Any]]) -> str:
     """The page of `twinbench check --html`: one section per checked plan (see `report.check_html`)."""
     return _page("check.html.j2", None, plans=plans, page={"plans": [p["figures"] for p in plans]})
+
+
+def figure_page(template: str, figures: dict[str, Any], **context: Any) -> str:
+    """A standalone page of `template` (everything inlined), each figure drawn into the element of its id."""
+    return _page(template, None, page={"figures_by_id": figures}, **context)

@@ -24,6 +24,11 @@
   const pct = (v) => (v === null || v === undefined ? "-" : (100 * v).toFixed(1));
   const num = (v) => (v === null || v === undefined ? "-" : Number(v).toFixed(3));
 
+  if (PAGE.figures_by_id) { // a standalone page of figures (the judge agreement report)
+    Object.entries(PAGE.figures_by_id).forEach(([id, fig]) => plot(document.getElementById(id), fig));
+    return;
+  }
+
   if (PAGE.plans) { // the check page
     PAGE.plans.forEach((figs, i) => {
       plot(document.getElementById(`plan-${i}-temperature`), figs.temperature);
