@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Mapping
-from contextlib import AsyncExitStack, asynccontextmanager
+import signal
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -121,11 +122,27 @@ async def local_cluster(n: int) -> AsyncIterator[LocalCluster]:
     longer to end a worker's scoring processes); a run that fails or is interrupted leaves them to dask."""
     from distributed import LocalCluster
 
-    async with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, asynchronous=True,
-                            dashboard_address=":0", scheduler_kwargs={"dashboard": False},
-                            preload=["twinbench.runner.cluster_worker"]) as cluster:
+    async with AsyncExitStack() as stack:
+        with ctrl_c_held():
+            cluster = await stack.enter_async_context(LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, asynchronous=True, dashboard_address=":0",
+                scheduler_kwargs={"dashboard": False}, preload=["twinbench.runner.cluster_worker"]))
         yield cluster
         await asyncio.gather(*(worker.close(timeout=CLOSE_TIMEOUT) for worker in cluster.workers.values()))
+
+
+@contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """A Ctrl-C (SIGINT) that arrives in the block takes effect at its end: dask is never interrupted halfway
+    through starting its scheduler and workers (which it would report with tracebacks)."""
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            signal.raise_signal(signal.SIGINT)
 
 
 @dataclass
