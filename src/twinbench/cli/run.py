@@ -26,7 +26,6 @@ from twinbench.cli.options import (
     text_file,
 )
 from twinbench.errors import InputError
-from twinbench.runner.cluster import CONNECT_TIMEOUT
 
 if TYPE_CHECKING:
     from twinbench.report.leaderboard import Format
@@ -86,8 +85,8 @@ def run(
     cluster: Annotated[str | None, typer.Option("--cluster", help="Execute and score cells on a dask.distributed "
                                                 "cluster: its scheduler's address, or local:N for N local worker "
                                                 "processes (the cluster extra).", callback=cluster_address)] = None,
-    cluster_timeout: Annotated[float, typer.Option("--cluster-timeout", min=0.1, help="Seconds for the scheduler at "
-                                                   "--cluster to answer.")] = CONNECT_TIMEOUT,
+    cluster_timeout: Annotated[float | None, typer.Option("--cluster-timeout", min=0.1, help="Seconds for the "
+                                                          "scheduler at --cluster to answer (default 10).")] = None,
 ) -> None:
     """Generate, execute in the twin, score and store every (model, task, sample) cell; resumable."""
     import asyncio

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 LOCAL = "local:"
 OPTION = "--cluster"
 INSTALL = "pip install 'twinbench[cluster]'"
-CONNECT_TIMEOUT = 10.0  # seconds for a scheduler to answer (dask's own default, 30 s, is long to learn of a typo)
+CONNECT_TIMEOUT = 10.0  # seconds for a scheduler to answer (dask: 30 s, long to learn of a typo); in `run --help`
 CLOSE_TIMEOUT = 30.0  # seconds for a worker of `local:N` to exit by itself at the end of a run before it is killed
 ADDRESS = re.compile(r"(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]@]+)"
                      r":(?P<port>[0-9]{1,5})")
