@@ -23,7 +23,8 @@ from test_interrupt import finished_cells, wait_for
 
 from twinbench.errors import InputError
 from twinbench.runner.benchmark import select_tasks
-from twinbench.runner.cluster import local_workers, parse_cluster
+from twinbench.runner.cluster import ctrl_c_held, local_workers, parse_cluster
+from twinbench.runner.pool import Interrupted, stop_signals_raise
 from twinbench.runner.replay_answers import write_replay
 from twinbench.tasks import load_suite
 
@@ -59,6 +60,7 @@ def stored_once(db: Path) -> tuple[int, int, int, int]:
 def test_a_run_on_a_local_cluster_equals_a_run_without(replay, here, tmp_path, reference_cache):
     out = twinbench(*run_args(replay, TASKS), "--cluster", "local:2", cwd=tmp_path, cache=reference_cache)
     assert out.returncode == 0, out.stderr
+    assert "Worker process still alive" not in out.stderr  # the workers exited by themselves, none was killed
     assert board(tmp_path) == here
     assert stored_once(tmp_path / "s.sqlite") == (20, 20, 20, 20)
 
@@ -210,3 +212,18 @@ def test_any_cluster_option_is_accepted_or_one_line_error(address):
         parse_cluster(address)
     except InputError as exc:
         assert str(exc).startswith("--cluster: ") and "\n" not in str(exc)
+
+
+def test_a_ctrl_c_while_the_cluster_starts_takes_effect_once_it_has_started():
+    started = []
+    with pytest.raises(Interrupted), stop_signals_raise():
+        with ctrl_c_held():
+            signal.raise_signal(signal.SIGINT)
+            started.append(True)
+        started.append(False)  # never reached: the held Ctrl-C stops the run here
+    assert started == [True]
+    with stop_signals_raise():
+        stopping = signal.getsignal(signal.SIGINT)
+        with ctrl_c_held():
+            pass
+        assert signal.getsignal(signal.SIGINT) is stopping  # nothing held: the stop handler is back, nothing raised
