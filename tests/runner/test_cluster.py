@@ -200,7 +200,8 @@ def test_a_port_out_of_range_is_one_clear_error(host, port):
         parse_cluster(f"tcp://{host}:{port}")
 
 
-@pytest.mark.parametrize("address", ["nonsense://sched:8786", "inproc://sched:8786", "http://sched:8786"])
+@pytest.mark.parametrize("address", ["nonsense://sched:8786", "inproc://sched:8786", "http://sched:8786",
+                                     "ucx://sched:8786"])
 def test_an_unknown_scheme_is_one_clear_error(address):
     with pytest.raises(InputError, match=rf"^--cluster: '{address}': unknown scheme"):
         parse_cluster(address)
