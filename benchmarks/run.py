@@ -10,9 +10,13 @@ Baseline in the same run: one bare `python -c pass` subprocess, to read the figu
 1 to N worker processes), each run into a fresh store and compared with the run without a cluster (same leaderboard),
 then measures the store's write rate alone (the results of the run without a cluster written again into a fresh
 store, through the pool) and the coordinator's CPU time per cell on the cluster: the ceilings of one coordinator.
+The load average at the start and at the end is part of the figures: measure on a quiet machine (a warning says
+when the machine is busy at the start).
 Usage: python benchmarks/run.py [--suite beamline|physics] [--samples 5] [--tasks PATTERN] [--chains 60]
        [--chain own|expert] [--cluster local:N|ADDRESS] [--no-docs]
        (writes docs/benchmarks.md; with --cluster also the capacity plan in docs/runs.md)
+Where the cluster saturates a machine of C cores, in one run (this process, then local:1 ... local:C+1):
+       python benchmarks/run.py --cluster local:3        (C = 2: the full beamline suite, 895 cells a run)
 """
 
 from __future__ import annotations
@@ -131,8 +135,33 @@ def cluster_addresses(cluster: str) -> list[str]:
     return [cluster] if n is None else [f"local:{i}" for i in range(1, n + 1)]
 
 
+def load_average() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def busy_warning() -> str | None:
+    """A warning when the machine is busy (1-minute load average above half its cores): the figures would be low."""
+    load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if load <= cores / 2:
+        return None
+    return f"busy machine: load average {load:.1f} on {cores} cores at the start; the figures are low"
+
+
+def saturation(local: Measured, runs: dict[str, Measured]) -> str:
+    """Where adding worker processes stops paying: the fastest run, and what the next one added."""
+    rates = {address: m.done / m.seconds for address, m in runs.items()}
+    best = max(rates, key=lambda a: rates[a])
+    text = (f"Fastest: `--cluster {best}`, {rates[best]:.2f} cells/s = {rates[best] * local.seconds / local.done:.2f}x "
+            f"this process, on {os.cpu_count()} cores")
+    later = list(rates)[list(rates).index(best) + 1:]
+    if later:
+        text += (f"; `{later[0]}` adds no speed ({rates[later[0]] / rates[best]:.2f}x `{best}`): the worker "
+                 "processes only share the cores")
+    return text + "."
+
+
 def cluster_report(local: Measured, runs: dict[str, Measured], written: float, suite: str,
-                   command: str) -> tuple[str, str]:
+                   command: str, load_at_start: str) -> tuple[str, str]:
     """The table for docs/benchmarks.md and the capacity plan for docs/runs.md."""
 
     def row(name: str, m: Measured) -> list[str]:
@@ -151,10 +180,10 @@ def cluster_report(local: Measured, runs: dict[str, Measured], written: float, s
     hours = CAPACITY_CELLS / per_core / 3600
     cores = ceiling / per_core  # beyond this many worker cores the coordinator is the limit
     floor = CAPACITY_CELLS / ceiling / 3600
-    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    text = (f"{table}\n\nThe store alone (the results above written again into a fresh store through the pool, as "
-            f"the coordinator writes them): {written:.2f} s for {local.done} cells = {write_rate:.0f} cells/s. "
-            f"Load average at the end (1 / 5 / 15 min): {load} on {os.cpu_count()} cores.")
+    text = (f"{table}\n\n{saturation(local, runs)} The store alone (the results above written again into a fresh "
+            f"store through the pool, as the coordinator writes them): {written:.2f} s for {local.done} cells = "
+            f"{write_rate:.0f} cells/s. Load average (1 / 5 / 15 min) at the start: {load_at_start}, at the end: "
+            f"{load_average()} on {os.cpu_count()} cores.")
     plan = (f"Measured on a {os.cpu_count()}-core machine (`python benchmarks/{command}`, table in "
             f"[benchmarks.md](benchmarks.md)): one worker process of one thread finishes {per_core:.2f} cells/s of the "
             f"`{suite}` suite (replayed answers); the coordinator stores {write_rate:.0f} cells/s and spends "
@@ -179,6 +208,9 @@ def main() -> None:
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args()
     addresses = cluster_addresses(args.cluster) if args.cluster else []
+    load_at_start, warning = load_average(), busy_warning()
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
 
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], check=True)
@@ -212,7 +244,7 @@ def main() -> None:
         written = asyncio.run(write_again(store("again"), keeping.kept)) if addresses else 0.0
     done, cell_seconds = local.done, local.seconds
     total = ref_seconds + cell_seconds
-    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    load = load_average()
     shape = (f"{len({suite.turns(t)[0].id for t in tasks})} systems x {len({t.turn for t in tasks})} turns "
              f"({len(tasks)} tasks, `--chain {args.chain}`)" if chained else f"{len(tasks)} tasks")
     text = (
@@ -227,7 +259,7 @@ def main() -> None:
     print(text)
     if addresses:
         command = shlex.join(["run.py", *(a for a in sys.argv[1:] if a != "--no-docs")])
-        table, capacity = cluster_report(local, runs, written, args.suite, command)
+        table, capacity = cluster_report(local, runs, written, args.suite, command, load_at_start)
         table = f"`{args.suite}`, {shape} x {args.samples} samples = {done} cells, same replay answers:\n\n{table}"
         print(table, capacity, sep="\n\n")
         if not args.no_docs:

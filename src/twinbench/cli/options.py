@@ -121,25 +121,38 @@ DEFAULT_STORE = Path("twinbench.sqlite")
 
 def open_store(path: Path, must_exist: bool = False):
     """Open the store at `path` (checked by `sqlite_path`); a read-only command needs it to exist."""
-    import tempfile
-
     from twinbench.store import Store
 
     if must_exist and not path.is_file():
         return Store.open(path, create=False)  # says there is no store here
-    try:  # SQLite writes its journal beside the store, even to read it
+    check_folder(path)
+    return Store.open(path, create=not must_exist)
+
+
+def check_store(path: Path) -> None:
+    """What `open_store(path)` would refuse, refused without creating a store: a command that may still fail
+    before it writes checks its store first and creates it only when it writes."""
+    check_folder(path)
+    if path.exists():
+        open_store(path, must_exist=True).close()
+
+
+def check_folder(path: Path) -> None:
+    """InputError unless the folder of the store at `path` is writable: SQLite writes its journal beside the store,
+    even to read it."""
+    import tempfile
+
+    try:
         tempfile.TemporaryFile(dir=path.parent).close()
     except OSError as exc:
         raise InputError(str(path), f"the folder {path.parent} is not writable ({exc.strerror}); "
                                     "SQLite keeps its journal beside the store") from None
-    return Store.open(path, create=not must_exist)
 
 
 def cluster_address(address: str | None) -> str | None:
     """Option callback for `--cluster`: a scheduler address or `local:N`, and dask.distributed installed."""
     if address is not None:
-        from twinbench.runner.cluster import check_installed, local_workers
+        from twinbench.runner.cluster import parse_cluster
 
-        local_workers(address)
-        check_installed()
+        parse_cluster(address)
     return address

@@ -19,6 +19,7 @@ from twinbench.cli.options import (
     StoreOption,
     TwinOption,
     chain_mode,
+    check_store,
     cluster_address,
     model_specs,
     open_store,
@@ -84,6 +85,8 @@ def run(
     cluster: Annotated[str | None, typer.Option("--cluster", help="Execute and score cells on a dask.distributed "
                                                 "cluster: its scheduler's address, or local:N for N local worker "
                                                 "processes (the cluster extra).", callback=cluster_address)] = None,
+    cluster_timeout: Annotated[float | None, typer.Option("--cluster-timeout", min=0.1, help="Seconds for the "
+                                                          "scheduler at --cluster to answer (default 10).")] = None,
 ) -> None:
     """Generate, execute in the twin, score and store every (model, task, sample) cell; resumable."""
     import asyncio
@@ -120,20 +123,22 @@ def run(
         plan = plan_run(loaded, chosen, specs, samples, system, limits, chain)  # type: ignore[arg-type]
         config, cells, chains = plan.config, plan.cells, plan.chains
         run_id = run_id or default_run_id(config)
+        check_store(store_path)  # created once cells can be executed: a failing start leaves no store behind
         with console.status("reference traces (cached per twin version)"):
             references = reference_traces(chosen, loaded.twin)
         providers = {s.name: make_provider(s) for s in specs}  # a model that cannot start leaves no run behind
-        store = open_store(store_path)
 
         async def session() -> None:
+            nonlocal store
             try:  # a cluster that cannot be reached leaves no run behind
-                async with open_execution(loaded.twin, references, limits, cluster) as execution:
-                    await run_session(execution)
+                async with open_execution(loaded.twin, references, limits, cluster, cluster_timeout) as execution:
+                    store = open_store(store_path)
+                    await run_session(execution, store)
             finally:
                 for provider in providers.values():
                     await provider.aclose()
 
-        async def run_session(execution: Execution) -> None:
+        async def run_session(execution: Execution, store: Store) -> None:
             with store.writing():
                 store.put_blob(system.encode())  # the exact system prompt; the user message is the instruction
                 store.put_blob(tasks_blob(loaded, chosen))

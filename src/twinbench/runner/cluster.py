@@ -11,16 +11,18 @@ arrives.
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator, Mapping
-from contextlib import AsyncExitStack, asynccontextmanager
+import signal
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from twinbench.errors import InputError
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, LocalCluster
 
     from twinbench.models import CallRecord
     from twinbench.runner.cell import Blobs
@@ -33,6 +35,11 @@ if TYPE_CHECKING:
 LOCAL = "local:"
 OPTION = "--cluster"
 INSTALL = "pip install 'twinbench[cluster]'"
+CONNECT_TIMEOUT = 10.0  # seconds for a scheduler to answer (dask: 30 s, long to learn of a typo); in `run --help`
+CLOSE_TIMEOUT = 30.0  # seconds for a worker of `local:N` to exit by itself at the end of a run before it is killed
+SCHEMES = ("tcp", "tls", "ws", "wss")  # the schemes of a scheduler a run can reach with dask alone
+ADDRESS = re.compile(r"(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]@]+)"
+                     r":(?P<port>[0-9]{1,5})")
 
 
 class ClusterError(Exception):
@@ -53,6 +60,28 @@ def local_workers(address: str) -> int | None:
     return int(n)
 
 
+def check_scheduler_address(address: str) -> None:
+    """InputError unless `address` is [SCHEME://]HOST:PORT with a port from 1 to 65535 and a scheme of SCHEMES (tcp
+    when none is given); nothing is contacted."""
+    form = ADDRESS.fullmatch(address)
+    if form is None or not 1 <= int(form["port"]) <= 65535:
+        raise InputError(OPTION, f"{address!r}: not a scheduler address: give [tcp://]HOST:PORT (port 1 to 65535) "
+                                 "or local:N")
+    if (form["scheme"] or "tcp") not in SCHEMES:
+        raise InputError(OPTION, f"{address!r}: unknown scheme {form['scheme']}://: give tcp://HOST:PORT (or "
+                                 f"{', '.join(SCHEMES[1:])}) or local:N")
+
+
+def parse_cluster(address: str) -> int | None:
+    """N for `local:N`, None for a well-formed scheduler address; InputError for any other address, or when
+    dask.distributed is not installed."""
+    n = local_workers(address)
+    check_installed()
+    if n is None:
+        check_scheduler_address(address)
+    return n
+
+
 def check_installed() -> None:
     """InputError unless dask.distributed can be imported (the `cluster` extra)."""
     try:
@@ -62,24 +91,53 @@ def check_installed() -> None:
 
 
 @asynccontextmanager
-async def connect(address: str) -> AsyncIterator[Client]:
-    """An asynchronous client of the cluster at `address`; `local:N` starts a LocalCluster of N worker processes
-    (one thread each, ignoring Ctrl-C: `cluster_worker.dask_setup`) for as long as the client is open."""
-    n = local_workers(address)
-    check_installed()
-    from distributed import Client, LocalCluster
+async def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> AsyncIterator[Client]:
+    """An asynchronous client of the cluster at `address`, whose scheduler must answer within `timeout` seconds;
+    `local:N` starts a LocalCluster of N worker processes (`local_cluster`) for as long as the client is open."""
+    n = parse_cluster(address)
+    from distributed import Client
 
     async with AsyncExitStack() as stack:
         target: Any = address
         if n is not None:
-            target = await stack.enter_async_context(LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, asynchronous=True, dashboard_address=None,
-                preload=["twinbench.runner.cluster_worker"]))
+            target = await stack.enter_async_context(local_cluster(n))
         try:
-            client = await stack.enter_async_context(Client(target, asynchronous=True))
-        except (OSError, TimeoutError) as exc:
-            raise InputError(OPTION, f"cannot reach a scheduler at {address}: {exc}") from None
+            client = await stack.enter_async_context(Client(target, asynchronous=True, timeout=timeout))
+        except (OSError, TimeoutError):
+            raise InputError(OPTION, f"no scheduler answers at {address} within {timeout:g} s (is it running? "
+                                     "--cluster-timeout SECONDS waits longer)") from None
         yield client
+
+
+@asynccontextmanager
+async def local_cluster(n: int) -> AsyncIterator[LocalCluster]:
+    """A LocalCluster of `n` worker processes of one thread each, ignoring Ctrl-C (`cluster_worker.dask_setup`),
+    its scheduler's HTTP server (no dashboard) on a free port. At the end of a run its workers get CLOSE_TIMEOUT
+    seconds to exit by themselves (dask kills a worker still alive after 4 s, with a warning: a busy machine takes
+    longer to end a worker's scoring processes); a run that fails or is interrupted leaves them to dask."""
+    from distributed import LocalCluster
+
+    async with AsyncExitStack() as stack:
+        with ctrl_c_held():
+            cluster = await stack.enter_async_context(LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, asynchronous=True, dashboard_address=":0",
+                scheduler_kwargs={"dashboard": False}, preload=["twinbench.runner.cluster_worker"]))
+        yield cluster
+        await asyncio.gather(*(worker.close(timeout=CLOSE_TIMEOUT) for worker in cluster.workers.values()))
+
+
+@contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """A Ctrl-C (SIGINT) that arrives in the block takes effect at its end: dask is never interrupted halfway
+    through starting its scheduler and workers (which it would report with tracebacks)."""
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            signal.raise_signal(signal.SIGINT)
 
 
 @dataclass

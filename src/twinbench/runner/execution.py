@@ -46,15 +46,16 @@ class LocalExecution:
 
 @asynccontextmanager
 async def open_execution(twin: str, references: Mapping[str, list[Trace]], limits: Limits | None = None,
-                         cluster: str | None = None) -> AsyncIterator[Execution]:
-    """Execution in this process, or on the cluster at `cluster` (a scheduler address or `local:N`)."""
+                         cluster: str | None = None, timeout: float | None = None) -> AsyncIterator[Execution]:
+    """Execution in this process, or on the cluster at `cluster` (a scheduler address or `local:N`, its scheduler
+    answering within `timeout` seconds: `runner.cluster.CONNECT_TIMEOUT` by default)."""
     if cluster is None:
         from twinbench.sandbox import Sandbox
 
         with Sandbox(twin) as sandbox:
             yield LocalExecution(references, sandbox, limits)
         return
-    from twinbench.runner.cluster import ClusterExecution, connect
+    from twinbench.runner.cluster import CONNECT_TIMEOUT, ClusterExecution, connect
 
-    async with connect(cluster) as client:
+    async with connect(cluster, timeout or CONNECT_TIMEOUT) as client:
         yield await ClusterExecution.start(client, references, twin, limits)
