@@ -41,7 +41,9 @@ class RunData:
 
     @cached_property
     def rows(self) -> list[dict[str, Any]]:
-        return self.store.result_rows(self.run_id)
+        """One row per cell with its outcome and scores (`Store.outcome_rows`: no answers; a cell's page reads its
+        own)."""
+        return self.store.outcome_rows(self.run_id)
 
     @cached_property
     def tasks(self) -> dict[str, Task]:
