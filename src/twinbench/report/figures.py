@@ -93,7 +93,8 @@ def similarity_figure(index: Sequence[Sequence[Any]], columns: Sequence[str]) ->
 
 def task_figure(index: Sequence[Sequence[Any]], columns: Sequence[str]) -> Figure:
     """Models compared task by task: the mean full score (%) of each task (rows) for each model (columns), with
-    the cells passed out of the finished ones in the hover; a click lists that task's cells of that model."""
+    the cells passed out of the finished ones in the hover; a click opens the task's page (the models compared on
+    it)."""
     col = {name: i for i, name in enumerate(columns)}
     cells: dict[tuple[str, str], list[Sequence[Any]]] = {}
     for row in index:
@@ -110,7 +111,8 @@ def task_figure(index: Sequence[Sequence[Any]], columns: Sequence[str]) -> Figur
              for m in models] for t in tasks]
     data = [{"type": "heatmap", "x": models, "y": tasks, "z": z, "text": text, "zmin": 0, "zmax": 100,
              "colorscale": "Viridis", "hovertemplate": "%{y}<br>%{x}: %{z:.1f}% (%{text})<extra></extra>"}]
-    return {"data": data, "layout": _layout("Models by task: mean full score (%); click to list the cells",
+    title = "Models by task: mean full score (%); click a task to compare the models on it"
+    return {"data": data, "layout": _layout(title,
                                             height=140 + 16 * len(tasks), yaxis={"automargin": True,
                                                                                  "autorange": "reversed"},
                                             xaxis={"automargin": True, "side": "top"})}

@@ -61,8 +61,9 @@ class Runs:
         data = self.data(run_id)
         kept = self._pages.get(run_id)
         if kept is None or kept[0] is not data:
-            page = run_page(data, cell_url=f"/cell?run={quote(run_id, safe='')}&id=", plotly_src=PLOTLY_URL,
-                            runs_url="/" if len(self.run_ids) > 1 else None)
+            run = quote(run_id, safe="")
+            page = run_page(data, cell_url=f"/cell?run={run}&id=", task_url=f"/task?run={run}&id=",
+                            plotly_src=PLOTLY_URL, runs_url="/" if len(self.run_ids) > 1 else None)
             kept = (data, page.encode())
             self._pages[run_id] = kept
         return kept[1]
@@ -81,6 +82,8 @@ class Runs:
             return "text/html", runs_page([self.store.run(r) for r in self.run_ids], "/run?id=").encode()
         if path == "/run":
             return "text/html", self._run_page(query.get("id", ""))
+        if path == "/task":
+            return "application/json", script_json(self.data(query.get("run", "")).task(query.get("id", ""))).encode()
         if path == "/cell":
             return "application/json", script_json(self.data(query.get("run", "")).cell(query.get("id", ""))).encode()
         raise InputError(path, "no such page")
