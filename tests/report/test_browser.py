@@ -286,7 +286,7 @@ def test_view_serves_the_run_and_loads_a_cell_per_request(server, browser, artif
 
 
 def test_view_serves_a_task_page_with_its_data_fetched(server, browser):
-    task = TASKS[1]
+    task = select_tasks(load_suite("beamline"), [TASKS[1]])[0].id
     w = Watched(browser, offline=False)
     fetched: list[str] = []
     w.page.on("request", lambda r: fetched.append(r.url))

@@ -24,7 +24,7 @@ def view(
     The same pages as `twinbench report`, each run's page and each cell's data made when asked."""
     from twinbench.errors import InputError
     from twinbench.report.server import ViewServer
-    from twinbench.runner.benchmark import BENCHMARK
+    from twinbench.store.records import BENCHMARK
 
     store = open_store(store_path, must_exist=True)
     benchmark = [r.run_id for r in store.runs() if r.config.get("kind") == BENCHMARK]

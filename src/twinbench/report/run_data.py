@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twinbench.errors import InputError
 from twinbench.report.leaderboard import ModelRow, cell_outcome, leaderboard
 from twinbench.store import Store
-from twinbench.tasks import Task
-from twinbench.trace.model import Trace
+from twinbench.store.records import BENCHMARK
+
+if TYPE_CHECKING:
+    from twinbench.tasks import Task
+    from twinbench.trace.model import Trace
 
 INDEX_COLUMNS = ("id", "model", "task", "category", "difficulty", "turn", "sample", "outcome", "passed", "trace",
                  "codebleu")
@@ -30,8 +33,6 @@ class RunData:
     """One benchmark run of `store`, read lazily: `board`, `index`, `task(task_id)` and `cell(cell_id)`."""
 
     def __init__(self, store: Store, run_id: str):
-        from twinbench.runner.benchmark import BENCHMARK
-
         self.store, self.run_id = store, run_id
         self.summary = store.run(run_id)
         if self.summary.config.get("kind") != BENCHMARK:
