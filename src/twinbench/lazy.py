@@ -1,19 +1,20 @@
-"""Package attributes imported on first use (PEP 562): importing a package then costs only what is used of it."""
+"""Package names whose module is imported on first use (PEP 562): the sandbox's zygote imports those packages
+and then loads none of the harness's stacks."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from importlib import import_module
 from typing import Any
 
 
-def lazy_attributes(package: str, modules: dict[str, tuple[str, ...]]) -> Callable[[str], Any]:
-    """A `__getattr__` for `package`: `modules` maps each submodule to the names it gives the package."""
-    where = {name: module for module, names in modules.items() for name in names}
+def attributes(package: str, modules: dict[str, str]) -> Callable[[str], Any]:
+    """A module `__getattr__` for `package`: each name of `modules` from its module (a submodule of `package`),
+    imported when the name is first read."""
 
-    def __getattr__(name: str) -> Any:  # noqa: N807  (the module hook's name)
-        if name not in where:
+    def __getattr__(name: str) -> Any:
+        if name not in modules:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        return getattr(import_module(f"{package}.{where[name]}"), name)
+        return getattr(importlib.import_module(f"{package}.{modules[name]}"), name)
 
     return __getattr__
