@@ -75,8 +75,11 @@ class Store:
             raise InputError(
                 str(path), f"store schema version {version}; this twinbench reads {SCHEMA_VERSION}"
             )
-        for statement in filter(str.strip, INDEXES.split(";")):  # a store made before an index gets it here
-            db.execute(statement)
+        try:  # a store made before an index gets it here
+            for statement in filter(str.strip, INDEXES.split(";")):
+                db.execute(statement)
+        except sqlite3.OperationalError:  # a read-only store is read without it (only faster with it)
+            pass
         return cls(db, path)
 
     def close(self) -> None:
