@@ -149,8 +149,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def first_answer(command: list[str], port: int) -> tuple[float, int]:
-    """Seconds from starting `command` (a server on `port`) to its first answer of `/`, and that answer's size."""
+def first_answer(command: list[str], port: int) -> tuple[float, float]:
+    """Seconds from starting `command` (a server on `port`) to its first answer of `/`, and the CPU seconds the
+    command used until then (user and system, all its threads: what a busy machine does not inflate as much)."""
     url = f"http://127.0.0.1:{port}/"
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -158,27 +159,35 @@ def first_answer(command: list[str], port: int) -> tuple[float, int]:
         while True:
             try:
                 with urllib.request.urlopen(url, timeout=60) as response:
-                    size = len(response.read())
-                return time.perf_counter() - started, size
+                    response.read()
+                return time.perf_counter() - started, cpu_seconds(proc)
             except OSError:  # not listening yet
                 if proc.poll() is not None:
                     raise SystemExit(f"{command} ended with {proc.returncode} before answering") from None
                 time.sleep(0.005)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
-def command_starts(path: Path, run_id: str, repeat: int) -> tuple[float, float]:
-    """Median seconds to the first answer: `twinbench view --no-browser` of the run, and a bare stdlib server."""
-    view, bare = [], []
+def cpu_seconds(proc: subprocess.Popen) -> float:
+    """The CPU seconds `proc` has used so far (from /proc, before it is stopped)."""
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def command_starts(path: Path, run_id: str, repeat: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds to the first answer: `twinbench view --no-browser` of the run, and a bare stdlib
+    server."""
+    runs: dict[str, list[tuple[float, float]]] = {"view": [], "bare": []}
     for _ in range(repeat):
         port = free_port()
-        view.append(first_answer([sys.executable, "-m", "twinbench", "view", run_id, "--store", str(path),
-                                  "--no-browser", "--port", str(port)], port)[0])
+        runs["view"].append(first_answer([sys.executable, "-m", "twinbench", "view", run_id, "--store", str(path),
+                                          "--no-browser", "--port", str(port)], port))
         port = free_port()
-        bare.append(first_answer([sys.executable, "-c", BARE_SERVER, str(port)], port)[0])
-    return statistics.median(view), statistics.median(bare)
+        runs["bare"].append(first_answer([sys.executable, "-c", BARE_SERVER, str(port)], port))
+    return {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in runs.items()}
 
 
 def main() -> None:
@@ -201,7 +210,7 @@ def main() -> None:
         run_id = fill(store, tasks, args.models, samples)
         filled = time.perf_counter() - started
         n = store.run(run_id).cells
-        view_start, bare_start = command_starts(path, run_id, args.repeat)
+        starts = command_starts(path, run_id, args.repeat)
         server = ViewServer(path, [run_id]).start()  # reads the run in the background
         try:
             first, first_size = get(server.url)  # the first page of a fresh server: waits for the run's reading
@@ -223,11 +232,14 @@ def main() -> None:
     warm_seconds = statistics.median(w[0] for w in warm)
     task_seconds = statistics.median(t[0] for t in task_pages)
     cold_seconds = statistics.median(cold)
+    (view_start, view_cpu), (bare_start, bare_cpu) = starts["view"], starts["bare"]
     rows = [
         ["baseline: a bare stdlib HTTP server started, to its first answer", f"{1000 * bare_start:.0f} ms", "1x",
          ""],
         ["`twinbench view --no-browser` started, to its first page served", f"{1000 * view_start:.0f} ms",
          f"{view_start / bare_start:.1f}x", f"{first_size / 1e6:.1f} MB"],
+        ["the same, CPU time of the command (bare server: 1x)", f"{1000 * view_cpu:.0f} ms",
+         f"{view_cpu / bare_cpu:.1f}x", ""],
         ["baseline: 1-byte page of a bare stdlib HTTP server", f"{1000 * bare:.1f} ms", "1x", ""],
         [f"first page of a fresh server (reads the run: {n:,} cells, leaderboard)", f"{1000 * first:.0f} ms",
          f"{first / bare:.0f}x", f"{first_size / 1e6:.1f} MB"],
