@@ -210,6 +210,10 @@ def test_the_heatmap_opens_a_task_page_comparing_the_models(two_models, watched,
     lo, hi = map(float, ci.split("–"))
     assert lo < float(score) < hi  # the samples differ: a CI around the mean
     assert page.locator("#task-view pre").first.inner_text().strip() == task.instruction.strip()
+    page.wait_for_selector(f"#task-figure {DRAWN}")
+    (bars,) = figure_data(page, "task-figure")
+    assert bars["x"] == ["replay:b", "replay:a"]  # the bars as the table: its figures to one decimal
+    assert bars["y"] == [pytest.approx(float(best), abs=0.05), pytest.approx(float(score), abs=0.05)]
     assert page.locator("#task-view table.task-cells").count() == 2
     assert page.locator("#task-view table.task-cells tr.cell-row").count() == 2 * SAMPLES
     page.screenshot(path=str(artifacts / "report-task.png"), full_page=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from twinbench.analysis.stats import Estimate
 from twinbench.report.leaderboard import OUTCOMES, ModelRow
 from twinbench.trace.model import Trace
 
@@ -38,16 +39,20 @@ def _pct(v: float | None) -> float | None:
 
 def score_figure(board: Sequence[ModelRow]) -> Figure:
     """Mean full score per model with its bootstrap 95% CI as error bars."""
-    models = [m.model for m in board]
-    values = [_pct(m.score.value) or 0.0 for m in board]
-    plus = [max((_pct(m.score.hi) or v) - v, 0.0) for m, v in zip(board, values, strict=True)]
-    minus = [max(v - (_pct(m.score.lo) or v), 0.0) for m, v in zip(board, values, strict=True)]
-    hover = [f"{m.model}<br>score {v:.1f} (95% CI {v - lo:.1f}-{v + hi:.1f})<br>pass {_pct(m.pass_rate)}"
-             for m, v, lo, hi in zip(board, values, minus, plus, strict=True)]
-    data = [{"type": "bar", "x": models, "y": values, "name": "score", "hovertext": hover, "hoverinfo": "text",
-             "error_y": {"type": "data", "array": plus, "arrayminus": minus, "visible": True},
+    return score_bars([(m.model, m.score, m.pass_rate) for m in board], "Mean full score (%), 95% CI")
+
+
+def score_bars(models: Sequence[tuple[str, Estimate, float | None]], title: str) -> Figure:
+    """A bar per (model, mean full score with its 95% CI, pass rate), the CI as error bars."""
+    values = [_pct(score.value) or 0.0 for _, score, _ in models]
+    plus = [max((_pct(score.hi) or v) - v, 0.0) for (_, score, _), v in zip(models, values, strict=True)]
+    minus = [max(v - (_pct(score.lo) or v), 0.0) for (_, score, _), v in zip(models, values, strict=True)]
+    hover = [f"{name}<br>score {v:.1f} (95% CI {v - lo:.1f}-{v + hi:.1f})<br>pass {_pct(passed)}"
+             for (name, _, passed), v, lo, hi in zip(models, values, minus, plus, strict=True)]
+    data = [{"type": "bar", "x": [name for name, _, _ in models], "y": values, "name": "score", "hovertext": hover,
+             "hoverinfo": "text", "error_y": {"type": "data", "array": plus, "arrayminus": minus, "visible": True},
              "marker": {"color": "#4c78a8"}}]
-    return {"data": data, "layout": _layout("Mean full score (%), 95% CI", yaxis={"range": [0, 100]}, height=320)}
+    return {"data": data, "layout": _layout(title, yaxis={"range": [0, 100]}, height=320)}
 
 
 def heatmap_figure(board: Sequence[ModelRow], attr: str, title: str) -> Figure:

@@ -1,6 +1,6 @@
-"""One task as its page shows it: the instruction, and the models compared on it, each with its pass rate, mean full
-trace score with a bootstrap 95% CI over its samples, how its cells ended, and the cells themselves (each opens its
-cell page). Plain JSON-ready data."""
+"""One task as its page shows it: the instruction, and the models compared on it (a table and a bar figure), each with
+its pass rate, mean full trace score with a bootstrap 95% CI over its samples, how its cells ended, and the cells
+themselves (each opens its cell page). Plain JSON-ready data."""
 
 from __future__ import annotations
 
@@ -11,14 +11,16 @@ from typing import Any
 import numpy as np
 
 from twinbench.analysis.stats import estimate
+from twinbench.report.figures import score_bars
 from twinbench.report.leaderboard import cell_outcome
 
 CELL_COLUMNS = ("id", "sample", "turn", "outcome", "passed", "trace", "codebleu")
 
 
 def model_on_task(model: str, rows: Sequence[Mapping[str, Any]], n_boot: int = 2000) -> dict[str, Any]:
-    """One model's cells of one task (`Store.outcome_rows` rows): its figures and its cells in CELL_COLUMNS order
-    (a pending cell has outcome `pending` and no pass; it counts in `cells`, not in the figures)."""
+    """One model's cells of one task (`Store.outcome_rows` rows): its figures (`score` an Estimate) and its cells
+    in CELL_COLUMNS order (a pending cell has outcome `pending` and no pass; it counts in `cells`, not in the
+    figures)."""
     finished = [r for r in rows if r["status"] != "pending"]
     traces = np.array([r.get("score.trace") or 0.0 for r in finished])
     score = estimate(lambda idx: traces[idx].mean(axis=1), len(traces), n_boot)
@@ -30,7 +32,7 @@ def model_on_task(model: str, rows: Sequence[Mapping[str, Any]], n_boot: int = 2
     return {"model": model, "cells": len(rows), "finished": len(finished),
             "passed": sum(bool(r.get("score.pass")) for r in finished),
             "pass_rate": float(np.mean([bool(r.get("score.pass")) for r in finished])) if finished else None,
-            "score": score.model_dump(), "outcomes": dict(outcomes.most_common()), "rows": cells}
+            "score": score, "outcomes": dict(outcomes.most_common()), "rows": cells}
 
 
 def task_view(task_id: str, rows: Sequence[Mapping[str, Any]], meta: Mapping[str, Any], instruction: str | None,
@@ -40,6 +42,9 @@ def task_view(task_id: str, rows: Sequence[Mapping[str, Any]], meta: Mapping[str
     for r in rows:
         by_model.setdefault(r["model"], []).append(r)
     models = [model_on_task(m, cells, n_boot) for m, cells in by_model.items()]
-    models.sort(key=lambda m: (-(m["score"]["value"] or 0.0), m["model"]))
+    models.sort(key=lambda m: (-(m["score"].value or 0.0), m["model"]))
+    figure = score_bars([(m["model"], m["score"], m["pass_rate"]) for m in models],
+                        f"{task_id}: mean full score (%) per model, 95% CI over its samples")
     return {"id": task_id, "category": meta.get("category"), "difficulty": meta.get("difficulty"),
-            "instruction": instruction, "columns": CELL_COLUMNS, "models": models}
+            "instruction": instruction, "columns": CELL_COLUMNS, "figure": figure,
+            "models": [{**m, "score": m["score"].model_dump()} for m in models]}

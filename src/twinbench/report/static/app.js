@@ -189,13 +189,16 @@
       el("table", { id: "task-models", class: "data" },
         el("thead", {}, el("tr", {}, ["model", "score", "95% CI", "pass", "passed", "outcomes"].map((h) => el("th", { text: h })))),
         el("tbody", {}, modelRows)),
+      el("div", { class: "fig", id: "task-figure" }),
       ...cellLists.flat());
+    plot(document.getElementById("task-figure"), task.figure);
   }
 
   // Shows one of the three views: the board, a task, a cell (`load` fills the one shown from its data).
   async function show(view, load) {
     [boardView, taskView, cellView].forEach((v) => { v.hidden = v !== view; });
     clearCell();
+    taskView.querySelectorAll(".js-plotly-plot").forEach((n) => Plotly.purge(n));
     taskView.replaceChildren();
     if (view === boardView) { drawBoard(); return; }
     view.replaceChildren(el("p", { class: "note", text: "loading…" }));
