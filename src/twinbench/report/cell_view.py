@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from twinbench.report.figures import continuous_figure, timeline_figure
-from twinbench.report.leaderboard import cell_outcome
+from twinbench.report.leaderboard import row_result
 from twinbench.tasks import Task
 from twinbench.trace.model import Trace
 from twinbench.twins.recorder import SAFETY_CHANNEL
@@ -66,12 +66,11 @@ def cell_view(row: Mapping[str, Any], meta: Mapping[str, Any], task: Task | None
     """The cell page's data: `row` is its `Store.outcome_rows` row, `record` its `Store.cell_record`, `judge` the
     judges' grades (`RunData.judge`)."""
     scores = record["scores"]
-    pending = row["status"] == "pending"
+    outcome, passed = row_result(row)
     view = {
         "id": row["cell_id"], "model": row["model"], "task": row["task"], "turn": row["turn"],
         "sample": row["sample"], "category": meta.get("category"), "difficulty": meta.get("difficulty"),
-        "status": row["status"], "outcome": "pending" if pending else cell_outcome(row["status"], row["exec_status"]),
-        "passed": None if pending else bool(row.get("score.pass")),
+        "status": row["status"], "outcome": outcome, "passed": passed,
         "scores": {name: s["value"] for name, s in scores.items()},
         "instruction": task.instruction if task else None, "answer": record["text"],
         "extraction": record["extraction"], "code": code, "output": output, "errors": record["errors"],

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from twinbench.errors import InputError
-from twinbench.report.leaderboard import ModelRow, cell_outcome, leaderboard
+from twinbench.report.leaderboard import ModelRow, leaderboard, row_result
 from twinbench.store import Store
 from twinbench.store.records import BENCHMARK
 
@@ -66,10 +66,8 @@ class RunData:
         out = []
         for r in self.rows:
             meta = self.meta.get(r["task"], {})
-            pending = r["status"] == "pending"
             out.append([r["cell_id"], r["model"], r["task"], meta.get("category", "?"), meta.get("difficulty", "?"),
-                        r["turn"], r["sample"], "pending" if pending else cell_outcome(r["status"], r["exec_status"]),
-                        None if pending else bool(r.get("score.pass")), r.get("score.trace"), r.get("score.codebleu")])
+                        r["turn"], r["sample"], *row_result(r), r.get("score.trace"), r.get("score.codebleu")])
         return out
 
     @cached_property

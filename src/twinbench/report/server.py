@@ -118,11 +118,12 @@ def _handler(runs: Runs) -> type[BaseHTTPRequestHandler]:
 
 class ViewServer:
     """An HTTP server on 127.0.0.1 (`port` 0: a free one) over `run_ids` of the store at `store_path`; its runs
-    are read in the background once it serves."""
+    are read in the background from the moment it listens (a request waits in the queue until it serves)."""
 
     def __init__(self, store_path: Path, run_ids: list[str], port: int = 0):
         self.runs = Runs(store_path, run_ids)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self.runs))
+        threading.Thread(target=self.runs.prepare, daemon=True).start()
         self._thread: threading.Thread | None = None
 
     @property
@@ -131,7 +132,6 @@ class ViewServer:
         return f"http://{host}:{port}/"
 
     def serve_forever(self) -> None:
-        threading.Thread(target=self.runs.prepare, daemon=True).start()
         self.httpd.serve_forever()
 
     def start(self) -> ViewServer:
@@ -145,4 +145,5 @@ class ViewServer:
             self.httpd.shutdown()
             self._thread.join()
         self.httpd.server_close()
-        self.runs.store.close()
+        with self.runs.lock:  # not while the background reading uses the store
+            self.runs.store.close()

@@ -12,7 +12,7 @@ import numpy as np
 
 from twinbench.analysis.stats import estimate
 from twinbench.report.figures import score_bars
-from twinbench.report.leaderboard import cell_outcome
+from twinbench.report.leaderboard import cell_outcome, row_result
 
 CELL_COLUMNS = ("id", "sample", "turn", "outcome", "passed", "trace", "codebleu")
 
@@ -25,10 +25,8 @@ def model_on_task(model: str, rows: Sequence[Mapping[str, Any]], n_boot: int = 2
     traces = np.array([r.get("score.trace") or 0.0 for r in finished])
     score = estimate(lambda idx: traces[idx].mean(axis=1), len(traces), n_boot)
     outcomes = Counter(cell_outcome(r["status"], r["exec_status"]) for r in finished)
-    cells = [[r["cell_id"], r["sample"], r["turn"],
-              "pending" if r["status"] == "pending" else cell_outcome(r["status"], r["exec_status"]),
-              None if r["status"] == "pending" else bool(r.get("score.pass")), r.get("score.trace"),
-              r.get("score.codebleu")] for r in rows]
+    cells = [[r["cell_id"], r["sample"], r["turn"], *row_result(r), r.get("score.trace"), r.get("score.codebleu")]
+             for r in rows]
     return {"model": model, "cells": len(rows), "finished": len(finished),
             "passed": sum(bool(r.get("score.pass")) for r in finished),
             "pass_rate": float(np.mean([bool(r.get("score.pass")) for r in finished])) if finished else None,
