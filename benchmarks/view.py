@@ -149,26 +149,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def first_answer(command: list[str], port: int) -> tuple[float, float]:
-    """Seconds from starting `command` (a server on `port`) to its first answer of `/`, and the CPU seconds the
-    command used until then (user and system, all its threads: what a busy machine does not inflate as much)."""
-    url = f"http://127.0.0.1:{port}/"
+def first_answer(command: list[str], port: int) -> tuple[float, float, float]:
+    """Seconds from starting `command` (a server on `port`) to its listening (polled by TCP connects, which cost the
+    machine little) and to its first answer of `/`, and the CPU seconds the command used until then (user and system,
+    all its threads: what a busy machine inflates less)."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while True:
             try:
-                with urllib.request.urlopen(url, timeout=60) as response:
-                    response.read()
-                return time.perf_counter() - started, cpu_seconds(proc)
+                socket.create_connection(("127.0.0.1", port)).close()
+                break
             except OSError:  # not listening yet
                 if proc.poll() is not None:
-                    raise SystemExit(f"{command} ended with {proc.returncode} before answering") from None
-                time.sleep(0.005)
+                    raise SystemExit(f"{command} ended with {proc.returncode} before listening") from None
+                time.sleep(0.002)
+        listening = time.perf_counter() - started
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
+            response.read()
+        return listening, time.perf_counter() - started, cpu_seconds(proc)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        proc.kill()
+        proc.wait()
 
 
 def cpu_seconds(proc: subprocess.Popen) -> float:
@@ -177,17 +179,17 @@ def cpu_seconds(proc: subprocess.Popen) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
-def command_starts(path: Path, run_id: str, repeat: int) -> dict[str, tuple[float, float]]:
-    """Median (wall, CPU) seconds to the first answer: `twinbench view --no-browser` of the run, and a bare stdlib
-    server."""
-    runs: dict[str, list[tuple[float, float]]] = {"view": [], "bare": []}
+def command_starts(path: Path, run_id: str, repeat: int) -> dict[str, list[float]]:
+    """Median seconds to listening and to the first answer, and CPU seconds: `twinbench view --no-browser` of the
+    run, and a bare stdlib server."""
+    runs: dict[str, list[tuple[float, float, float]]] = {"view": [], "bare": []}
     for _ in range(repeat):
         port = free_port()
         runs["view"].append(first_answer([sys.executable, "-m", "twinbench", "view", run_id, "--store", str(path),
                                           "--no-browser", "--port", str(port)], port))
         port = free_port()
         runs["bare"].append(first_answer([sys.executable, "-c", BARE_SERVER, str(port)], port))
-    return {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in runs.items()}
+    return {k: [statistics.median(column) for column in zip(*v, strict=True)] for k, v in runs.items()}
 
 
 def main() -> None:
@@ -232,10 +234,12 @@ def main() -> None:
     warm_seconds = statistics.median(w[0] for w in warm)
     task_seconds = statistics.median(t[0] for t in task_pages)
     cold_seconds = statistics.median(cold)
-    (view_start, view_cpu), (bare_start, bare_cpu) = starts["view"], starts["bare"]
+    (view_listening, view_start, view_cpu), (_, bare_start, bare_cpu) = starts["view"], starts["bare"]
     rows = [
         ["baseline: a bare stdlib HTTP server started, to its first answer", f"{1000 * bare_start:.0f} ms", "1x",
          ""],
+        ["`twinbench view --no-browser` started, to listening", f"{1000 * view_listening:.0f} ms",
+         f"{view_listening / bare_start:.1f}x", ""],
         ["`twinbench view --no-browser` started, to its first page served", f"{1000 * view_start:.0f} ms",
          f"{view_start / bare_start:.1f}x", f"{first_size / 1e6:.1f} MB"],
         ["the same, CPU time of the command (bare server: 1x)", f"{1000 * view_cpu:.0f} ms",
