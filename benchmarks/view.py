@@ -1,13 +1,17 @@
-"""`twinbench view` and `twinbench report` on a synthetic 10,000-cell run: page response times and the file size.
+"""`twinbench view` and `twinbench report` on a synthetic 10,000-cell run: start-up, page response times and the
+file size.
 
 A store gets one benchmark run of `--tasks` beamline tasks x `--models` models x samples (10,000 cells by
 default). Each cell's program is a task reference or the reference with its last line dropped (a failing cell),
 its trace that program's real trace (references run in the twin, cached per twin version), its scores stored as
-the runner stores them. Then `twinbench view`'s server starts in this process (it reads the run) and is asked,
-over HTTP: the first page (the run's leaderboard, figures and cell index), and cell pages (one cell's data with
-its re-aligned trace; the first cell of a task also reads that task's references from the cache). Baseline in the
-same run: a request for a 1-byte page of a bare standard-library HTTP server. Last, `twinbench report` of the
-whole run: its time and file size.
+the runner stores them. Then, timed:
+- the command: `twinbench view --no-browser` started as a subprocess, polled until its first page answers (the run
+  read and its page drawn), against a bare standard-library HTTP server started the same way;
+- `twinbench view`'s server started in this process and asked over HTTP for the first page (the run's leaderboard,
+  figures and cell index), a task page (the models compared on one task) and cell pages (one cell's data with its
+  re-aligned trace; the first cell of a task also reads that task's references from the cache), against a request
+  for a 1-byte page of a bare standard-library HTTP server;
+- `twinbench report` of the whole run: its time and file size.
 Usage: python benchmarks/view.py [--cells 10000] [--tasks 50] [--models 4] [--no-docs]
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -123,6 +128,70 @@ def baseline(repeat: int) -> float:
         httpd.server_close()
 
 
+BARE_SERVER = """
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import sys
+
+class Bare(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "1")
+        self.end_headers()
+        self.wfile.write(b"x")
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Bare).serve_forever()
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def first_answer(command: list[str], port: int) -> tuple[float, float, float]:
+    """Seconds from starting `command` (a server on `port`) to its listening (polled by TCP connects, which cost the
+    machine little) and to its first answer of `/`, and the CPU seconds the command used until then (user and system,
+    all its threads: what a busy machine inflates less)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port)).close()
+                break
+            except OSError:  # not listening yet
+                if proc.poll() is not None:
+                    raise SystemExit(f"{command} ended with {proc.returncode} before listening") from None
+                time.sleep(0.002)
+        listening = time.perf_counter() - started
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
+            response.read()
+        return listening, time.perf_counter() - started, cpu_seconds(proc)
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def cpu_seconds(proc: subprocess.Popen) -> float:
+    """The CPU seconds `proc` has used so far (from /proc, before it is stopped)."""
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def command_starts(path: Path, run_id: str, repeat: int) -> dict[str, list[float]]:
+    """Median seconds to listening and to the first answer, and CPU seconds: `twinbench view --no-browser` of the
+    run, and a bare stdlib server."""
+    runs: dict[str, list[tuple[float, float, float]]] = {"view": [], "bare": []}
+    for _ in range(repeat):
+        port = free_port()
+        runs["view"].append(first_answer([sys.executable, "-m", "twinbench", "view", run_id, "--store", str(path),
+                                          "--no-browser", "--port", str(port)], port))
+        port = free_port()
+        runs["bare"].append(first_answer([sys.executable, "-c", BARE_SERVER, str(port)], port))
+    return {k: [statistics.median(column) for column in zip(*v, strict=True)] for k, v in runs.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, default=10_000)
@@ -143,13 +212,13 @@ def main() -> None:
         run_id = fill(store, tasks, args.models, samples)
         filled = time.perf_counter() - started
         n = store.run(run_id).cells
-        started = time.perf_counter()
-        server = ViewServer(path, [run_id]).start()  # reads the run's cells and leaderboard
-        start = time.perf_counter() - started
+        starts = command_starts(path, run_id, args.repeat)
+        server = ViewServer(path, [run_id]).start()  # reads the run in the background
         try:
-            first, first_size = get(server.url)  # the first page of a fresh server
+            first, first_size = get(server.url)  # the first page of a fresh server: waits for the run's reading
             again = statistics.median(get(server.url)[0] for _ in range(args.repeat))
             ids = [r[0] for r in RunData(store, run_id).index]
+            task_pages = [get(f"{server.url}task?run={run_id}&id={tasks[i].id}") for i in range(args.repeat)]
             cold = [get(f"{server.url}cell?run={run_id}&id={ids[i * samples]}")[0] for i in range(args.repeat)]
             warm = [get(f"{server.url}cell?run={run_id}&id={ids[i * samples + 1]}") for i in range(args.repeat)]
         finally:
@@ -163,14 +232,26 @@ def main() -> None:
         size = (Path(tmp) / "report.html").stat().st_size
         plotly = len(plotly_js().encode())
     warm_seconds = statistics.median(w[0] for w in warm)
+    task_seconds = statistics.median(t[0] for t in task_pages)
+    cold_seconds = statistics.median(cold)
+    (view_listening, view_start, view_cpu), (_, bare_start, bare_cpu) = starts["view"], starts["bare"]
     rows = [
+        ["baseline: a bare stdlib HTTP server started, to its first answer", f"{1000 * bare_start:.0f} ms", "1x",
+         ""],
+        ["`twinbench view --no-browser` started, to listening", f"{1000 * view_listening:.0f} ms",
+         f"{view_listening / bare_start:.1f}x", ""],
+        ["`twinbench view --no-browser` started, to its first page served", f"{1000 * view_start:.0f} ms",
+         f"{view_start / bare_start:.1f}x", f"{first_size / 1e6:.1f} MB"],
+        ["the same, CPU time of the command (bare server: 1x)", f"{1000 * view_cpu:.0f} ms",
+         f"{view_cpu / bare_cpu:.1f}x", ""],
         ["baseline: 1-byte page of a bare stdlib HTTP server", f"{1000 * bare:.1f} ms", "1x", ""],
-        [f"server start: reads the run ({n:,} cells, leaderboard)", f"{1000 * start:.0f} ms", "", ""],
-        ["first page (leaderboard, figures, cell index)", f"{1000 * first:.0f} ms", f"{first / bare:.0f}x",
-         f"{first_size / 1e6:.1f} MB"],
+        [f"first page of a fresh server (reads the run: {n:,} cells, leaderboard)", f"{1000 * first:.0f} ms",
+         f"{first / bare:.0f}x", f"{first_size / 1e6:.1f} MB"],
         ["the page again", f"{1000 * again:.0f} ms", f"{again / bare:.0f}x", ""],
-        ["cell page, first of its task (references read)", f"{1000 * statistics.median(cold):.0f} ms",
-         f"{statistics.median(cold) / bare:.0f}x", ""],
+        [f"task page ({args.models} models, {samples} cells each)", f"{1000 * task_seconds:.0f} ms",
+         f"{task_seconds / bare:.0f}x", f"{task_pages[0][1] / 1e3:.0f} kB"],
+        ["cell page, first of its task (references read)", f"{1000 * cold_seconds:.0f} ms",
+         f"{cold_seconds / bare:.0f}x", ""],
         ["cell page, references already read", f"{1000 * warm_seconds:.0f} ms", f"{warm_seconds / bare:.0f}x",
          f"{warm[0][1] / 1e3:.0f} kB"],
     ]

@@ -1,6 +1,7 @@
 """The HTML report, `twinbench view` and `check --html` in real headless Chromium (Debian's, driven by Playwright):
 the pages open without console errors, a click leads from the leaderboard to a failed cell's marked mismatch, the
-standalone file needs no network, and the check page draws a ramp's temperature profile.
+models-by-task heatmap and a cell page lead to a task page comparing the models, the standalone file needs no
+network, and the check page draws a ramp's temperature profile.
 
 Screenshots of the main pages are written to `<pytest basetemp>/artifacts/` (see docs/runs.md)."""
 
@@ -163,6 +164,80 @@ def test_the_cell_list_filters_by_outcome_and_result(report, watched):
     assert page.locator("#cell-table tr.cell-row").count() == 0
 
 
+@pytest.fixture(scope="module")
+def two_models(tmp_path_factory, reference_cache) -> Path:
+    """A run of the same tasks by two replayed models, `a` (as `run`'s) and `b` (the first reference, fenced, every
+    time), and its report: `report.html` of the returned folder."""
+    folder = tmp_path_factory.mktemp("report-two-models")
+    suite = load_suite("beamline")
+    tasks = [select_tasks(suite, [pattern])[0] for pattern in TASKS]
+    write_replay(tasks, SAMPLES, folder / "a")
+    (folder / "b").write_text("".join(json.dumps({"task": t.id, "sample": s, "text": f"```python\n{t.references[0]}"
+                                                  "\n```"}) + "\n" for t in tasks for s in range(SAMPLES)))
+    done = twinbench("run", "--model", "replay:a", "--model", "replay:b", "--samples", str(SAMPLES), "--store",
+                     "s.sqlite", "--no-leaderboard", *[a for t in tasks for a in ("--tasks", t.id)], cwd=folder,
+                     cache=reference_cache)
+    assert done.returncode == 0, done.stderr
+    done = twinbench("report", "--store", "s.sqlite", "-o", "report.html", cwd=folder, cache=reference_cache)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def task_figures(page: Page) -> dict[str, list[str]]:
+    """The task page's models table: model -> its cells (score, CI, pass, passed, outcomes)."""
+    page.wait_for_selector("#task-models tr.task-model")
+    rows = page.locator("#task-models tr.task-model")
+    return {rows.nth(i).locator("td").first.inner_text(): rows.nth(i).locator("td").all_inner_texts()[1:]
+            for i in range(rows.count())}
+
+
+def test_the_heatmap_opens_a_task_page_comparing_the_models(two_models, watched, artifacts):
+    page = watched.page
+    page.goto((two_models / "report.html").as_uri())
+    page.wait_for_selector(f"#fig-tasks {DRAWN}")
+    task = select_tasks(load_suite("beamline"), [TASKS[0]])[0]
+    figure = page.evaluate("document.getElementById('fig-tasks').data[0]")
+    assert task.id in figure["y"] and sorted(figure["x"]) == ["replay:a", "replay:b"]
+    page.evaluate(f"document.getElementById('fig-tasks').emit('plotly_click', "
+                  f"{{points: [{{x: 'replay:b', y: '{task.id}'}}]}})")  # what plotly.js sends for a click on it
+    figures = task_figures(page)
+    assert page.url.endswith(f"#/task/{task.id}")
+    assert list(figures) == ["replay:b", "replay:a"]  # the better model first
+    best, _, passed, count, outcomes = figures["replay:b"]
+    assert (passed, count, outcomes) == ("100.0", f"{SAMPLES}/{SAMPLES}", f"{SAMPLES} ok")
+    score, ci, passed, _, outcomes = figures["replay:a"]
+    assert float(score) < float(best) and float(passed) < 100 and "1 no_code" in outcomes  # sample 4 refuses
+    lo, hi = map(float, ci.split("–"))
+    assert lo < float(score) < hi  # the samples differ: a CI around the mean
+    assert page.locator("#task-view pre").first.inner_text().strip() == task.instruction.strip()
+    page.wait_for_selector(f"#task-figure {DRAWN}")
+    (bars,) = figure_data(page, "task-figure")
+    assert bars["x"] == ["replay:b", "replay:a"]  # the bars as the table: its figures to one decimal
+    assert bars["y"] == [pytest.approx(float(best), abs=0.05), pytest.approx(float(score), abs=0.05)]
+    assert page.locator("#task-view table.task-cells").count() == 2
+    assert page.locator("#task-view table.task-cells tr.cell-row").count() == 2 * SAMPLES
+    page.screenshot(path=str(artifacts / "report-task.png"), full_page=True)
+    page.locator("#task-view table.task-cells tr.cell-row a").first.click()  # a cell of the best model
+    page.wait_for_selector("#cell-view .badge.passed")
+    assert "replay:b" in page.locator("#cell-view h2").inner_text()
+    assert watched.errors == [] and watched.requests == []
+
+
+def test_a_cell_page_links_to_its_task_page(report, watched):
+    page = watched.page
+    page.goto(report.as_uri())
+    open_failed_cell(page)
+    task = page.locator("#cell-view h2 a.task-link")
+    name = task.inner_text()
+    task.click()
+    figures = task_figures(page)
+    assert page.url.endswith(f"#/task/{name}") and len(figures) == 1
+    (model,) = figures.values()
+    assert float(model[2]) < 100  # the failed cell's task is not passed every time
+    assert page.locator("#task-view tr.cell-row").count() == SAMPLES
+    assert watched.errors == [] and watched.requests == []
+
+
 def test_check_html_draws_the_temperature_profile_of_a_ramp(tmp_path, browser, artifacts, reference_cache):
     done = twinbench("check", str(RAMP), "--html", "check.html", cwd=tmp_path, cache=reference_cache)
     assert done.returncode == 0, done.stderr
@@ -212,6 +287,24 @@ def test_view_serves_the_run_and_loads_a_cell_per_request(server, browser, artif
         assert w.errors == []
     finally:
         w.close()
+
+
+def test_view_serves_a_task_page_with_its_data_fetched(server, browser):
+    task = select_tasks(load_suite("beamline"), [TASKS[1]])[0].id
+    w = Watched(browser, offline=False)
+    fetched: list[str] = []
+    w.page.on("request", lambda r: fetched.append(r.url))
+    try:
+        w.page.goto(f"{server.url}#/task/{task}")
+        figures = task_figures(w.page)
+        assert len(figures) == 1 and sum("/task?" in u for u in fetched) == 1
+        assert w.page.locator("#task-view tr.cell-row").count() == SAMPLES
+        assert w.errors == []
+    finally:
+        w.close()
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(f"{server.url}task?run={server.runs.run_ids[0]}&id=nosuchtask")
+    assert err.value.code == 404 and "no such task" in err.value.read().decode()
 
 
 def test_view_answers_an_unknown_cell_with_404(server):

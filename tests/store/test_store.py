@@ -187,3 +187,35 @@ def test_cell_record_gives_one_cells_blobs_answer_scores_with_detail_and_errors(
     assert store.cell_record("r1", other.id)["errors"] == [] and store.cell_record("r1", other.id)["code_sha"] is None
     with pytest.raises(InputError, match="no such run"):
         store.cell_record("nope", cell.id)
+
+
+def test_outcome_rows_are_result_rows_without_the_answers(store):
+    """Pending, failed and scored cells: the same outcome and score columns as `result_rows`, in manifest order."""
+    record = CallRecord(key=CELLS[0].key, model="a", provider="p", endpoint="e",
+                        error=CallError(kind="transient", reason="http 503: down"))
+    store.finish_cell("r1", CELLS[0], CellResult.from_call(record))
+    scored = answered(CELLS[1], text="a long answer " * 100)
+    scored.execution = ExecutionRecord(status="timeout", extraction="fenced")
+    scored.scores = [ScoreRecord(scorer="trace", value=0.25), ScoreRecord(scorer="pass", value=0.0)]
+    store.finish_cell("r1", CELLS[1], scored)
+    store.finish_cell("r1", CELLS[2], answered(CELLS[2]))
+    store.record_score("r1", CELLS[2], ScoreRecord(scorer="codebleu", value=None))
+    full, lean = store.result_rows("r1"), store.outcome_rows("r1")
+    assert [r["cell_id"] for r in lean] == [c.id for c in CELLS]
+    assert all(r.keys() == lean[0].keys() and "text" not in r for r in lean)
+    assert lean == [{k: r[k] for k in lean[0]} for r in full]
+    assert (lean[0]["status"], lean[0]["error"], lean[0]["score.trace"]) == ("failed", "http 503: down", None)
+    assert (lean[1]["exec_status"], lean[1]["score.trace"], lean[1]["score.pass"]) == ("timeout", 0.25, 0.0)
+    assert lean[-1]["status"] == "pending"
+    assert store.cell_record("r1", CELLS[1].id)["extraction"] == "fenced"
+
+
+def test_a_store_made_without_the_scores_index_gets_it_when_opened(tmp_path, store):
+    path = tmp_path / "r.sqlite"
+    store.close()
+    sqlite3.connect(path).execute("DROP INDEX scores_values")
+    Store.open(path, create=False).close()
+    con = sqlite3.connect(path)
+    plan = " ".join(r[-1] for r in con.execute("EXPLAIN QUERY PLAN SELECT cell_id, scorer, value FROM scores"
+                                               " WHERE run_id = 'r1'"))
+    assert "COVERING INDEX scores_values" in plan

@@ -9,7 +9,6 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel
-from scipy import stats
 
 Method = Literal["spearman", "kendall", "pearson"]
 METHODS: tuple[Method, ...] = ("spearman", "kendall", "pearson")
@@ -29,6 +28,8 @@ def _finite(v: float) -> float | None:
 
 
 def _rank_rows(a: np.ndarray) -> np.ndarray:
+    from scipy import stats  # scipy is loaded by the tests that need it, not by every page and leaderboard
+
     return stats.rankdata(a, axis=-1)
 
 
@@ -168,6 +169,8 @@ def turn_delta(before: Sequence[float], after: Sequence[float], from_turn: int, 
             share_declining=None,
             wilcoxon_p=None,
         )
+    from scipy import stats
+
     p = float(stats.wilcoxon(d).pvalue) if np.any(d != 0) else None
     q1, med, q3 = np.percentile(d, [25, 50, 75])
     return TurnDelta(
@@ -201,6 +204,8 @@ def pass_change(before: Sequence[bool], after: Sequence[bool], from_turn: int, t
     gained a pass against those that lost one (1 when none changed; None without pairs)."""
     b, a = np.asarray(before, bool), np.asarray(after, bool)
     gained, lost = int(np.sum(a & ~b)), int(np.sum(b & ~a))
+    from scipy import stats
+
     p = None if not len(a) else 1.0 if gained + lost == 0 else float(stats.binomtest(gained, gained + lost).pvalue)
     return PassChange(from_turn=from_turn, to_turn=to_turn, n=len(a), gained=gained, lost=lost,
                       change=(gained - lost) / len(a) if len(a) else None, mcnemar_p=p)

@@ -23,8 +23,8 @@ def report(
     """Write a run's report as one HTML file that opens offline (every script and style inlined).
 
     The leaderboard with CI error bars and pass@k, heatmaps by category and difficulty, outcome shares, text
-    similarity against trace score; every cell with its answer, program, output and aligned trace (drawn when
-    opened); filters by model, category, outcome and pass."""
+    similarity against trace score; each task with the models compared on it; every cell with its answer, program,
+    output and aligned trace (drawn when opened); filters by model, category, outcome and pass."""
     from rich.progress import Progress
 
     from twinbench.cli.run import latest_benchmark
@@ -41,7 +41,8 @@ def report(
         for row in data.rows:
             cells[row["cell_id"]] = script_json(data.cell(row["cell_id"]))  # kept as text: a large run fits
             progress.advance(bar)
-    page = run_page(data, cells)
+    tasks = {task_id: script_json(data.task(task_id)) for task_id in dict.fromkeys(r["task"] for r in data.rows)}
+    page = run_page(data, cells, tasks=tasks)
     try:
         out.write_text(page, encoding="utf-8")
     except OSError as exc:

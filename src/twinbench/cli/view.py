@@ -24,7 +24,7 @@ def view(
     The same pages as `twinbench report`, each run's page and each cell's data made when asked."""
     from twinbench.errors import InputError
     from twinbench.report.server import ViewServer
-    from twinbench.runner.benchmark import BENCHMARK
+    from twinbench.store.records import BENCHMARK
 
     store = open_store(store_path, must_exist=True)
     benchmark = [r.run_id for r in store.runs() if r.config.get("kind") == BENCHMARK]
@@ -38,8 +38,7 @@ def view(
         raise InputError(str(store_path), "the store holds no benchmark run")
     store.close()
     try:
-        with err_console.status(f"reading {len(shown)} run(s)"):
-            server = ViewServer(store_path, shown, port)
+        server = ViewServer(store_path, shown, port)  # listens now; reads its runs once it serves
     except OSError as exc:
         raise InputError("--port", f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     err_console.print(escape(f"serving {len(shown)} run(s) of {store_path} at {server.url} (Ctrl-C to stop)"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twinbench.errors import InputError
@@ -66,6 +65,8 @@ def parse_spec(spec: str) -> ModelSpec:
 
 def load_models_file(path: Path) -> dict[str, ModelSpec]:
     """Read `models:` entries (name -> fields) from a YAML file, validating each one."""
+    import yaml  # loaded for a models file only
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

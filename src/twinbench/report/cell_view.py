@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from twinbench.report.figures import continuous_figure, timeline_figure
-from twinbench.report.leaderboard import cell_outcome
+from twinbench.report.leaderboard import row_result
 from twinbench.tasks import Task
 from twinbench.trace.model import Trace
 from twinbench.twins.recorder import SAFETY_CHANNEL
@@ -63,18 +63,17 @@ def alignment_view(task: Task, trace: Trace, references: list[Trace], twin: str)
 def cell_view(row: Mapping[str, Any], meta: Mapping[str, Any], task: Task | None, record: Mapping[str, Any],
               trace: Trace | None, references: list[Trace], config: Mapping[str, Any], code: str | None,
               output: str | None, judge: list[dict[str, Any]]) -> dict[str, Any]:
-    """The cell page's data: `row` is its `Store.result_rows` row, `record` its `Store.cell_record`, `judge` the
+    """The cell page's data: `row` is its `Store.outcome_rows` row, `record` its `Store.cell_record`, `judge` the
     judges' grades (`RunData.judge`)."""
     scores = record["scores"]
-    pending = row["status"] == "pending"
+    outcome, passed = row_result(row)
     view = {
         "id": row["cell_id"], "model": row["model"], "task": row["task"], "turn": row["turn"],
         "sample": row["sample"], "category": meta.get("category"), "difficulty": meta.get("difficulty"),
-        "status": row["status"], "outcome": "pending" if pending else cell_outcome(row["status"], row["exec_status"]),
-        "passed": None if pending else bool(row.get("score.pass")),
+        "status": row["status"], "outcome": outcome, "passed": passed,
         "scores": {name: s["value"] for name, s in scores.items()},
-        "instruction": task.instruction if task else None, "answer": row.get("text"), "extraction":
-        row.get("extraction"), "code": code, "output": output, "errors": record["errors"],
+        "instruction": task.instruction if task else None, "answer": record["text"],
+        "extraction": record["extraction"], "code": code, "output": output, "errors": record["errors"],
         "safety": [{"t": e.t, "value": str(e.value)} for e in trace if e.channel == SAFETY_CHANNEL] if trace else [],
         "judge": judge, "alignment": None,
     }

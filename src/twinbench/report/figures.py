@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from twinbench.analysis.stats import Estimate
 from twinbench.report.leaderboard import OUTCOMES, ModelRow
 from twinbench.trace.model import Trace
 
@@ -38,16 +39,20 @@ def _pct(v: float | None) -> float | None:
 
 def score_figure(board: Sequence[ModelRow]) -> Figure:
     """Mean full score per model with its bootstrap 95% CI as error bars."""
-    models = [m.model for m in board]
-    values = [_pct(m.score.value) or 0.0 for m in board]
-    plus = [max((_pct(m.score.hi) or v) - v, 0.0) for m, v in zip(board, values, strict=True)]
-    minus = [max(v - (_pct(m.score.lo) or v), 0.0) for m, v in zip(board, values, strict=True)]
-    hover = [f"{m.model}<br>score {v:.1f} (95% CI {v - lo:.1f}-{v + hi:.1f})<br>pass {_pct(m.pass_rate)}"
-             for m, v, lo, hi in zip(board, values, minus, plus, strict=True)]
-    data = [{"type": "bar", "x": models, "y": values, "name": "score", "hovertext": hover, "hoverinfo": "text",
-             "error_y": {"type": "data", "array": plus, "arrayminus": minus, "visible": True},
+    return score_bars([(m.model, m.score, m.pass_rate) for m in board], "Mean full score (%), 95% CI")
+
+
+def score_bars(models: Sequence[tuple[str, Estimate, float | None]], title: str) -> Figure:
+    """A bar per (model, mean full score with its 95% CI, pass rate), the CI as error bars."""
+    values = [_pct(score.value) or 0.0 for _, score, _ in models]
+    plus = [max((_pct(score.hi) or v) - v, 0.0) for (_, score, _), v in zip(models, values, strict=True)]
+    minus = [max(v - (_pct(score.lo) or v), 0.0) for (_, score, _), v in zip(models, values, strict=True)]
+    hover = [f"{name}<br>score {v:.1f} (95% CI {v - lo:.1f}-{v + hi:.1f})<br>pass {_pct(passed)}"
+             for (name, _, passed), v, lo, hi in zip(models, values, minus, plus, strict=True)]
+    data = [{"type": "bar", "x": [name for name, _, _ in models], "y": values, "name": "score", "hovertext": hover,
+             "hoverinfo": "text", "error_y": {"type": "data", "array": plus, "arrayminus": minus, "visible": True},
              "marker": {"color": "#4c78a8"}}]
-    return {"data": data, "layout": _layout("Mean full score (%), 95% CI", yaxis={"range": [0, 100]}, height=320)}
+    return {"data": data, "layout": _layout(title, yaxis={"range": [0, 100]}, height=320)}
 
 
 def heatmap_figure(board: Sequence[ModelRow], attr: str, title: str) -> Figure:
@@ -93,7 +98,8 @@ def similarity_figure(index: Sequence[Sequence[Any]], columns: Sequence[str]) ->
 
 def task_figure(index: Sequence[Sequence[Any]], columns: Sequence[str]) -> Figure:
     """Models compared task by task: the mean full score (%) of each task (rows) for each model (columns), with
-    the cells passed out of the finished ones in the hover; a click lists that task's cells of that model."""
+    the cells passed out of the finished ones in the hover; a click opens the task's page (the models compared on
+    it)."""
     col = {name: i for i, name in enumerate(columns)}
     cells: dict[tuple[str, str], list[Sequence[Any]]] = {}
     for row in index:
@@ -110,7 +116,8 @@ def task_figure(index: Sequence[Sequence[Any]], columns: Sequence[str]) -> Figur
              for m in models] for t in tasks]
     data = [{"type": "heatmap", "x": models, "y": tasks, "z": z, "text": text, "zmin": 0, "zmax": 100,
              "colorscale": "Viridis", "hovertemplate": "%{y}<br>%{x}: %{z:.1f}% (%{text})<extra></extra>"}]
-    return {"data": data, "layout": _layout("Models by task: mean full score (%); click to list the cells",
+    title = "Models by task: mean full score (%); click a task to compare the models on it"
+    return {"data": data, "layout": _layout(title,
                                             height=140 + 16 * len(tasks), yaxis={"automargin": True,
                                                                                  "autorange": "reversed"},
                                             xaxis={"automargin": True, "side": "top"})}

@@ -73,16 +73,18 @@ def board_figures(data: RunData) -> dict[str, Any]:
 
 
 def run_page(data: RunData, cells: dict[str, str] | None = None, cell_url: str | None = None,
-             plotly_src: str | None = None, runs_url: str | None = None) -> str:
-    """A run's page: leaderboard, figures, the filterable cell list and the cell view. The page reads a cell from
-    `cells` (cell id -> its data as `script_json` text, embedded for a standalone file) or fetches it from
-    `cell_url` + its id."""
+             plotly_src: str | None = None, runs_url: str | None = None, tasks: dict[str, str] | None = None,
+             task_url: str | None = None) -> str:
+    """A run's page: leaderboard, figures, the filterable cell list, the task view and the cell view. The page
+    reads a cell from `cells` (cell id -> its data as `script_json` text, embedded for a standalone file) or fetches
+    it from `cell_url` + its id; a task likewise from `tasks` or `task_url`."""
     summary = data.summary
     page = {"run": data.run_id, "columns": INDEX_COLUMNS, "rows": data.index, "figures": board_figures(data),
-            "cell_url": cell_url}
+            "cell_url": cell_url, "task_url": task_url}
     ks = sorted({k for m in data.board for k in m.pass_at_k})
     return _page("run.html.j2", plotly_src, run=summary, board=data.board, ks=ks, page=page, runs_url=runs_url,
-                 cells=cells or {})
+                 embedded=[*(("task-json", k, v) for k, v in (tasks or {}).items()),
+                           *(("cell", k, v) for k, v in (cells or {}).items())])
 
 
 def runs_page(summaries: list[Any], run_url: str) -> str:

@@ -15,16 +15,16 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from math import comb
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
-from rich import box
-from rich.console import RenderableType
-from rich.table import Table
-from rich.text import Text
 
 from twinbench.analysis.stats import Estimate, PassChange, estimate, pass_change
+
+if TYPE_CHECKING:  # rich draws the text tables only: the HTML pages load none of it
+    from rich.console import RenderableType
+    from rich.table import Table
 
 DIMENSIONS = ("discrete", "timing", "continuous", "safety")
 SIMILARITY = ("codebleu", "edit_similarity")
@@ -73,6 +73,13 @@ def cell_outcome(status: str, exec_status: str | None) -> str:
     if status == "failed" and exec_status is None:
         return "generation_failed"
     return exec_status or ""
+
+
+def row_result(row: Mapping[str, Any]) -> tuple[str, bool | None]:
+    """A stored cell's outcome (`pending` until it finishes) and whether it passed (None while pending)."""
+    if row["status"] == "pending":
+        return "pending", None
+    return cell_outcome(row["status"], row.get("exec_status")), bool(row.get("score.pass"))
 
 
 def _generation_errors(rows: list[Mapping[str, Any]]) -> dict[str, int]:
@@ -223,6 +230,10 @@ def _markdown(head: list[str], rows: list[list[str]]) -> str:
 
 def _table(title: str, head: list[str], rows: list[list[str]]) -> Table:
     """At 80 columns: the first column (names) wraps, numbers never do, a long header wraps at its spaces."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                   collapse_padding=True)
     table.add_column(head[0], overflow="fold", ratio=1, min_width=8)
@@ -258,6 +269,8 @@ def render(board: list[ModelRow], fmt: Format) -> str | list[RenderableType]:
     if fmt == "markdown":
         text = "\n".join(_markdown(head, rows) for _, head, rows in tables)
         return text + (f"\n{note}\n" if note else "")
+    from rich.text import Text
+
     out: list[RenderableType] = [_table(*t) for t in tables]
     out.append(category_table(board))
     if note:

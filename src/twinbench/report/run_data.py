@@ -1,5 +1,6 @@
-"""A stored benchmark run as the HTML pages show it: the leaderboard, an index of its cells, and one cell at a time
-in full (its answer, program, output, and its trace re-aligned against the best reference).
+"""A stored benchmark run as the HTML pages show it: the leaderboard, an index of its cells, one task at a time
+(the models compared on it), and one cell at a time in full (its answer, program, output, and its trace re-aligned
+against the best reference).
 
 Everything is read back from the store; only the alignment is recomputed (the store keeps its scores, not the
 aligned rows), against the task's reference traces from the per-twin-version cache.
@@ -9,13 +10,16 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twinbench.errors import InputError
-from twinbench.report.leaderboard import ModelRow, cell_outcome, leaderboard
+from twinbench.report.leaderboard import ModelRow, leaderboard, row_result
 from twinbench.store import Store
-from twinbench.tasks import Task
-from twinbench.trace.model import Trace
+from twinbench.store.records import BENCHMARK
+
+if TYPE_CHECKING:
+    from twinbench.tasks import Task
+    from twinbench.trace.model import Trace
 
 INDEX_COLUMNS = ("id", "model", "task", "category", "difficulty", "turn", "sample", "outcome", "passed", "trace",
                  "codebleu")
@@ -26,11 +30,9 @@ def _blob_text(store: Store, sha: str | None) -> str | None:
 
 
 class RunData:
-    """One benchmark run of `store`, read lazily: `board`, `index` and `cell(cell_id)`."""
+    """One benchmark run of `store`, read lazily: `board`, `index`, `task(task_id)` and `cell(cell_id)`."""
 
     def __init__(self, store: Store, run_id: str):
-        from twinbench.runner.benchmark import BENCHMARK
-
         self.store, self.run_id = store, run_id
         self.summary = store.run(run_id)
         if self.summary.config.get("kind") != BENCHMARK:
@@ -41,7 +43,9 @@ class RunData:
 
     @cached_property
     def rows(self) -> list[dict[str, Any]]:
-        return self.store.result_rows(self.run_id)
+        """One row per cell with its outcome and scores (`Store.outcome_rows`: no answers; a cell's page reads its
+        own)."""
+        return self.store.outcome_rows(self.run_id)
 
     @cached_property
     def tasks(self) -> dict[str, Task]:
@@ -62,15 +66,30 @@ class RunData:
         out = []
         for r in self.rows:
             meta = self.meta.get(r["task"], {})
-            pending = r["status"] == "pending"
             out.append([r["cell_id"], r["model"], r["task"], meta.get("category", "?"), meta.get("difficulty", "?"),
-                        r["turn"], r["sample"], "pending" if pending else cell_outcome(r["status"], r["exec_status"]),
-                        None if pending else bool(r.get("score.pass")), r.get("score.trace"), r.get("score.codebleu")])
+                        r["turn"], r["sample"], *row_result(r), r.get("score.trace"), r.get("score.codebleu")])
         return out
 
     @cached_property
     def _row_by_id(self) -> dict[str, dict[str, Any]]:
         return {r["cell_id"]: r for r in self.rows}
+
+    @cached_property
+    def _rows_by_task(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for r in self.rows:
+            out.setdefault(r["task"], []).append(r)
+        return out
+
+    def task(self, task_id: str) -> dict[str, Any]:
+        """Everything the task page shows (see `report.task_view.task_view`); InputError for a task not in the run."""
+        from twinbench.report.task_view import task_view
+
+        rows = self._rows_by_task.get(task_id)
+        if rows is None:
+            raise InputError(str(self.store.path), "no such task in the run", item=f"{self.run_id}/{task_id}")
+        task = self.tasks.get(task_id)
+        return task_view(task_id, rows, self.meta.get(task_id, {}), task.instruction if task else None)
 
     def references(self, task_id: str) -> list[Trace]:
         """The task's reference traces (cached per twin version; computed once when the cache lacks them)."""

@@ -1,9 +1,11 @@
 """`twinbench view`: the report's pages served from the results store by the standard library's HTTP server, on
-127.0.0.1 only. Each run is read when the server starts (again once more cells have finished), its page drawn
-when asked, each cell's data made when its page opens it; plotly.js is served once and cached by the browser.
-Each request has its thread (a browser's idle connection blocks nothing); the store is read by one at a time.
+127.0.0.1 only. The server listens at once and reads its runs in the background (a request that comes first waits
+for its run); a run is read again once more cells have finished. A run's page is drawn once per read, each cell's
+data made when its page opens it; plotly.js is served once and cached by the browser. Each request has its thread
+(a browser's idle connection blocks nothing); the store is read by one at a time.
 
-Routes: `/` (the runs, or the only run's page), `/run?id=RUN`, `/cell?run=RUN&id=CELL` (JSON), `/plotly.min.js`.
+Routes: `/` (the runs, or the only run's page), `/run?id=RUN`, `/task?run=RUN&id=TASK`, `/cell?run=RUN&id=CELL`
+(JSON), `/plotly.min.js`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Runs:
         self.store = Store.open(store_path, create=False, any_thread=True)
         self.lock = threading.Lock()
         self._data: dict[str, tuple[tuple[int, int], RunData]] = {}
+        self._pages: dict[str, tuple[RunData, bytes]] = {}  # run -> its page, drawn from that reading of the run
 
     def data(self, run_id: str) -> RunData:
         """The run, read again when cells finished since it was last read."""
@@ -45,10 +48,25 @@ class Runs:
         return kept[1]
 
     def prepare(self) -> None:
-        """Read every run's cells and leaderboard now, so that the first page asked for is only drawn."""
+        """Read every run and draw its page now (from a background thread while the server listens), so that the
+        first page asked for is ready or nearly so. A run that cannot be read is left for its request to report."""
         for run_id in self.run_ids:
-            data = self.data(run_id)
-            data.board, data.index  # noqa: B018  (cached properties, computed here)
+            with self.lock:
+                try:
+                    self._run_page(run_id)
+                except Exception:  # noqa: BLE001, S110  (the request for the page answers with the error)
+                    pass
+
+    def _run_page(self, run_id: str) -> bytes:
+        data = self.data(run_id)
+        kept = self._pages.get(run_id)
+        if kept is None or kept[0] is not data:
+            run = quote(run_id, safe="")
+            page = run_page(data, cell_url=f"/cell?run={run}&id=", task_url=f"/task?run={run}&id=",
+                            plotly_src=PLOTLY_URL, runs_url="/" if len(self.run_ids) > 1 else None)
+            kept = (data, page.encode())
+            self._pages[run_id] = kept
+        return kept[1]
 
     def page(self, path: str, query: dict[str, str]) -> tuple[str, bytes]:
         """The content type and body for a GET of `path`; InputError for an unknown page, run or cell."""
@@ -63,10 +81,9 @@ class Runs:
         if path == "/":
             return "text/html", runs_page([self.store.run(r) for r in self.run_ids], "/run?id=").encode()
         if path == "/run":
-            run_id = query.get("id", "")
-            page = run_page(self.data(run_id), cell_url=f"/cell?run={quote(run_id, safe='')}&id=",
-                            plotly_src=PLOTLY_URL, runs_url="/" if len(self.run_ids) > 1 else None)
-            return "text/html", page.encode()
+            return "text/html", self._run_page(query.get("id", ""))
+        if path == "/task":
+            return "application/json", script_json(self.data(query.get("run", "")).task(query.get("id", ""))).encode()
         if path == "/cell":
             return "application/json", script_json(self.data(query.get("run", "")).cell(query.get("id", ""))).encode()
         raise InputError(path, "no such page")
@@ -100,13 +117,13 @@ def _handler(runs: Runs) -> type[BaseHTTPRequestHandler]:
 
 
 class ViewServer:
-    """An HTTP server on 127.0.0.1 (`port` 0: a free one) over `run_ids` of the store at `store_path`, each run
-    read before the first request."""
+    """An HTTP server on 127.0.0.1 (`port` 0: a free one) over `run_ids` of the store at `store_path`; its runs
+    are read in the background from the moment it listens (a request waits in the queue until it serves)."""
 
     def __init__(self, store_path: Path, run_ids: list[str], port: int = 0):
         self.runs = Runs(store_path, run_ids)
-        self.runs.prepare()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self.runs))
+        threading.Thread(target=self.runs.prepare, daemon=True).start()
         self._thread: threading.Thread | None = None
 
     @property
@@ -128,4 +145,5 @@ class ViewServer:
             self.httpd.shutdown()
             self._thread.join()
         self.httpd.server_close()
-        self.runs.store.close()
+        with self.runs.lock:  # not while the background reading uses the store
+            self.runs.store.close()

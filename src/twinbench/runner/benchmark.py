@@ -40,11 +40,10 @@ from twinbench.runner.pool import Pool
 from twinbench.runner.prompting import INPUT_SCORER, TURN_TEMPLATE, messages_for, prompt_sha
 from twinbench.sandbox import Limits
 from twinbench.store import Cell, CellResult, ExecutionRecord, ScoreRecord, Store, blob_sha
+from twinbench.store.records import BENCHMARK
 from twinbench.tasks import ReferenceRunner, Suite, Task, twin_fingerprint
 from twinbench.trace.model import Trace
 from twinbench.twins import get_twin
-
-BENCHMARK = "benchmark"
 
 
 def cache_dir() -> Path:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from twinbench.errors import InputError
 from twinbench.store import Cell, Store
-from twinbench.tasks import Suite, Task
+
+if TYPE_CHECKING:
+    from twinbench.tasks import Suite, Task
 
 ChainMode = Literal["expert", "own"]
 ChainKey = tuple[str, str, int]  # model, task, sample

@@ -12,16 +12,28 @@ import logging
 import tokenize
 from collections import Counter
 from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 from rapidfuzz.distance import LCSseq, Levenshtein
-from rouge_score.rouge_scorer import lcs_ind
-from rouge_score.tokenizers import DefaultTokenizer
-from sacrebleu.metrics import BLEU, CHRF
 
 from twinbench.similarity.seeded import seed_is_fixed, seeded_scores
 
-_TOKENIZER = DefaultTokenizer(use_stemmer=False)
-_BLEU = BLEU(effective_order=True)
+
+@cache
+def _tokenizer() -> Any:
+    """rouge-score's tokenizer, made on first use (importing rouge-score loads nltk, which takes seconds)."""
+    from rouge_score.tokenizers import DefaultTokenizer
+
+    return DefaultTokenizer(use_stemmer=False)
+
+
+@cache
+def _sacrebleu(name: str) -> Any:
+    """sacrebleu's BLEU (effective order) or chrF, made on first use."""
+    from sacrebleu.metrics import BLEU, CHRF
+
+    return BLEU(effective_order=True) if name == "bleu" else CHRF()
 
 
 class _NoDataflowWarning(logging.Filter):
@@ -32,7 +44,6 @@ class _NoDataflowWarning(logging.Filter):
 
 
 logging.getLogger().addFilter(_NoDataflowWarning())
-_CHRF = CHRF()
 
 
 def codebleu(reference: str, candidate: str) -> dict[str, float]:
@@ -48,12 +59,12 @@ def codebleu(reference: str, candidate: str) -> dict[str, float]:
 
 def bleu(reference: str, candidate: str) -> float:
     """Sentence BLEU (sacrebleu, 13a tokenizer, effective order) scaled to [0, 1]."""
-    return _BLEU.sentence_score(candidate, [reference]).score / 100.0
+    return _sacrebleu("bleu").sentence_score(candidate, [reference]).score / 100.0
 
 
 def chrf(reference: str, candidate: str) -> float:
     """Sentence chrF (sacrebleu defaults) scaled to [0, 1]."""
-    return _CHRF.sentence_score(candidate, [reference]).score / 100.0
+    return _sacrebleu("chrf").sentence_score(candidate, [reference]).score / 100.0
 
 
 def _f1(hits: int, n_ref: int, n_cand: int) -> float:
@@ -65,7 +76,8 @@ def _f1(hits: int, n_ref: int, n_cand: int) -> float:
 
 def rouge_l(reference: str, candidate: str) -> float:
     """ROUGE-L F-measure over the whole text (rouge-score's `rougeL`)."""
-    ref, cand = _TOKENIZER.tokenize(reference), _TOKENIZER.tokenize(candidate)
+    tokenizer = _tokenizer()
+    ref, cand = tokenizer.tokenize(reference), tokenizer.tokenize(candidate)
     if not ref or not cand:
         return 0.0
     return _f1(int(LCSseq.similarity(ref, cand)), len(ref), len(cand))
@@ -73,8 +85,11 @@ def rouge_l(reference: str, candidate: str) -> float:
 
 def rouge_lsum(reference: str, candidate: str) -> float:
     """Summary-level ROUGE-L with lines as sentences (rouge-score's `rougeLsum`, as HF `evaluate` reports it)."""
-    refs = [_TOKENIZER.tokenize(s) for s in reference.split("\n") if s]
-    cands = [c for c in (_TOKENIZER.tokenize(s) for s in candidate.split("\n") if s) if c]
+    from rouge_score.rouge_scorer import lcs_ind
+
+    split = _tokenizer().tokenize
+    refs = [split(s) for s in reference.split("\n") if s]
+    cands = [c for c in (split(s) for s in candidate.split("\n") if s) if c]
     m, n = sum(map(len, refs)), sum(map(len, cands))
     if not m or not n:
         return 0.0

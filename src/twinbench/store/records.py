@@ -81,6 +81,9 @@ class CellResult(BaseModel):
         return cls(status="failed", response=record, errors=[error])
 
 
+BENCHMARK = "benchmark"  # the `kind` in a benchmark run's config (judge and chain runs have their own)
+
+
 class RunSummary(BaseModel):
     """A run's progress as `runs list` and `runs show` print it."""
 

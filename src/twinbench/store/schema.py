@@ -1,4 +1,5 @@
-"""SQLite schema of the results store; `PRAGMA user_version` holds SCHEMA_VERSION."""
+"""SQLite schema of the results store; `PRAGMA user_version` holds SCHEMA_VERSION. INDEXES are made when a store
+opens (a store made before one of them gets it then)."""
 
 from __future__ import annotations
 
@@ -88,4 +89,8 @@ CREATE TABLE errors (
     at      REAL NOT NULL,
     FOREIGN KEY (run_id, cell_id) REFERENCES manifest(run_id, cell_id)
 );
+"""
+
+INDEXES = """
+CREATE INDEX IF NOT EXISTS scores_values ON scores (run_id, cell_id, scorer, value);
 """

@@ -1,4 +1,4 @@
-// twinbench pages: the run report (leaderboard, cell list, one cell at a time) and the check page.
+// twinbench pages: the run report (leaderboard, cell list, one task or one cell at a time) and the check page.
 // Everything a program or a model wrote is shown as text (textContent), never as markup.
 (() => {
   "use strict";
@@ -40,7 +40,10 @@
   const C = Object.fromEntries(PAGE.columns.map((c, i) => [c, i]));
   const ROWS = PAGE.rows;
   const boardView = document.getElementById("board-view");
+  const taskView = document.getElementById("task-view");
   const cellView = document.getElementById("cell-view");
+  const taskHash = (id) => `#/task/${encodeURIComponent(id)}`;
+  const cellHash = (id) => `#/cell/${encodeURIComponent(id)}`;
   const form = document.getElementById("filters");
   let boardDrawn = false;
 
@@ -49,8 +52,8 @@
     boardDrawn = true;
     Object.entries(PAGE.figures).forEach(([name, fig]) => plot(document.getElementById(`fig-${name}`), fig));
     const scatter = document.getElementById("fig-scatter");
-    scatter.on("plotly_click", (ev) => { location.hash = `#/cell/${encodeURIComponent(ev.points[0].customdata)}`; });
-    document.getElementById("fig-tasks").on("plotly_click", (ev) => listCells(ev.points[0].x, ev.points[0].y));
+    scatter.on("plotly_click", (ev) => { location.hash = cellHash(ev.points[0].customdata); });
+    document.getElementById("fig-tasks").on("plotly_click", (ev) => { location.hash = taskHash(ev.points[0].y); });
   }
 
   function fillSelect(name, column) {
@@ -76,19 +79,20 @@
         el("td", { text: r[C.task] }), el("td", { text: r[C.category] }), el("td", { text: r[C.sample] }),
         el("td", { text: r[C.outcome] }), el("td", { class: result, text: result }),
         el("td", { text: num(r[C.trace]) }), el("td", { text: num(r[C.codebleu]) }));
-      tr.addEventListener("click", () => { location.hash = `#/cell/${encodeURIComponent(r[C.id])}`; });
+      tr.addEventListener("click", () => { location.hash = cellHash(r[C.id]); });
       return tr;
     }));
     const more = rows.length > SHOWN ? ` (the first ${SHOWN} shown; filter to narrow)` : "";
     document.getElementById("cell-count").textContent = `${rows.length} of ${ROWS.length} cells${more}`;
   }
 
-  async function getCell(id) {
-    const embedded = document.getElementById(`cell-${id}`);
+  // A cell's or a task's data: embedded in a standalone report, fetched from `twinbench view` otherwise.
+  async function getData(kind, prefix, url, id) {
+    const embedded = document.getElementById(`${prefix}-${id}`);
     if (embedded) return JSON.parse(embedded.textContent);
-    if (!PAGE.cell_url) throw new Error(`cell ${id} is not in this report`);
-    const response = await fetch(PAGE.cell_url + encodeURIComponent(id));
-    if (!response.ok) throw new Error(`cell ${id}: ${response.status} ${await response.text()}`);
+    if (!url) throw new Error(`${kind} ${id} is not in this report`);
+    const response = await fetch(url + encodeURIComponent(id));
+    if (!response.ok) throw new Error(`${kind} ${id}: ${response.status} ${await response.text()}`);
     return response.json();
   }
 
@@ -146,7 +150,8 @@
       cell.errors.map((e) => el("li", { class: "severity-error", text: `${e.stage} ${e.kind}: ${e.message}` })))] : [];
     clearCell(
       el("a", { href: "#/", class: "back", text: "← leaderboard and cells" }),
-      el("h2", {}, `${cell.model} · ${cell.task} · sample ${cell.sample} `, el("span", { class: `badge ${result}`, text: result }),
+      el("h2", {}, `${cell.model} · `, el("a", { href: taskHash(cell.task), class: "task-link", text: cell.task }),
+        ` · sample ${cell.sample} `, el("span", { class: `badge ${result}`, text: result }),
         " ", el("span", { class: "badge", text: cell.outcome })),
       el("p", { class: "note", text: `category ${cell.category} · difficulty ${cell.difficulty} · turn ${cell.turn}` }),
       scoresTable(cell), ...errors,
@@ -160,36 +165,69 @@
     }
   }
 
-  async function showCell(id) {
-    boardView.hidden = true;
-    cellView.hidden = false;
-    clearCell(el("p", { class: "note", text: "loading…" }));
+  function renderTask(task) {
+    const T = Object.fromEntries(task.columns.map((c, i) => [c, i]));
+    const outcomes = (m) => Object.entries(m.outcomes).map(([o, n]) => `${n} ${o}`).join(", ") || "-";
+    const ci = (s) => (s.lo === null || s.lo === undefined ? "-" : `${pct(s.lo)}–${pct(s.hi)}`);
+    const modelRows = task.models.map((m) => el("tr", { class: "task-model", "data-model": m.model },
+      el("td", { class: "name", text: m.model }),
+      el("td", { text: pct(m.score.value) }), el("td", { text: ci(m.score) }), el("td", { text: pct(m.pass_rate) }),
+      el("td", { text: `${m.passed}/${m.finished}` }), el("td", { class: "name", text: outcomes(m) })));
+    const cellLists = task.models.map((m) => [
+      el("h3", { text: `${m.model}: ${m.cells} cells` }),
+      el("table", { class: "data clickable task-cells" },
+        el("thead", {}, el("tr", {}, ["sample", "turn", "outcome", "result", "trace", "CodeBLEU"].map((h) => el("th", { text: h })))),
+        el("tbody", {}, m.rows.map((r) => {
+          const result = r[T.passed] === null ? "-" : r[T.passed] ? "passed" : "failed";
+          return el("tr", { class: "cell-row", "data-id": r[T.id] },
+            el("td", {}, el("a", { href: cellHash(r[T.id]), text: `sample ${r[T.sample]}` })), el("td", { text: r[T.turn] }),
+            el("td", { text: r[T.outcome] }), el("td", { class: result, text: result }), el("td", { text: num(r[T.trace]) }),
+            el("td", { text: num(r[T.codebleu]) }));
+        })))]);
+    taskView.replaceChildren(
+      el("a", { href: "#/", class: "back", text: "← leaderboard and cells" }),
+      el("h2", {}, `Task ${task.id} `, el("span", { class: "badge", text: task.category || "?" }), " ",
+        el("span", { class: "badge", text: task.difficulty || "?" })),
+      ...block("Instruction", task.instruction),
+      el("h3", { text: "Models on this task" }),
+      el("p", { class: "note", text: "score: mean full trace score (%) over the samples, 95% CI by sample bootstrap" }),
+      el("table", { id: "task-models", class: "data" },
+        el("thead", {}, el("tr", {}, ["model", "score", "95% CI", "pass", "passed", "outcomes"].map((h) => el("th", { text: h })))),
+        el("tbody", {}, modelRows)),
+      el("div", { class: "fig", id: "task-figure" }),
+      ...cellLists.flat());
+    plot(document.getElementById("task-figure"), task.figure);
+  }
+
+  // Shows one of the three views: the board, a task, a cell (`load` fills the one shown from its data).
+  async function show(view, load) {
+    [boardView, taskView, cellView].forEach((v) => { v.hidden = v !== view; });
+    clearCell();
+    taskView.querySelectorAll(".js-plotly-plot").forEach((n) => Plotly.purge(n));
+    taskView.replaceChildren();
+    if (view === boardView) { drawBoard(); return; }
+    view.replaceChildren(el("p", { class: "note", text: "loading…" }));
     try {
-      renderCell(await getCell(id));
+      await load();
     } catch (err) {
-      clearCell(el("a", { href: "#/", class: "back", text: "← back" }), el("pre", { class: "error", text: String(err) }));
+      view.replaceChildren(el("a", { href: "#/", class: "back", text: "← back" }), el("pre", { class: "error", text: String(err) }));
     }
     window.scrollTo(0, 0);
   }
 
-  function showBoard() {
-    cellView.hidden = true;
-    clearCell();
-    boardView.hidden = false;
-    drawBoard();
-  }
-
   function route() {
-    const m = location.hash.match(/^#\/cell\/(.+)$/);
-    if (m) showCell(decodeURIComponent(m[1]));
-    else showBoard();
+    const m = location.hash.match(/^#\/(cell|task)\/(.+)$/);
+    const id = m ? decodeURIComponent(m[2]) : null;
+    if (!m) show(boardView);
+    else if (m[1] === "cell") show(cellView, async () => renderCell(await getData("cell", "cell", PAGE.cell_url, id)));
+    else show(taskView, async () => renderTask(await getData("task", "task-json", PAGE.task_url, id)));
   }
 
   [["model", "model"], ["category", "category"], ["outcome", "outcome"]].forEach(([n, c]) => fillSelect(n, c));
   form.addEventListener("input", renderCells);
-  function listCells(model, task) {
+  function listCells(model) {
     form.elements.model.value = model;
-    form.elements.task.value = task || "";
+    form.elements.task.value = "";
     renderCells();
     document.getElementById("cells-title").scrollIntoView();
   }
