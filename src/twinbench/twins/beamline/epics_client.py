@@ -1,0 +1,34 @@
+"""The namespace of a program that reaches the beamline over EPICS Channel Access (`twinbench check --epics`).
+
+Nothing of twinbench: an unmodified pyepics, ophyd or bluesky program, with the environment of a client that
+searches 127.0.0.1 of its sandbox only, where the harness serves the twin on the default port (5064). The
+program sends no commands to the harness; the server records what it does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+LOOPBACK = {"EPICS_CA_ADDR_LIST": "127.0.0.1", "EPICS_CA_AUTO_ADDR_LIST": "NO",
+            "EPICS_CAS_INTF_ADDR_LIST": "127.0.0.1", "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1",
+            "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO"}
+# A CA client loads libca (ctypes) and opens sockets; the sandbox's namespaces bound what it reaches.
+AUDIT_ALLOWS = ("ctypes.", "socket.")
+# Loaded before the program's process is forked when its text names them. Never ophyd: importing it starts
+# libca's threads, which a fork does not carry over.
+_WORDS = {"epics": ("epics",), "np": ("numpy",), "numpy": ("numpy",),
+          "bluesky": ("numpy", "bluesky", "bluesky.plans", "bluesky.plan_stubs")}
+_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b")
+
+
+def modules_for(source: str) -> list[str]:
+    """The modules a program's text names: the sandbox loads them first."""
+    return list(dict.fromkeys(module for word in sorted(set(_WORD.findall(source))) for module in _WORDS[word]))
+
+
+def namespace(channel: Any) -> dict[str, Any]:
+    """A plain `__main__`, with the client environment set for the libraries the program imports."""
+    os.environ.update(LOOPBACK)
+    return {"__name__": "__main__"}
