@@ -70,7 +70,7 @@ print("at", epics.caget(X + ".RBV", use_monitor=False))
     acquire = [(e["value"], e["timestamp"]) for e in obj["trace"]["events"] if e["channel"] == CAM_ACQUIRE]
     assert [v for v, _ in acquire] == [1, 0] and acquire[1][1] - acquire[0][1] == 1.0  # twin time
     assert obj["output"].strip() == "at 3.0"  # libca started no caRepeater: the harness serves the repeater port
-    assert obj["isolation"] == "bwrap+rlimits"
+    assert obj["isolation"] == "bwrap+rlimits" and obj["audit"] == []  # nothing a CA client needs is refused
 
 
 def test_move_beyond_a_soft_limit_is_refused_and_reported(tmp_path):
@@ -85,6 +85,26 @@ print("lvio", epics.caget(X + ".LVIO", use_monitor=False), "at", epics.caget(X, 
     assert "smx soft limit" in refusal["value"] and "[-50, 50]" in refusal["value"]
     assert refusal["meta"]["requested"] == 500.0
     assert moves(obj) == [3.0] and obj["output"].strip() == "lvio 1 at 3.0"  # the IOC refused, the plan went on
+
+
+def test_bluesky_scan_with_ophyd_epics_devices(tmp_path):
+    """ophyd's EpicsMotor and EpicsSignal, a bluesky scan on the RunEngine: a dozen threads within the default
+    memory limit."""
+    plan = tmp_path / "scan.py"
+    plan.write_text(f"""
+from bluesky import RunEngine
+import bluesky.plans as bp
+from ophyd import EpicsMotor, EpicsSignal
+smx = EpicsMotor({X!r}, name="smx")
+shutter = EpicsSignal("XF:11BMB-ES{{Shutter}}Pos", name="shutter")
+smx.wait_for_connection(timeout=10)
+names = []
+RunEngine({{}})(bp.scan([shutter], smx, 0, 2, 3), lambda name, doc: names.append(name))
+print(names.count("event"), smx.position)
+""")
+    code, obj = finish(start(plan))
+    assert obj["outcome"] == "ok", obj["output"]
+    assert moves(obj) == [1.0, 2.0] and obj["output"].split() == ["3", "2.0"]  # 0: already there, no change
 
 
 def _descendants(pid: int) -> list[int]:

@@ -7,8 +7,10 @@ program sends no commands to the harness; the server records what it does.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
+import sys
 from typing import Any
 
 LOOPBACK = {"EPICS_CA_ADDR_LIST": "127.0.0.1", "EPICS_CA_AUTO_ADDR_LIST": "NO",
@@ -21,6 +23,7 @@ AUDIT_ALLOWS = ("ctypes.", "socket.")
 _WORDS = {"epics": ("epics",), "np": ("numpy",), "numpy": ("numpy",),
           "bluesky": ("numpy", "bluesky", "bluesky.plans", "bluesky.plan_stubs")}
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b")
+M_ARENA_MAX = -8  # mallopt: how many malloc arenas threads share
 
 
 def modules_for(source: str) -> list[str]:
@@ -31,4 +34,10 @@ def modules_for(source: str) -> list[str]:
 def namespace(channel: Any) -> dict[str, Any]:
     """A plain `__main__`, with the client environment set for the libraries the program imports."""
     os.environ.update(LOOPBACK)
+    # libca, ophyd and bluesky start a dozen threads; a malloc arena of each one's own would reserve 64 MB of
+    # address space, counted against the program's memory limit. One arena for all.
+    ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)
+    epics = sys.modules.get("epics")
+    if epics is not None:  # libca's path, found before the audit hook (pyepics runs `file` to find it)
+        os.environ["PYEPICS_LIBCA"] = epics.ca.find_libca()
     return {"__name__": "__main__"}
