@@ -25,7 +25,7 @@ def serve(
     Motor records, Pilatus cam PVs, the Linkam stage, shutter and beam monitor answer under the beamline's
     real PV names, so ophyd EpicsMotor/EpicsSignal, pyepics and bluesky code run unmodified against it.
     """
-    from twinbench.twins.beamline.epics_client import LOOPBACK
+    from twinbench.twins.beamline.pvs import LOOPBACK
 
     for name, value in LOOPBACK.items():  # never search or beacon beyond loopback
         os.environ.setdefault(name, value)

@@ -14,7 +14,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from twinbench.twins.protocol import (
     CommandError,
     LimitExceeded,
     Network,
+    NetworkServer,
     SafetyRefusal,
     Simulator,
     Twin,
@@ -114,6 +115,7 @@ class Sandbox:
             self._start_zygote()
         except Exception:  # noqa: BLE001, S110  (the first run starts it again and reports why it cannot)
             pass
+        self._server = _server_factory(self.network.server) if self.network else None  # while the zygote boots
 
     @property
     def isolation(self) -> str:
@@ -220,8 +222,7 @@ class Sandbox:
 
     def _start_server(self, run: _Run, zygote: ZygoteHost, task_state: Mapping[str, Any] | None) -> ServerThread:
         """A fresh server of the twin, accepting in the sandbox's network namespace; its recorder is the run's."""
-        module, _, function = self.network.server.partition(":")
-        server = getattr(importlib.import_module(module), function)(task_state, self.speed)
+        server = self._server(task_state, self.speed)
         run.sim = server.sim
         thread = ServerThread(zygote.netns(), server)
         thread.start()
@@ -398,6 +399,12 @@ def _wall_limit(run: _Run) -> float:
     (a served twin's clock follows the wall clock: the base alone)."""
     per_hour = 0.0 if run.served else run.limits.wall_seconds_per_hour
     return run.limits.wall_seconds + per_hour * run.sim.now / 3600
+
+
+def _server_factory(spec: str) -> Callable[[Mapping[str, Any] | None, float], NetworkServer]:
+    """The function a "module:function" spec names."""
+    module, _, function = spec.partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def _network(twin: Twin, name: str | None, isolation: str) -> Network | None:

@@ -2,26 +2,29 @@
 
 Nothing of twinbench: an unmodified pyepics, ophyd or bluesky program, with the environment of a client that
 searches 127.0.0.1 of its sandbox only, where the harness serves the twin on the default port (5064). The
-program sends no commands to the harness; the server records what it does.
+program sends no commands to the harness; the server records what it does. pyepics is imported with this
+module, once per sandbox (it starts no thread until its first call: a fork is safe).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import re
-import sys
 from typing import Any
 
-LOOPBACK = {"EPICS_CA_ADDR_LIST": "127.0.0.1", "EPICS_CA_AUTO_ADDR_LIST": "NO",
-            "EPICS_CAS_INTF_ADDR_LIST": "127.0.0.1", "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1",
-            "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO"}
+from twinbench.twins.beamline.pvs import LOOPBACK
+
+with contextlib.suppress(ImportError):  # a program importing it meets the error itself
+    import epics
+
 # A CA client loads libca (ctypes) and opens sockets; the sandbox's namespaces bound what it reaches.
 AUDIT_ALLOWS = ("ctypes.", "socket.")
 # Loaded before the program's process is forked when its text names them. Never ophyd: importing it starts
 # libca's threads, which a fork does not carry over.
-_WORDS = {"epics": ("epics",), "np": ("numpy",), "numpy": ("numpy",),
-          "bluesky": ("numpy", "bluesky", "bluesky.plans", "bluesky.plan_stubs")}
+_WORDS = {"np": ("numpy",), "numpy": ("numpy",), "bluesky": ("numpy", "bluesky", "bluesky.plans",
+                                                             "bluesky.plan_stubs")}
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b")
 M_ARENA_MAX = -8  # mallopt: how many malloc arenas threads share
 
@@ -37,7 +40,6 @@ def namespace(channel: Any) -> dict[str, Any]:
     # libca, ophyd and bluesky start a dozen threads; a malloc arena of each one's own would reserve 64 MB of
     # address space, counted against the program's memory limit. One arena for all.
     ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)
-    epics = sys.modules.get("epics")
-    if epics is not None:  # libca's path, found before the audit hook (pyepics runs `file` to find it)
+    if "epics" in globals():  # libca's path, found before the audit hook (pyepics runs `file` to find it)
         os.environ["PYEPICS_LIBCA"] = epics.ca.find_libca()
     return {"__name__": "__main__"}

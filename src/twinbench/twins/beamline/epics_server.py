@@ -19,7 +19,7 @@ from caproto import ChannelType
 from caproto.server import PVGroup, SubGroup, pvproperty
 
 from twinbench.twins.beamline import pvs
-from twinbench.twins.beamline.epics_client import LOOPBACK
+from twinbench.twins.beamline.pvs import LOOPBACK
 from twinbench.twins.beamline.twin import TEMP_DIGITS, BeamlineSimulator
 from twinbench.twins.protocol import CommandError, SafetyRefusal
 
