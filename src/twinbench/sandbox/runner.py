@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -30,16 +30,10 @@ from twinbench.sandbox.uids import UidLease
 from twinbench.sandbox.zygote_host import ZygoteError, ZygoteHost
 from twinbench.trace.model import Trace
 from twinbench.twins import DEFAULT_TWIN, resolve_twin
-from twinbench.twins.protocol import (
-    BudgetExceeded,
-    CommandError,
-    LimitExceeded,
-    Network,
-    NetworkServer,
-    SafetyRefusal,
-    Simulator,
-    Twin,
-)
+from twinbench.twins.protocol import BudgetExceeded, CommandError, LimitExceeded, SafetyRefusal, Simulator, Twin
+
+if TYPE_CHECKING:
+    from twinbench.twins.protocol import Network, NetworkServer
 
 NO_BWRAP = "bubblewrap unavailable: programs run WITHOUT network, filesystem and pid isolation (rlimits only)"
 DRAIN_SECONDS = 2.0
