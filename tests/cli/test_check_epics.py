@@ -187,6 +187,42 @@ print(json.dumps({"seen": seen, "refused": refused, "at": epics.caget(X + ".RBV"
     assert max(report["seen"]) < 100  # pids of its own namespace, not the host's
 
 
+def test_plan_that_never_ends_times_out_with_the_servers_trace(tmp_path):
+    plan = write_plan(tmp_path, "plan.py", "move(1.0)\nwhile True:\n    time.sleep(0.05)\n")
+    code, obj = finish(start(plan, "--wall-seconds", "3"))
+    assert (code, obj["outcome"], obj["limit"]) == (1, "timeout", "wall_seconds")
+    assert moves(obj) == [1.0]
+
+
+def test_flooding_the_server_ends_at_the_harness_cpu_limit(tmp_path):
+    """The server's thread is the harness's CPU: a program that keeps it busy is stopped as `budget`."""
+    plan = write_plan(tmp_path, "plan.py", """
+i = 0
+while True:
+    epics.caput(SHUTTER, i % 2, wait=True)
+    i += 1
+""")
+    code, obj = finish(start(plan, "--limit", "harness_cpu_seconds=0.3", "--wall-seconds", "60"))
+    assert (code, obj["outcome"], obj["limit"]) == (1, "budget", "harness_cpu_seconds")
+    assert len([e for e in obj["trace"]["events"] if e["channel"] == "XF:11BMB-ES{Shutter}Pos"]) > 10
+
+
+def test_commands_through_the_sandbox_channel_are_refused(tmp_path):
+    """The program finds the sandbox's own channel and sends a twin command on it: only the server may move
+    the twin, so that is a protocol violation."""
+    plan = write_plan(tmp_path, "plan.py", """
+import gc
+from twinbench.sandbox.channel import Channel
+move(1.0)
+channel = next(o for o in gc.get_objects() if isinstance(o, Channel))
+channel.notify("put", pv=X, value=5.0)
+time.sleep(5)
+""")
+    code, obj = finish(start(plan))
+    assert (code, obj["outcome"]) == (1, "forbidden")
+    assert "over the network only" in obj["detail"] and moves(obj) == [1.0]
+
+
 def test_stop_at_first_is_refused_with_epics(tmp_path):
     plan = write_plan(tmp_path, "plan.py", "move(1.0)\n")
     done = subprocess.run([*CLI, "--stop-at-first", str(plan)], capture_output=True, text=True, timeout=60)

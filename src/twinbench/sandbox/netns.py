@@ -12,6 +12,7 @@ import asyncio
 import ctypes
 import os
 import threading
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,6 +50,13 @@ class ServerThread:
             raise RuntimeError(f"the twin's server did not accept on port {self.server.port} in {START_SECONDS:g} s")
         if self._error is not None:
             raise RuntimeError(f"the twin's server failed: {type(self._error).__name__}: {self._error}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server's thread has spent so far (what the program costs the harness)."""
+        try:
+            return time.clock_gettime(time.pthread_getcpuclockid(self._thread.ident))
+        except (OSError, TypeError):  # the thread has ended (or never started)
+            return 0.0
 
     def stop(self) -> None:
         loop, stop = self._loop, self._stop

@@ -73,6 +73,7 @@ class _Run:
     outbox: bytearray = field(default_factory=bytearray)
     audit: list[str] = field(default_factory=list)
     cpu_start: float = field(default_factory=time.thread_time)
+    server_cpu: Callable[[], float] | None = None  # a served twin: the CPU its server thread has spent
 
 
 class Sandbox:
@@ -220,6 +221,7 @@ class Sandbox:
         run.sim = server.sim
         thread = ServerThread(zygote.netns(), server)
         thread.start()
+        run.server_cpu = thread.cpu_seconds
         return thread
 
     def _preload(self, source: str) -> list[str]:
@@ -352,7 +354,7 @@ class Sandbox:
     def _check_budgets(self, run: _Run, zygote: ZygoteHost) -> None:
         limits = run.limits
         events, size = run.sim.recorded()
-        cpu = time.thread_time() - run.cpu_start
+        cpu = run.server_cpu() if run.server_cpu else time.thread_time() - run.cpu_start
         if events > limits.events:
             self._stop(run, zygote, "budget", f"more than {limits.events} recorded events", "events")
         elif size > limits.recorded_bytes:
