@@ -223,8 +223,11 @@ time.sleep(5)
     assert "over the network only" in obj["detail"] and moves(obj) == [1.0]
 
 
-def test_stop_at_first_is_refused_with_epics(tmp_path):
+def test_stop_at_first_and_a_twin_without_epics_are_refused(tmp_path):
     plan = write_plan(tmp_path, "plan.py", "move(1.0)\n")
     done = subprocess.run([*CLI, "--stop-at-first", str(plan)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "--stop-at-first" in done.stderr and "not with --epics" in done.stderr
+    done = subprocess.run([*CLI, "--twin", "physics", str(plan)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "--epics: the physics twin serves no 'epics' network (it serves: none)" in done.stderr

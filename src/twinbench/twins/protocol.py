@@ -93,8 +93,9 @@ class Simulator(Protocol):
 class Network:
     """How unmodified programs reach a twin over the network of their sandbox (e.g. EPICS Channel Access):
     `client`, the module whose `namespace(channel)` they start with (it sends no commands: the program talks
-    to the server), and `server`, "module:function" making a fresh `NetworkServer` from a task's initial
-    state and a speed (twin seconds per wall second)."""
+    to the server; its optional `AUDIT_ALLOWS`, prefixes of audit events the program needs, e.g. "socket."),
+    and `server`, "module:function" making a fresh `NetworkServer` from a task's initial state and a speed
+    (twin seconds per wall second)."""
 
     client: str
     server: str
