@@ -482,6 +482,31 @@ def _classify(run: _Run) -> tuple[Outcome, str, ErrorInfo | None]:
     return Outcome.OK, "", None
 
 
+class Sandboxes:
+    """One `Sandbox` of a twin per way its programs reach it (None: the twin's own client; else one of its
+    `networks`), each started on first use. Not thread-safe, as a Sandbox."""
+
+    def __init__(self, twin: str | Twin = DEFAULT_TWIN):
+        self.twin = twin
+        self._open: dict[str | None, Sandbox] = {}
+
+    def get(self, network: str | None = None) -> Sandbox:
+        if network not in self._open:
+            self._open[network] = Sandbox(self.twin, network=network)
+        return self._open[network]
+
+    def close(self) -> None:
+        for sandbox in self._open.values():
+            sandbox.close()
+        self._open.clear()
+
+    def __enter__(self) -> Sandboxes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 _default: dict[str, Sandbox] = {}
 _default_lock = threading.Lock()
 
