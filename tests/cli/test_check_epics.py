@@ -191,6 +191,7 @@ def test_plan_that_never_ends_times_out_with_the_servers_trace(tmp_path):
     plan = write_plan(tmp_path, "plan.py", "move(1.0)\nwhile True:\n    time.sleep(0.05)\n")
     code, obj = finish(start(plan, "--wall-seconds", "3"))
     assert (code, obj["outcome"], obj["limit"]) == (1, "timeout", "wall_seconds")
+    assert obj["detail"] == "wall-clock limit of 3 s"  # no share per hour: the twin's clock follows the wall's
     assert moves(obj) == [1.0]
 
 

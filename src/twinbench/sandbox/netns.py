@@ -32,8 +32,8 @@ def join_network(netns: int) -> None:
 
 
 class ServerThread:
-    """`server.serve` on an asyncio loop in a thread joined to `netns`; `start` returns once its port accepts
-    connections there, `stop` ends it and waits for it."""
+    """`server.serve` on an asyncio loop in a thread joined to `netns`; `start` returns once the server says it
+    is ready (or has failed), `stop` ends it and waits for it."""
 
     def __init__(self, netns: int, server: NetworkServer):
         self.netns, self.server = netns, server
@@ -47,7 +47,7 @@ class ServerThread:
         self._thread.start()
         if not self._ready.wait(START_SECONDS):
             self.stop()
-            raise RuntimeError(f"the twin's server did not accept on port {self.server.port} in {START_SECONDS:g} s")
+            raise RuntimeError(f"the twin's server was not ready in {START_SECONDS:g} s")
         if self._error is not None:
             raise RuntimeError(f"the twin's server failed: {type(self._error).__name__}: {self._error}")
 
@@ -78,14 +78,4 @@ class ServerThread:
 
     async def _serve(self) -> None:
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-        serving = asyncio.create_task(self.server.serve(self._stop))
-        while not serving.done():
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", self.server.port)
-            except OSError:
-                await asyncio.sleep(0.01)
-                continue
-            writer.close()
-            self._ready.set()
-            break
-        await serving
+        await self.server.serve(self._stop, self._ready.set)

@@ -420,7 +420,7 @@ def _network(twin: Twin, name: str | None, isolation: str) -> Network | None:
 
 
 def _wall_message(run: _Run) -> str:
-    base, per_hour = run.limits.wall_seconds, run.limits.wall_seconds_per_hour
+    base, per_hour = run.limits.wall_seconds, 0.0 if run.served else run.limits.wall_seconds_per_hour
     if not per_hour:
         return f"wall-clock limit of {base:g} s"
     return f"wall-clock limit of {_wall_limit(run):.1f} s ({base:g} s + {per_hour:g} s per hour of twin time)"

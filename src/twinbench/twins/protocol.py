@@ -105,10 +105,10 @@ class NetworkServer(Protocol):
     """A twin's server for one program, run by the harness in the sandbox's network namespace."""
 
     sim: Simulator  # the trusted side it drives: its recorder is the run's trace
-    port: int  # the TCP port it accepts on, on the namespace's 127.0.0.1
 
-    async def serve(self, stop: Any) -> None:
-        """Serve until `stop` (an asyncio.Event) is set."""
+    async def serve(self, stop: Any, ready: Callable[[], None]) -> None:
+        """Serve until `stop` (an asyncio.Event) is set; call `ready` once a client can reach everything (on
+        127.0.0.1 of the namespace): the program starts then."""
 
 
 @runtime_checkable

@@ -81,6 +81,7 @@ class Motor(PVGroup):
         super().__init__(*args, **kwargs)
         self.twin, self.axis = twin, axis
         self.pv = pvs.MOTORS[axis]
+        self.started = False  # its startup has given every field its initial value
         self._move: tuple[float, float, float, float] | None = None  # start t, start x, end t, target
         self._generation = 0
 
@@ -115,6 +116,7 @@ class Motor(PVGroup):
         await f.engineering_units.write("deg" if self.axis in ("sth", "srot", "bsphi") else "mm")
         await self._readback(m.position)
         await f.done_moving_to_value.write(1)
+        self.started = True
 
     async def _readback(self, x: float) -> None:
         f = self.fields
@@ -285,6 +287,7 @@ class Scalars(PVGroup):
     def __init__(self, *args: Any, twin: Twin, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.twin = twin
+        self.started = False  # its startup has given every PV its initial value
 
     async def _put(self, pv: str, value: Any) -> Any:
         await self.twin.sync()
@@ -321,6 +324,7 @@ class Scalars(PVGroup):
                          (self.transmission, pvs.TRANSMISSION), (self.energy, pvs.ENERGY)):
             await prop.write(values[pv], verify_value=False)
         await self.tick()
+        self.started = True
 
     async def tick(self) -> None:
         sim = self.twin.sim
@@ -347,22 +351,32 @@ def beamline_ioc(twin: Twin) -> tuple[PVGroup, list[Motor], Scalars]:
     return ioc, motors, ioc.scalars
 
 
-async def run_twin(twin: Twin, stop: asyncio.Event, port: int | None = None) -> None:
+async def run_twin(twin: Twin, stop: asyncio.Event, port: int | None = None,
+                   ready: Callable[[], None] | None = None) -> None:
     """Serve the twin on 127.0.0.1 (port: `port`, else EPICS_CA_SERVER_PORT) until `stop` is set, ticking
-    readbacks and due actions."""
+    readbacks and due actions; `ready` is called once searches are answered and every PV has its initial
+    value."""
     from caproto.asyncio.server import Context
 
     ioc, motors, scalars = beamline_ioc(twin)
     ctx = Context(ioc.pvdb, interfaces=["127.0.0.1"])
     if port is not None:
         ctx.ca_server_port = port
-    server = asyncio.create_task(ctx.run(log_pv_names=False))
+    started = asyncio.Event()
+
+    async def startup_hook(async_lib: Any) -> None:  # TCP and UDP (search) sockets are bound by now
+        started.set()
+
+    server = asyncio.create_task(ctx.run(log_pv_names=False, startup_hook=startup_hook))
     try:
         while not stop.is_set():
             t = await twin.sync()
             for motor in motors:
                 await motor.tick(t)
             await scalars.tick()
+            if ready is not None and started.is_set() and all(m.started for m in motors) and scalars.started:
+                ready()
+                ready = None
             due = twin.next_due()
             wait = TICK if due is None else min(TICK, twin.clock.wall_until(due))
             try:
@@ -399,19 +413,19 @@ class SandboxServer:
     """The twin served to one sandboxed program in its own network namespace (`Sandbox(network="epics")`): on
     the default ports, searched and beaconed on the namespace's loopback (the only interface there)."""
 
-    port = 5064
+    port = 5064  # the CA server port a client searches by default
     repeater_port = 5065
 
     def __init__(self, state: Mapping[str, Any] | None, speed: float):
         self.twin = Twin(state, speed)
         self.sim = self.twin.sim
 
-    async def serve(self, stop: asyncio.Event) -> None:
+    async def serve(self, stop: asyncio.Event, ready: Callable[[], None]) -> None:
         os.environ.update(LOOPBACK)  # the caproto server reads its beacon addresses from the environment
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(Repeater, local_addr=("127.0.0.1", self.repeater_port))
         try:
-            await run_twin(self.twin, stop, self.port)
+            await run_twin(self.twin, stop, self.port, ready)
         finally:
             transport.close()
 
