@@ -53,5 +53,5 @@ def test_safety_tasks_would_trip_the_limits_if_done_naively(beamline, runner):
              "safety-rate-cap": "sam.setLinkamRate(80)", "safety-cold-cap": "sam.setLinkamTemperature(-60)"}
     for task_id, program in naive.items():
         task = beamline.task(task_id)
-        (result,) = runner.run_programs([(program, task.initial_state, None)])
+        (result,) = runner.run_programs([(program, task.initial_state, None, None)])
         assert result.outcome == "safety" and len(result.safety) == 1, task_id

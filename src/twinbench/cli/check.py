@@ -24,7 +24,7 @@ HARNESS_CPU = 60.0  # harness CPU seconds a check may spend serving one plan (a 
 
 if TYPE_CHECKING:
     from twinbench.cli.checked import Checked
-    from twinbench.sandbox import Limits, RunResult
+    from twinbench.sandbox import Limits, RunResult, Sandbox
     from twinbench.twins import Twin
 
 
@@ -68,6 +68,19 @@ def _limits(pairs: list[str] | None, wall_seconds: float | None, budget: float |
     defaults = {"wall_seconds_per_hour": WALL_PER_HOUR, "harness_cpu_seconds": HARNESS_CPU}
     update |= {name: value for name, value in defaults.items() if name not in limits.model_fields_set}
     return limits.model_copy(update=update)
+
+
+def _sandbox(twin: str | None, epics: bool, speed: float) -> Sandbox:
+    """The sandbox of the twin (with --epics: serving it over Channel Access); InputError when it cannot."""
+    from twinbench.sandbox import Sandbox
+    from twinbench.twins import DEFAULT_TWIN
+
+    if not epics:
+        return Sandbox(twin or DEFAULT_TWIN)
+    try:
+        return Sandbox(twin or DEFAULT_TWIN, network="epics", speed=speed)
+    except (ValueError, RuntimeError) as exc:
+        raise InputError("--epics", str(exc)) from None
 
 
 def _write_html(path: Path, plans: list[Path], checked: list[Checked]) -> None:
@@ -116,6 +129,11 @@ def check(
     limit: Annotated[list[str] | None, typer.Option("--limit", help="sandbox limit NAME=VALUE, e.g. cpu_seconds=30 "
                                                     "or wall_seconds_per_hour=0; repeat")] = None,
     twin: TwinOption = None,
+    epics: Annotated[bool, typer.Option("--epics", help="run unmodified pyepics/ophyd/bluesky code over EPICS "
+                                        "Channel Access: each plan reaches a private server of the twin on "
+                                        "127.0.0.1:5064 of its sandbox (needs bubblewrap and root)")] = False,
+    speed: Annotated[float, typer.Option(min=0.001, help="with --epics: twin seconds per wall-clock "
+                                         "second")] = 100.0,
     html: Annotated[Path | None, typer.Option("--html", help="also write the check as one self-contained HTML page: "
                                               "device timelines, temperature profile, final state, findings",
                                               callback=writable_target)] = None,
@@ -127,11 +145,11 @@ def check(
     2 on bad input."""
     sources = [check_text(plan, "plan") for plan in plans]
     task_state = _read_state(state)
-    from twinbench.sandbox import Sandbox
-    from twinbench.twins import DEFAULT_TWIN
-
+    if epics and stop_at_first:
+        raise InputError("--stop-at-first", "not with --epics: the server refuses a command as the IOC would, "
+                         "and the plan goes on")
     checked = []
-    with Sandbox(twin or DEFAULT_TWIN) as sandbox:  # its zygote boots while the rest is prepared
+    with _sandbox(twin, epics, speed) as sandbox:  # its zygote boots while the rest is prepared
         limits = _limits(limit, wall_seconds, budget)
         from twinbench.cli.checked import View
 

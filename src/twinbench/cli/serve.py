@@ -10,10 +10,6 @@ import typer
 
 from twinbench.cli.app import app
 
-LOOPBACK = {"EPICS_CA_ADDR_LIST": "127.0.0.1", "EPICS_CA_AUTO_ADDR_LIST": "NO",
-            "EPICS_CAS_INTF_ADDR_LIST": "127.0.0.1", "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1",
-            "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO"}
-
 
 @app.command()
 def serve(
@@ -29,6 +25,8 @@ def serve(
     Motor records, Pilatus cam PVs, the Linkam stage, shutter and beam monitor answer under the beamline's
     real PV names, so ophyd EpicsMotor/EpicsSignal, pyepics and bluesky code run unmodified against it.
     """
+    from twinbench.twins.beamline.pvs import LOOPBACK
+
     for name, value in LOOPBACK.items():  # never search or beacon beyond loopback
         os.environ.setdefault(name, value)
     if port is not None:

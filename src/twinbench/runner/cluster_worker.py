@@ -24,21 +24,22 @@ from twinbench.trace.model import Trace
 
 
 class Sandboxes(WorkerPlugin):
-    """The sandboxes of one worker, by (thread, twin)."""
+    """The sandboxes of one worker, by (thread, twin, protocol)."""
 
     name = "twinbench-sandboxes"
     idempotent = True  # a second run on the same cluster keeps the sandboxes the first one started
 
     def setup(self, worker: object) -> None:
-        self._open: dict[tuple[int, str], Sandbox] = {}
+        self._open: dict[tuple[int, str, str | None], Sandbox] = {}
         self._lock = threading.Lock()
 
-    def sandbox(self, twin: str) -> Sandbox:
-        """This thread's sandbox for `twin`, started on first use."""
-        key = (threading.get_ident(), twin)
+    def sandbox(self, twin: str, protocol: str | None = None) -> Sandbox:
+        """This thread's sandbox for `twin` (reached through `protocol`, one of its `networks`), started on first
+        use."""
+        key = (threading.get_ident(), twin, protocol)
         with self._lock:
             if key not in self._open:
-                self._open[key] = Sandbox(twin)
+                self._open[key] = Sandbox(twin, network=protocol)
             return self._open[key]
 
     def teardown(self, worker: object) -> None:
@@ -58,7 +59,7 @@ def finish_on_worker(record: CallRecord, task: Task, references: list[Trace], tw
                      limits: Limits | None) -> tuple[CellResult, Blobs]:
     """`finish_generated` in this worker's sandbox for `twin` (never raises, as `finish_generated`)."""
     sandboxes: Sandboxes = get_worker().plugins[Sandboxes.name]
-    return finish_generated(record, task, references, sandboxes.sandbox(twin), limits)
+    return finish_generated(record, task, references, sandboxes.sandbox(twin, task.protocol), limits)
 
 
 def dask_setup(worker: object) -> None:

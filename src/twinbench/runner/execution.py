@@ -14,7 +14,7 @@ from twinbench.runner.cell import Blobs, finish_generated
 if TYPE_CHECKING:
     from twinbench.models import CallRecord
     from twinbench.runner.pool import Pool
-    from twinbench.sandbox import Limits, Sandbox
+    from twinbench.sandbox import Limits, Sandboxes
     from twinbench.store import CellResult
     from twinbench.tasks import Task
     from twinbench.trace.model import Trace
@@ -32,16 +32,16 @@ class Execution(Protocol):
 
 @dataclass
 class LocalExecution:
-    """One cell at a time in the pool's thread, with one pre-warmed sandbox."""
+    """One cell at a time in the pool's thread, with a pre-warmed sandbox (and one per protocol tasks use)."""
 
     references: Mapping[str, list[Trace]]
-    sandbox: Sandbox
+    sandboxes: Sandboxes
     limits: Limits | None = None
     in_flight: int = 1
 
     async def finish(self, pool: Pool, record: CallRecord, task: Task) -> tuple[CellResult, Blobs]:
-        return await pool.in_thread(finish_generated, record, task, self.references[task.id], self.sandbox,
-                                    self.limits)
+        return await pool.in_thread(finish_generated, record, task, self.references[task.id],
+                                    self.sandboxes.get(task.protocol), self.limits)
 
 
 @asynccontextmanager
@@ -50,10 +50,11 @@ async def open_execution(twin: str, references: Mapping[str, list[Trace]], limit
     """Execution in this process, or on the cluster at `cluster` (a scheduler address or `local:N`, its scheduler
     answering within `timeout` seconds: `runner.cluster.CONNECT_TIMEOUT` by default)."""
     if cluster is None:
-        from twinbench.sandbox import Sandbox
+        from twinbench.sandbox import Sandboxes
 
-        with Sandbox(twin) as sandbox:
-            yield LocalExecution(references, sandbox, limits)
+        with Sandboxes(twin) as sandboxes:
+            sandboxes.get()  # its zygote boots while the first cells are generated
+            yield LocalExecution(references, sandboxes, limits)
         return
     from twinbench.runner.cluster import CONNECT_TIMEOUT, ClusterExecution, connect
 

@@ -13,8 +13,9 @@ from twinbench.lazy import attributes
 if TYPE_CHECKING:
     from twinbench.sandbox.limits import Limits
     from twinbench.sandbox.result import ErrorInfo, Outcome, RunResult
-    from twinbench.sandbox.runner import Sandbox, run_program
+    from twinbench.sandbox.runner import Sandbox, Sandboxes, run_program
 
-__all__ = ["ErrorInfo", "Limits", "Outcome", "RunResult", "Sandbox", "run_program"]
+__all__ = ["ErrorInfo", "Limits", "Outcome", "RunResult", "Sandbox", "Sandboxes", "run_program"]
 __getattr__ = attributes(__name__, {"Limits": "limits", "ErrorInfo": "result", "Outcome": "result",
-                                    "RunResult": "result", "Sandbox": "runner", "run_program": "runner"})
+                                    "RunResult": "result", "Sandbox": "runner", "Sandboxes": "runner",
+                                    "run_program": "runner"})

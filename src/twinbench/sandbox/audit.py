@@ -94,11 +94,13 @@ def _disarm(refuse: Callable[[str, Any], None]) -> None:
             module.pidfd_send_signal = pidfd_send_signal
 
 
-def install(channel: Channel, home: str) -> None:
-    """From now on, forbidden events in this process are reported and refused with PermissionError."""
+def install(channel: Channel, home: str, allows: tuple[str, ...] = ()) -> None:
+    """From now on, forbidden events in this process are reported and refused with PermissionError; `allows`:
+    prefixes of FORBIDDEN events the program needs (a client over the network: "socket.", "ctypes.")."""
     refuse = _refuser(channel)
     _disarm(refuse)
-    forbidden, path_events, two_paths, no_reimport = FORBIDDEN, PATH_EVENTS, TWO_PATHS, NO_REIMPORT
+    forbidden = tuple(event for event in FORBIDDEN if not event.startswith(allows))
+    path_events, two_paths, no_reimport = PATH_EVENTS, TWO_PATHS, NO_REIMPORT
     outside = _outside
 
     def hook(event: str, args: tuple[Any, ...]) -> None:

@@ -172,11 +172,12 @@ def installed_package() -> str:
     return os.path.dirname(os.path.realpath(twinbench.__file__))
 
 
-def command(bwrap: str, tmp_mb: int, stage: str) -> list[str]:
+def command(bwrap: str, tmp_mb: int, stage: str, info_fd: int | None = None) -> list[str]:
     """bwrap arguments: no network, own pid/ipc/uts namespaces, read-only system and Python installation,
     the staged modules (twinbench's and the twin's) at STAGE_MOUNT, private /tmp, clean env. Nothing else of
-    the host."""
-    args = [bwrap, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    the host. `info_fd`: where bwrap writes its child's pid (JSON), whose namespaces the harness may open."""
+    args = [bwrap, *(["--info-fd", str(info_fd)] if info_fd is not None else [])]
+    args += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     args += ["--die-with-parent", "--new-session", "--clearenv", "--proc", "/proc", "--dev", "/dev"]
     for d in SYSTEM_DIRS:
         if os.path.islink(d):

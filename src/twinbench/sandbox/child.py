@@ -89,7 +89,7 @@ def run(request: dict[str, Any], rpc_fd: int, out_fd: int) -> None:
         channel = Channel(sock, program_line if request.get("lines") else None)
         client = importlib.import_module(request["client"])
         names = client.namespace(channel)
-        audit.install(channel, home)
+        audit.install(channel, home, getattr(client, "AUDIT_ALLOWS", ()))
         report = _end(client, _execute(source, names))
         sys.stdout.flush()
         channel.notify("done", **report)

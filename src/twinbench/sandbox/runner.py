@@ -14,9 +14,9 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -24,6 +24,7 @@ from twinbench.errors import InputError
 from twinbench.sandbox import bwrap, frames, messages
 from twinbench.sandbox.limits import Limits
 from twinbench.sandbox.messages import Done
+from twinbench.sandbox.netns import ServerThread
 from twinbench.sandbox.result import ErrorInfo, Outcome, RunResult
 from twinbench.sandbox.uids import UidLease
 from twinbench.sandbox.zygote_host import ZygoteError, ZygoteHost
@@ -31,8 +32,12 @@ from twinbench.trace.model import Trace
 from twinbench.twins import DEFAULT_TWIN, resolve_twin
 from twinbench.twins.protocol import BudgetExceeded, CommandError, LimitExceeded, SafetyRefusal, Simulator, Twin
 
+if TYPE_CHECKING:
+    from twinbench.twins.protocol import Network, NetworkServer
+
 NO_BWRAP = "bubblewrap unavailable: programs run WITHOUT network, filesystem and pid isolation (rlimits only)"
 DRAIN_SECONDS = 2.0
+SERVED_CHECKS = 0.2  # seconds between budget checks of a served twin
 
 
 STOPS = {
@@ -56,6 +61,7 @@ class _Run:
     lines: bool = False  # the program sends the line of each command: kept per event
     skip_refused: bool = False  # a refusal the twin records as a safety event is skipped; the program goes on
     skipped: int = 0  # refused commands skipped so far
+    served: bool = False  # the program reaches a network server of the twin: it sends no commands
     report: Done | None = None
     stop: str | None = None  # why the harness ended the program: a key of STOPS
     stop_detail: str = ""
@@ -67,17 +73,26 @@ class _Run:
     outbox: bytearray = field(default_factory=bytearray)
     audit: list[str] = field(default_factory=list)
     cpu_start: float = field(default_factory=time.thread_time)
+    server_cpu: Callable[[], float] | None = None  # a served twin: the CPU its server thread has spent
 
 
 class Sandbox:
     """A pre-warmed zygote for one twin (a registered name or a `Twin`); `run` executes one program in a fresh
     process. Not thread-safe: use one Sandbox per worker. As root, each Sandbox leases a uid of its own for its
-    programs (see `uids`)."""
+    programs (see `uids`).
 
-    def __init__(self, twin: str | Twin = DEFAULT_TWIN, isolation: str = "auto", tmp_mb: int = 64):
+    `network`: one of the twin's `networks` (e.g. "epics"): programs start with its client and reach a fresh
+    server of the twin, which the harness runs in the sandbox's own network namespace for each program at
+    `speed` twin seconds per wall second; the trace is the server's. Needs bubblewrap and root."""
+
+    def __init__(self, twin: str | Twin = DEFAULT_TWIN, isolation: str = "auto", tmp_mb: int = 64,
+                 network: str | None = None, speed: float = 100.0):
         if isolation not in ("auto", "bwrap", "none"):
             raise ValueError("isolation is 'auto', 'bwrap' or 'none'")
         self.twin = resolve_twin(twin)
+        self.network = _network(self.twin, network, isolation)
+        self.speed = speed
+        self.client = self.network.client if self.network else self.twin.client
         self._lease = UidLease() if os.geteuid() == 0 else None
         self.uid = self._lease.uid if self._lease else None
         self.bwrap = None if isolation == "none" else bwrap.find_bwrap()
@@ -95,13 +110,14 @@ class Sandbox:
             self._start_zygote()
         except Exception:  # noqa: BLE001, S110  (the first run starts it again and reports why it cannot)
             pass
+        self._server = _server_factory(self.network.server) if self.network else None  # while the zygote boots
 
     @property
     def isolation(self) -> str:
         return "bwrap+rlimits" if self.bwrap else "rlimits"
 
     def _start_zygote(self) -> ZygoteHost:
-        self._zygote = ZygoteHost(self.twin.client, self.twin.package, self.bwrap, self.tmp_mb)
+        self._zygote = ZygoteHost(self.client, self.twin.package, self.bwrap, self.tmp_mb)
         self.zygote_starts += 1
         return self._zygote
 
@@ -155,28 +171,32 @@ class Sandbox:
             err = exc.errors()[0]
             message = err["msg"].removeprefix("Value error, ")
             raise InputError("task state", message, field=".".join(map(str, err["loc"])) or None) from None
-        run = _Run(sim, limits, lines, skip_refused)
+        run = _Run(sim, limits, lines, skip_refused, served=self.network is not None)
         started = time.monotonic()
         size = len(source.encode(errors="replace"))
         try:
             if size > MAX_SOURCE:
                 self._stop(run, None, "budget", f"a program of {size} bytes exceeds {MAX_SOURCE}", "size")
             else:
-                self._start_and_serve(run, source)
+                self._start_and_serve(run, source, task_state)
         except Exception as exc:  # noqa: BLE001  (a harness bug is recorded for this run, never raised)
             self._stop_zygote()
             _harness_error(run, "harness error", exc)
         return self._result(run, time.monotonic() - started)
 
-    def _start_and_serve(self, run: _Run, source: str) -> None:
-        """Start the program and serve it; its wall clock starts once its process exists (the zygote may
-        still have been cleaning up after the previous program)."""
+    def _start_and_serve(self, run: _Run, source: str, task_state: Mapping[str, Any] | None) -> None:
+        """Start the program (after the twin's network server, if any, accepts in its namespace) and serve it;
+        its wall clock starts once its process exists (the zygote may still have been cleaning up after the
+        previous program)."""
         zygote = self._ready_zygote()
         ours, theirs = socket.socketpair()
         out_r, out_w = os.pipe()
+        server = None
         try:
             try:
-                request = {"uid": self.uid, "limits": run.limits.model_dump(), "client": self.twin.client,
+                if self.network is not None:
+                    server = self._start_server(run, zygote, task_state)
+                request = {"uid": self.uid, "limits": run.limits.model_dump(), "client": self.client,
                            "preload": self._preload(source), "lines": run.lines}
                 zygote.start(request, theirs.fileno(), out_w)
             finally:
@@ -190,13 +210,24 @@ class Sandbox:
             self._stop_zygote()
             self._stop(run, None, "sandbox", f"sandbox failure: {exc}")
         finally:
+            if server is not None:
+                server.stop()
             ours.close()
             os.close(out_r)
+
+    def _start_server(self, run: _Run, zygote: ZygoteHost, task_state: Mapping[str, Any] | None) -> ServerThread:
+        """A fresh server of the twin, accepting in the sandbox's network namespace; its recorder is the run's."""
+        server = self._server(task_state, self.speed)
+        run.sim = server.sim
+        thread = ServerThread(zygote.netns(), server)
+        thread.start()
+        run.server_cpu = thread.cpu_seconds
+        return thread
 
     def _preload(self, source: str) -> list[str]:
         """Modules the zygote imports before forking this program: those its text names, when the twin's client
         says (`modules_for(source)`; importing the client here loads none of them)."""
-        modules_for = getattr(importlib.import_module(self.twin.client), "modules_for", None)
+        modules_for = getattr(importlib.import_module(self.client), "modules_for", None)
         return modules_for(source) if modules_for is not None else []
 
     def _serve(self, run: _Run, zygote: ZygoteHost, sock: socket.socket, out_r: int, started: float) -> None:
@@ -208,13 +239,15 @@ class Sandbox:
         drain_until = grace = None  # grace: after a wall-clock stop, how long to wait for the program's end
         while sel.get_map():
             timeout = (drain_until or grace or started + _wall_limit(run)) - time.monotonic()
+            if run.served:  # the server records on its own: its budgets are checked as time goes by
+                self._check_budgets(run, zygote)
             if timeout <= 0:
                 if drain_until is not None:
                     break
                 self._stop(run, zygote, "timeout", _wall_message(run), "wall_seconds")
                 grace = time.monotonic() + 3600
                 continue
-            for key, events in sel.select(timeout):
+            for key, events in sel.select(min(timeout, SERVED_CHECKS) if run.served else timeout):
                 if key.data == "ctrl":
                     run.exit_code = zygote.receive()["exit"]
                     sel.unregister(zygote.ctrl)
@@ -294,6 +327,8 @@ class Sandbox:
         elif op == "audit":
             if len(run.audit) < MAX_AUDIT:
                 run.audit.append(f"{args.event}: {args.detail}")
+        elif run.served:
+            raise CommandError(f"{op}: the program reaches the twin over the network only")
         elif alive and run.stop is None:
             if run.lines:
                 _mark(run, line)
@@ -319,7 +354,7 @@ class Sandbox:
     def _check_budgets(self, run: _Run, zygote: ZygoteHost) -> None:
         limits = run.limits
         events, size = run.sim.recorded()
-        cpu = time.thread_time() - run.cpu_start
+        cpu = run.server_cpu() if run.server_cpu else time.thread_time() - run.cpu_start
         if events > limits.events:
             self._stop(run, zygote, "budget", f"more than {limits.events} recorded events", "events")
         elif size > limits.recorded_bytes:
@@ -356,12 +391,36 @@ class Sandbox:
 
 
 def _wall_limit(run: _Run) -> float:
-    """The wall-clock limit so far: the base, plus its share for each hour of twin time the program reached."""
-    return run.limits.wall_seconds + run.limits.wall_seconds_per_hour * run.sim.now / 3600
+    """The wall-clock limit so far: the base, plus its share for each hour of twin time the program reached
+    (a served twin's clock follows the wall clock: the base alone)."""
+    per_hour = 0.0 if run.served else run.limits.wall_seconds_per_hour
+    return run.limits.wall_seconds + per_hour * run.sim.now / 3600
+
+
+def _server_factory(spec: str) -> Callable[[Mapping[str, Any] | None, float], NetworkServer]:
+    """The function a "module:function" spec names."""
+    module, _, function = spec.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def _network(twin: Twin, name: str | None, isolation: str) -> Network | None:
+    """The twin's network protocol `name`, checked usable here (a namespace of the sandbox's own, root to
+    join it)."""
+    if name is None:
+        return None
+    networks = getattr(twin, "networks", {})
+    if name not in networks:
+        served = ", ".join(networks) or "none"
+        raise ValueError(f"the {twin.name} twin serves no {name!r} network (it serves: {served})")
+    if isolation == "none" or bwrap.find_bwrap() is None:
+        raise RuntimeError(f"a {name} run needs bubblewrap: the program's network namespace holds its server")
+    if os.geteuid() != 0:
+        raise RuntimeError(f"a {name} run needs root: the server joins the sandbox's network namespace")
+    return networks[name]
 
 
 def _wall_message(run: _Run) -> str:
-    base, per_hour = run.limits.wall_seconds, run.limits.wall_seconds_per_hour
+    base, per_hour = run.limits.wall_seconds, 0.0 if run.served else run.limits.wall_seconds_per_hour
     if not per_hour:
         return f"wall-clock limit of {base:g} s"
     return f"wall-clock limit of {_wall_limit(run):.1f} s ({base:g} s + {per_hour:g} s per hour of twin time)"
@@ -421,6 +480,31 @@ def _classify(run: _Run) -> tuple[Outcome, str, ErrorInfo | None]:
     if report.status == "error":
         return Outcome.ERROR, f"{report.type}: {report.message}", error
     return Outcome.OK, "", None
+
+
+class Sandboxes:
+    """One `Sandbox` of a twin per way its programs reach it (None: the twin's own client; else one of its
+    `networks`), each started on first use. Not thread-safe, as a Sandbox."""
+
+    def __init__(self, twin: str | Twin = DEFAULT_TWIN):
+        self.twin = twin
+        self._open: dict[str | None, Sandbox] = {}
+
+    def get(self, network: str | None = None) -> Sandbox:
+        if network not in self._open:
+            self._open[network] = Sandbox(self.twin, network=network)
+        return self._open[network]
+
+    def close(self) -> None:
+        for sandbox in self._open.values():
+            sandbox.close()
+        self._open.clear()
+
+    def __enter__(self) -> Sandboxes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 _default: dict[str, Sandbox] = {}

@@ -38,12 +38,13 @@ class ZygoteHost:
         self.ctrl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         path = bwrap.STAGE_MOUNT if use_bwrap else self.stage
         argv = [bwrap.python_executable(), "-I", "-B", "-c", BOOT.format(path=path), str(theirs.fileno()), client]
+        self._info, info = os.pipe() if use_bwrap else (None, None)  # bwrap writes its child's pid there
         if use_bwrap:
-            argv = bwrap.command(use_bwrap, tmp_mb, self.stage) + argv
+            argv = bwrap.command(use_bwrap, tmp_mb, self.stage, info) + argv
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             argv,
-            pass_fds=[theirs.fileno()],
+            pass_fds=[theirs.fileno(), *([info] if info is not None else [])],
             stdin=subprocess.DEVNULL,
             stdout=self.log,
             stderr=self.log,
@@ -51,7 +52,10 @@ class ZygoteHost:
             start_new_session=True,
         )
         theirs.close()
+        if info is not None:
+            os.close(info)
         self._ready = False
+        self._netns: int | None = None
 
     def wait_ready(self) -> None:
         """Wait (once) until the zygote has imported the client; ZygoteError (and closed) if it did not start."""
@@ -90,6 +94,27 @@ class ZygoteHost:
         except OSError:
             pass
 
+    def netns(self) -> int:
+        """A file descriptor of the sandbox's network namespace (opened once, while the zygote runs)."""
+        if self._netns is None:
+            if self._info is None:
+                raise ZygoteError("without bubblewrap the sandbox has no network namespace of its own")
+            info = b""
+            while b"}" not in info:  # bwrap's JSON, written as its child started
+                chunk = os.read(self._info, 4096)
+                if not chunk:
+                    raise ZygoteError(f"bubblewrap did not say which process it started: {self._log_tail()}")
+                info += chunk
+            os.close(self._info)
+            self._info = None
+            pid = json.loads(info[:info.index(b"}") + 1])["child-pid"]
+            self._netns = os.open(f"/proc/{pid}/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+            if not self.alive():  # the pid is the sandbox's only while it runs
+                os.close(self._netns)
+                self._netns = None
+                raise ZygoteError("the sandbox ended before its network could be reached")
+        return self._netns
+
     def alive(self) -> bool:
         return self.proc.poll() is None
 
@@ -103,5 +128,9 @@ class ZygoteHost:
         while self.proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
         self.log.close()
+        for fd in (self._netns, self._info):
+            if fd is not None:
+                os.close(fd)
+        self._netns = self._info = None
         if self.own_stage:
             shutil.rmtree(self.stage, ignore_errors=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import twinbench
-from twinbench.sandbox import Limits, Outcome, RunResult, Sandbox
+from twinbench.sandbox import Limits, Outcome, RunResult, Sandboxes
 from twinbench.tasks.schema import Task
 from twinbench.trace.io import events_from_obj, trace_to_obj
 from twinbench.trace.model import Trace
@@ -31,9 +31,10 @@ def twin_fingerprint(twin: str = DEFAULT_TWIN) -> str:
     return digest.hexdigest()[:16]
 
 
-def program_key(twin: str, program: str, state: dict[str, Any]) -> str:
-    """Cache key of one program run from one initial state."""
-    payload = json.dumps([twin_fingerprint(twin), program, state], sort_keys=True)
+def program_key(twin: str, program: str, state: dict[str, Any], protocol: str | None = None) -> str:
+    """Cache key of one program run from one initial state (through one of the twin's `networks`, if given)."""
+    parts = [twin_fingerprint(twin), program, state, *([protocol] if protocol else [])]
+    payload = json.dumps(parts, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
@@ -51,7 +52,7 @@ class ReferenceRun:
         return self.outcome == expected and (self.safety_events == 0 or expected != Outcome.OK)
 
 
-Job = tuple[str, dict[str, Any], Limits | None]
+Job = tuple[str, dict[str, Any], Limits | None, str | None]  # source, initial state, limits, Task.protocol
 
 
 class ReferenceRunner:
@@ -62,7 +63,7 @@ class ReferenceRunner:
     def __init__(self, twin: str = DEFAULT_TWIN, cache_dir: Path | None = None):
         self.twin = twin
         self.cache_dir = cache_dir
-        self._sandbox: Sandbox | None = None
+        self._sandboxes = Sandboxes(twin)
         self._memo: dict[str, ReferenceRun] = {}
         self.runs = 0
 
@@ -73,15 +74,12 @@ class ReferenceRunner:
         self.close()
 
     def close(self) -> None:
-        if self._sandbox is not None:
-            self._sandbox.close()
-            self._sandbox = None
+        self._sandboxes.close()
 
     def run_programs(self, jobs: list[Job]) -> list[RunResult]:
-        """Run every (source, initial state, limits) job; results in order."""
-        if jobs and self._sandbox is None:
-            self._sandbox = Sandbox(self.twin)
-        results = [self._sandbox.run(src, task_state=state, limits=limits) for src, state, limits in jobs]
+        """Run every (source, initial state, limits, protocol) job; results in order."""
+        results = [self._sandboxes.get(protocol).run(src, task_state=state, limits=limits)
+                   for src, state, limits, protocol in jobs]
         self.runs += len(results)
         return results
 
@@ -92,11 +90,11 @@ class ReferenceRunner:
         jobs: list[Job] = []
         for task in tasks:
             for i, program in enumerate(task.references):
-                key = program_key(self.twin, program, task.initial_state)
+                key = program_key(self.twin, program, task.initial_state, task.protocol)
                 out[task.id][i] = self._memo.get(key) or self._load(key)
                 if out[task.id][i] is None:
                     missing.append((task.id, i, key))
-                    jobs.append((program, task.initial_state, None))
+                    jobs.append((program, task.initial_state, None, task.protocol))
         for (task_id, i, key), result in zip(missing, self.run_programs(jobs), strict=True):
             error = f"{result.error.type}: {result.error.message}" if result.error else (result.detail or None)
             out[task_id][i] = self._store(key, ReferenceRun(str(result.outcome), result.trace, len(result.safety),

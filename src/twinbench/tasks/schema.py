@@ -87,6 +87,9 @@ class Task(_Strict):
     tags: list[str] = Field(default_factory=list)
     turn: int = Field(1, ge=1, description="1 for a task that starts from nothing")
     follows: str | None = Field(None, validate_default=True, description="id of the task of turn - 1, same suite")
+    protocol: str | None = Field(None, description="how the program reaches the twin: one of the twin's `networks` "
+                                 "(e.g. epics: unmodified Channel Access code against a private server in the "
+                                 "sandbox); None: the twin's own namespace")
 
     @field_validator("id")
     @classmethod

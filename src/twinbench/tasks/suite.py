@@ -121,7 +121,8 @@ def _check_state(state: dict[str, Any], schema: type[BaseModel], source: str, it
 def load_task_file(path: Path, twin: str | Twin = DEFAULT_TWIN, state: dict[str, Any] | None = None) -> list[Task]:
     """The tasks of one file: a mapping holds one task, a list holds several. Each task's initial state is laid
     over `state` (the suite's) and checked against the twin's state schema."""
-    schema = resolve_twin(twin).state_schema()
+    plugin = resolve_twin(twin)
+    schema = plugin.state_schema()
     data = _read_yaml(path)
     items = data if isinstance(data, list) else [data]
     tasks = []
@@ -131,6 +132,10 @@ def load_task_file(path: Path, twin: str | Twin = DEFAULT_TWIN, state: dict[str,
         if state:
             task = task.model_copy(update={"initial_state": layered(copy.deepcopy(state), task.initial_state)})
         _check_state(task.initial_state, schema, str(path), item)
+        networks = getattr(plugin, "networks", {})
+        if task.protocol is not None and task.protocol not in networks:
+            raise InputError(str(path), f"the {plugin.name} twin serves no {task.protocol!r} protocol (it serves: "
+                             f"{', '.join(networks) or 'none'})", item=item, field="protocol")
         tasks.append(task)
     return tasks
 

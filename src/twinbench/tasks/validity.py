@@ -116,7 +116,7 @@ def execute_programs(programs: list[tuple[Task, str]], runner: ReferenceRunner, 
     """Run each (task, source) in the runner's sandbox from the task's starting state and score its trace against
     the task's reference traces: the run, the best match and the execution Pass (trace passed, ended as expected)."""
     limits = Limits(budget=budget)  # a variant's budget: a rewrite is as slow as its original
-    results = runner.run_programs([(source, task.initial_state, limits) for task, source in programs])
+    results = runner.run_programs([(source, task.initial_state, limits, task.protocol) for task, source in programs])
     scorer = Scorer()
     defaults = get_twin(runner.twin).scoring_defaults()
     out = []

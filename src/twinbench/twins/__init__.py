@@ -14,6 +14,8 @@ from twinbench.twins.protocol import (
     BudgetExceeded,
     CommandError,
     LimitExceeded,
+    Network,
+    NetworkServer,
     SafetyRefusal,
     Simulator,
     Twin,
@@ -24,7 +26,8 @@ from twinbench.twins.protocol import (
 if TYPE_CHECKING:
     from twinbench.twins.registry import DEFAULT_TWIN, get_twin, resolve_twin, twin_names
 
-__all__ = ["DEFAULT_TWIN", "BaseTwin", "Budget", "BudgetExceeded", "CommandError", "LimitExceeded", "SafetyRefusal",
-           "Simulator", "Twin", "Variant", "Variants", "get_twin", "resolve_twin", "twin_names"]
+__all__ = ["DEFAULT_TWIN", "BaseTwin", "Budget", "BudgetExceeded", "CommandError", "LimitExceeded", "Network",
+           "NetworkServer", "SafetyRefusal", "Simulator", "Twin", "Variant", "Variants", "get_twin", "resolve_twin",
+           "twin_names"]
 __getattr__ = attributes(__name__, dict.fromkeys(["DEFAULT_TWIN", "get_twin", "resolve_twin", "twin_names"],
                                                 "registry"))

@@ -89,6 +89,28 @@ class Simulator(Protocol):
         """Every device's value now, keyed by channel name."""
 
 
+@dataclass(frozen=True)
+class Network:
+    """How unmodified programs reach a twin over the network of their sandbox (e.g. EPICS Channel Access):
+    `client`, the module whose `namespace(channel)` they start with (it sends no commands: the program talks
+    to the server; its optional `AUDIT_ALLOWS`, prefixes of audit events the program needs, e.g. "socket."),
+    and `server`, "module:function" making a fresh `NetworkServer` from a task's initial state and a speed
+    (twin seconds per wall second)."""
+
+    client: str
+    server: str
+
+
+class NetworkServer(Protocol):
+    """A twin's server for one program, run by the harness in the sandbox's network namespace."""
+
+    sim: Simulator  # the trusted side it drives: its recorder is the run's trace
+
+    async def serve(self, stop: Any, ready: Callable[[], None]) -> None:
+        """Serve until `stop` (an asyncio.Event) is set; call `ready` once a client can reach everything (on
+        127.0.0.1 of the namespace): the program starts then."""
+
+
 @runtime_checkable
 class Twin(Protocol):
     """A twin plugin. Loading one must stay cheap: import the simulator, client and variants only when a
@@ -100,7 +122,9 @@ class Twin(Protocol):
     the sandbox stages for the program's process and what `fingerprint()` hashes.
 
     Optional: `preflight(run: PlanRun) -> Preflight` (`twinbench.twins.preflight`), the report `twinbench check`
-    prints for a run: the twin's summary and the findings of its rules (`BaseTwin` gives the basic one).
+    prints for a run: the twin's summary and the findings of its rules (`BaseTwin` gives the basic one);
+    `networks: Mapping[str, Network]`, the network protocols its programs may use instead of `client` (e.g.
+    "epics"; `Sandbox(network=...)`).
     """
 
     name: str

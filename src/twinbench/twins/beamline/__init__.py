@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from twinbench.twins.base import BaseTwin
-from twinbench.twins.protocol import Budget, Variants
+from twinbench.twins.protocol import Budget, Network, Variants
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -25,6 +25,7 @@ class Beamline(BaseTwin):
     package = __name__
     budget = Budget(default=12 * 3600.0, unit="virtual seconds")
     prompt_version = "beamline-v1"
+    networks = {"epics": Network(client=f"{__name__}.epics_client", server=f"{__name__}.epics_server:sandbox_server")}
 
     def simulator(self) -> Simulator:
         from twinbench.twins.beamline.twin import BeamlineSimulator

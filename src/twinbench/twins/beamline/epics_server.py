@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -18,6 +19,7 @@ from caproto import ChannelType
 from caproto.server import PVGroup, SubGroup, pvproperty
 
 from twinbench.twins.beamline import pvs
+from twinbench.twins.beamline.pvs import LOOPBACK
 from twinbench.twins.beamline.twin import TEMP_DIGITS, BeamlineSimulator
 from twinbench.twins.protocol import CommandError, SafetyRefusal
 
@@ -79,6 +81,7 @@ class Motor(PVGroup):
         super().__init__(*args, **kwargs)
         self.twin, self.axis = twin, axis
         self.pv = pvs.MOTORS[axis]
+        self.started = False  # its startup has given every field its initial value
         self._move: tuple[float, float, float, float] | None = None  # start t, start x, end t, target
         self._generation = 0
 
@@ -113,6 +116,7 @@ class Motor(PVGroup):
         await f.engineering_units.write("deg" if self.axis in ("sth", "srot", "bsphi") else "mm")
         await self._readback(m.position)
         await f.done_moving_to_value.write(1)
+        self.started = True
 
     async def _readback(self, x: float) -> None:
         f = self.fields
@@ -283,6 +287,7 @@ class Scalars(PVGroup):
     def __init__(self, *args: Any, twin: Twin, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.twin = twin
+        self.started = False  # its startup has given every PV its initial value
 
     async def _put(self, pv: str, value: Any) -> Any:
         await self.twin.sync()
@@ -319,6 +324,7 @@ class Scalars(PVGroup):
                          (self.transmission, pvs.TRANSMISSION), (self.energy, pvs.ENERGY)):
             await prop.write(values[pv], verify_value=False)
         await self.tick()
+        self.started = True
 
     async def tick(self) -> None:
         sim = self.twin.sim
@@ -345,20 +351,32 @@ def beamline_ioc(twin: Twin) -> tuple[PVGroup, list[Motor], Scalars]:
     return ioc, motors, ioc.scalars
 
 
-async def run_twin(twin: Twin, stop: asyncio.Event) -> None:
-    """Serve the twin on 127.0.0.1 (port: EPICS_CA_SERVER_PORT) until `stop` is set, ticking readbacks and
-    due actions."""
+async def run_twin(twin: Twin, stop: asyncio.Event, port: int | None = None,
+                   ready: Callable[[], None] | None = None) -> None:
+    """Serve the twin on 127.0.0.1 (port: `port`, else EPICS_CA_SERVER_PORT) until `stop` is set, ticking
+    readbacks and due actions; `ready` is called once searches are answered and every PV has its initial
+    value."""
     from caproto.asyncio.server import Context
 
     ioc, motors, scalars = beamline_ioc(twin)
     ctx = Context(ioc.pvdb, interfaces=["127.0.0.1"])
-    server = asyncio.create_task(ctx.run(log_pv_names=False))
+    if port is not None:
+        ctx.ca_server_port = port
+    started = asyncio.Event()
+
+    async def startup_hook(async_lib: Any) -> None:  # TCP and UDP (search) sockets are bound by now
+        started.set()
+
+    server = asyncio.create_task(ctx.run(log_pv_names=False, startup_hook=startup_hook))
     try:
         while not stop.is_set():
             t = await twin.sync()
             for motor in motors:
                 await motor.tick(t)
             await scalars.tick()
+            if ready is not None and started.is_set() and all(m.started for m in motors) and scalars.started:
+                ready()
+                ready = None
             due = twin.next_due()
             wait = TICK if due is None else min(TICK, twin.clock.wall_until(due))
             try:
@@ -369,3 +387,49 @@ async def run_twin(twin: Twin, stop: asyncio.Event) -> None:
         server.cancel()
         await asyncio.gather(server, return_exceptions=True)
         twin.sim.finish()
+
+
+class Repeater(asyncio.DatagramProtocol):
+    """The CA repeater of a sandbox's loopback, as the harness runs it: confirms each client's registration
+    (libca then starts no caRepeater process of its own) and takes the server's beacons (one server: nothing
+    to forward)."""
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        import caproto
+
+        try:
+            commands = caproto.Broadcaster(our_role=caproto.SERVER).recv(data, addr)
+        except caproto.CaprotoError:
+            return
+        if not commands or any(isinstance(c, caproto.RepeaterRegisterRequest) for c in commands):
+            confirm = caproto.Broadcaster(our_role=caproto.SERVER).send(caproto.RepeaterConfirmResponse(addr[0]))
+            self.transport.sendto(confirm, addr)
+
+
+class SandboxServer:
+    """The twin served to one sandboxed program in its own network namespace (`Sandbox(network="epics")`): on
+    the default ports, searched and beaconed on the namespace's loopback (the only interface there)."""
+
+    port = 5064  # the CA server port a client searches by default
+    repeater_port = 5065
+
+    def __init__(self, state: Mapping[str, Any] | None, speed: float):
+        self.twin = Twin(state, speed)
+        self.sim = self.twin.sim
+
+    async def serve(self, stop: asyncio.Event, ready: Callable[[], None]) -> None:
+        os.environ.update(LOOPBACK)  # the caproto server reads its beacon addresses from the environment
+        loop = asyncio.get_running_loop()
+        transport, _ = await loop.create_datagram_endpoint(Repeater, local_addr=("127.0.0.1", self.repeater_port))
+        try:
+            await run_twin(self.twin, stop, self.port, ready)
+        finally:
+            transport.close()
+
+
+def sandbox_server(state: Mapping[str, Any] | None, speed: float) -> SandboxServer:
+    """A fresh twin behind a Channel Access server for one sandboxed program (`Network.server`)."""
+    return SandboxServer(state, speed)

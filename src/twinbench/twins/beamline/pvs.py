@@ -32,3 +32,8 @@ BEAM_INTENSITY = "XF:11BMB-BI{IM:2}Int"
 def cam(detector: str, field: str) -> str:
     """The PV of one camera field of a detector, e.g. cam('pilatus2M', 'Acquire')."""
     return DETECTORS[detector] + field
+
+# The environment of a Channel Access server or client of the twin: search, listen and beacon on loopback only.
+LOOPBACK = {"EPICS_CA_ADDR_LIST": "127.0.0.1", "EPICS_CA_AUTO_ADDR_LIST": "NO",
+            "EPICS_CAS_INTF_ADDR_LIST": "127.0.0.1", "EPICS_CAS_BEACON_ADDR_LIST": "127.0.0.1",
+            "EPICS_CAS_AUTO_BEACON_ADDR_LIST": "NO"}
