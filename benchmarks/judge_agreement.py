@@ -1,6 +1,7 @@
-"""The judge held against execution, written into docs/judge.md: a small labelled calibration set from the physics
-and beamline suites, graded by the two replay judges (by execution, at random) and by the embedded local judge on
-the beamline set's held-out split; then the SimBench sample's release grades against its human Pass, in the same format.
+"""The judge held against execution, written into docs/judge.md: a labelled calibration set from the physics and
+beamline suites (the first task of each family), graded by the two replay judges (by execution, at random) and by
+the embedded local judge on the beamline set's held-out split; then the SimBench sample's release grades against
+its human Pass, in the same format.
 
     python benchmarks/judge_agreement.py [--workdir DIR] [--no-local] [--no-docs]
 
@@ -24,9 +25,16 @@ from _docs import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SIMBENCH_SAMPLE = ROOT / "tests" / "data" / "simbench-sample"
-SETS = {
-    "physics": "arm-joint-pd-1,cable-catenary-1",
-    "beamline": "align-1,beam-1,measure-1,detector-1",
+SETS = {  # the first task of every physics system and of every beamline task family
+    "physics": "arm-joint-pd-1,cable-hanging-chain-1,cloth-hammock-1,collision-bouncing-1,coupling-gear-pair-1,"
+               "friction-incline-1,linkage-slider-crank-1,mass_spring_damper-series-1,particles-projectiles-1,"
+               "pendulum-simple-1,rotor-spin-up-1,sensor-imu-pendulum-1,vehicle-car-1",
+    "beamline": "align-1,align-average-1,incident-angle-1,incident-angles-1,angle-scan-1,detector-1,beam-1,"
+                "measure-1,snap-1,time-series-1,multi-frame-1,spots-1,move-abs-x-1,move-abs-y-1,move-abs-th-1,"
+                "move-abs-phi-1,move-rel-x-1,move-rel-y-1,move-rel-th-1,move-rel-phi-1,sample-coords-1,positions-1,"
+                "path-line45-1,path-square-1,path-circle-1,path-x-theta-1,scan-1d-1,scan-2d-1,scan-snake-1,"
+                "scan-phi-theta-1,heat-1,cool-1,ramp-measure-1,hold-cool-1,hold-ramp-down-1,timed-series-1,"
+                "timed-alternate-1,timed-angle-1",
 }
 LOCAL_SUITES = ("beamline",)  # short programs: the 135M judge's prompts stay small on a loaded 2-core machine
 LOCAL_MAX_TOKENS = 128  # SmolLM2 rarely stops on its own; a bounded answer keeps the held-out pass to minutes
