@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 
-
 HANG = 600  # seconds: only a hung command (loading the local model on a busy machine can take minutes)
 
 
