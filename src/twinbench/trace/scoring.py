@@ -62,9 +62,8 @@ class ScoreResult(BaseModel):
         gt_side.append("null")  # index -1: no event on that side
         pred_side.append("null")
         heads = [f'{{"kind": "{name}", "gt": ' for name in KIND_NAMES]
-        rows = map('%s%s, "pred": %s}'.__mod__, zip(map(heads.__getitem__, alignment.kind.tolist()),
-                   map(gt_side.__getitem__, alignment.gt.tolist()), map(pred_side.__getitem__, alignment.pred.tolist()),
-                   strict=True))
+        kinds, gts, preds = alignment.kind.tolist(), alignment.gt.tolist(), alignment.pred.tolist()
+        rows = [f'{heads[k]}{gt_side[g]}, "pred": {pred_side[p]}}}' for k, g, p in zip(kinds, gts, preds, strict=True)]
         return "[" + ", ".join(rows) + "]"
 
 
@@ -98,9 +97,9 @@ def _sides_json(trace: CanonicalTrace) -> list[str]:
     values = number_texts(trace.value)
     if values is None:
         values = list(map(_value_json, trace.value))
-    return list(map('{"index": %d, "channel": %s, "t": %s, "value": %s}'.__mod__,
-                    zip(trace.origin.tolist(), map(names.__getitem__, trace.channel), number_texts(trace.t.tolist()),
-                        values, strict=True)))
+    return [f'{{"index": {i}, "channel": {names[c]}, "t": {t}, "value": {v}}}'
+            for i, c, t, v in zip(trace.origin.tolist(), trace.channel, number_texts(trace.t.tolist()), values,
+                                  strict=True)]
 
 
 class BestOfResult(BaseModel):
