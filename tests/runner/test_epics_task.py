@@ -65,7 +65,7 @@ def test_a_protocol_the_twin_does_not_serve_is_a_one_line_error(tmp_path):
     path.write_text(TASKS.replace("protocol: epics", "protocol: pva"))
     with pytest.raises(InputError) as err:
         load_task_file(path, "beamline")
-    assert str(err.value) == (f"{path}: task ca-move: field 'protocol': the beamline twin serves no 'pva' protocol "
+    assert str(err.value) == (f"{path}: task ca-move: field 'protocol': the beamline twin serves no 'pva' network "
                               "(it serves: epics)")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 import selectors
 import signal
 import socket
@@ -30,7 +31,15 @@ from twinbench.sandbox.uids import UidLease
 from twinbench.sandbox.zygote_host import ZygoteError, ZygoteHost
 from twinbench.trace.model import Trace
 from twinbench.twins import DEFAULT_TWIN, resolve_twin
-from twinbench.twins.protocol import BudgetExceeded, CommandError, LimitExceeded, SafetyRefusal, Simulator, Twin
+from twinbench.twins.protocol import (
+    BudgetExceeded,
+    CommandError,
+    LimitExceeded,
+    SafetyRefusal,
+    Simulator,
+    Twin,
+    network_of,
+)
 
 if TYPE_CHECKING:
     from twinbench.twins.protocol import Network, NetworkServer
@@ -110,7 +119,9 @@ class Sandbox:
             self._start_zygote()
         except Exception:  # noqa: BLE001, S110  (the first run starts it again and reports why it cannot)
             pass
-        self._server = _server_factory(self.network.server) if self.network else None  # while the zygote boots
+        # the server's maker ("module:name"), imported while the zygote boots
+        self._server: Callable[[Mapping[str, Any] | None, float], NetworkServer] | None = (
+            pkgutil.resolve_name(self.network.server) if self.network else None)
 
     @property
     def isolation(self) -> str:
@@ -391,16 +402,13 @@ class Sandbox:
 
 
 def _wall_limit(run: _Run) -> float:
-    """The wall-clock limit so far: the base, plus its share for each hour of twin time the program reached
-    (a served twin's clock follows the wall clock: the base alone)."""
-    per_hour = 0.0 if run.served else run.limits.wall_seconds_per_hour
-    return run.limits.wall_seconds + per_hour * run.sim.now / 3600
+    """The wall-clock limit so far: the base, plus its share for each hour of twin time the program reached."""
+    return run.limits.wall_seconds + _per_hour(run) * run.sim.now / 3600
 
 
-def _server_factory(spec: str) -> Callable[[Mapping[str, Any] | None, float], NetworkServer]:
-    """The function a "module:function" spec names."""
-    module, _, function = spec.partition(":")
-    return getattr(importlib.import_module(module), function)
+def _per_hour(run: _Run) -> float:
+    """The wall-clock seconds allowed per hour of twin time (a served twin's clock follows the wall clock: none)."""
+    return 0.0 if run.served else run.limits.wall_seconds_per_hour
 
 
 def _network(twin: Twin, name: str | None, isolation: str) -> Network | None:
@@ -408,19 +416,16 @@ def _network(twin: Twin, name: str | None, isolation: str) -> Network | None:
     join it)."""
     if name is None:
         return None
-    networks = getattr(twin, "networks", {})
-    if name not in networks:
-        served = ", ".join(networks) or "none"
-        raise ValueError(f"the {twin.name} twin serves no {name!r} network (it serves: {served})")
+    network = network_of(twin, name)
     if isolation == "none" or bwrap.find_bwrap() is None:
         raise RuntimeError(f"a {name} run needs bubblewrap: the program's network namespace holds its server")
     if os.geteuid() != 0:
         raise RuntimeError(f"a {name} run needs root: the server joins the sandbox's network namespace")
-    return networks[name]
+    return network
 
 
 def _wall_message(run: _Run) -> str:
-    base, per_hour = run.limits.wall_seconds, 0.0 if run.served else run.limits.wall_seconds_per_hour
+    base, per_hour = run.limits.wall_seconds, _per_hour(run)
     if not per_hour:
         return f"wall-clock limit of {base:g} s"
     return f"wall-clock limit of {_wall_limit(run):.1f} s ({base:g} s + {per_hour:g} s per hour of twin time)"

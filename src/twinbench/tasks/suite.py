@@ -15,6 +15,7 @@ from twinbench.errors import InputError
 from twinbench.layering import layered
 from twinbench.tasks.schema import SuiteMeta, Task, first_error
 from twinbench.twins import DEFAULT_TWIN, Twin, get_twin, resolve_twin
+from twinbench.twins.protocol import network_of
 
 SUITES_DIR = Path(__file__).parent / "suites"
 META_FILE = "suite.yaml"
@@ -132,10 +133,11 @@ def load_task_file(path: Path, twin: str | Twin = DEFAULT_TWIN, state: dict[str,
         if state:
             task = task.model_copy(update={"initial_state": layered(copy.deepcopy(state), task.initial_state)})
         _check_state(task.initial_state, schema, str(path), item)
-        networks = getattr(plugin, "networks", {})
-        if task.protocol is not None and task.protocol not in networks:
-            raise InputError(str(path), f"the {plugin.name} twin serves no {task.protocol!r} protocol (it serves: "
-                             f"{', '.join(networks) or 'none'})", item=item, field="protocol")
+        if task.protocol is not None:
+            try:
+                network_of(plugin, task.protocol)
+            except ValueError as exc:
+                raise InputError(str(path), str(exc), item=item, field="protocol") from None
         tasks.append(task)
     return tasks
 

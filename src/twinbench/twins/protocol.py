@@ -94,7 +94,7 @@ class Network:
     """How unmodified programs reach a twin over the network of their sandbox (e.g. EPICS Channel Access):
     `client`, the module whose `namespace(channel)` they start with (it sends no commands: the program talks
     to the server; its optional `AUDIT_ALLOWS`, prefixes of audit events the program needs, e.g. "socket."),
-    and `server`, "module:function" making a fresh `NetworkServer` from a task's initial state and a speed
+    and `server`, "module:name" of what makes a fresh `NetworkServer` from a task's initial state and a speed
     (twin seconds per wall second)."""
 
     client: str
@@ -155,3 +155,12 @@ class Twin(Protocol):
 
     def fingerprint(self) -> str:
         """A hash of the twin's own code (`package`): reference traces are cached under it."""
+
+
+def network_of(twin: Twin, name: str) -> Network:
+    """The twin's network protocol `name` (see `Twin`: `networks` is optional); ValueError naming those it serves."""
+    networks: Mapping[str, Network] = getattr(twin, "networks", {})
+    if name not in networks:
+        served = ", ".join(networks) or "none"
+        raise ValueError(f"the {twin.name} twin serves no {name!r} network (it serves: {served})")
+    return networks[name]

@@ -25,7 +25,7 @@ class Beamline(BaseTwin):
     package = __name__
     budget = Budget(default=12 * 3600.0, unit="virtual seconds")
     prompt_version = "beamline-v1"
-    networks = {"epics": Network(client=f"{__name__}.epics_client", server=f"{__name__}.epics_server:sandbox_server")}
+    networks = {"epics": Network(client=f"{__name__}.epics_client", server=f"{__name__}.epics_server:SandboxServer")}
 
     def simulator(self) -> Simulator:
         from twinbench.twins.beamline.twin import BeamlineSimulator

@@ -410,8 +410,9 @@ class Repeater(asyncio.DatagramProtocol):
 
 
 class SandboxServer:
-    """The twin served to one sandboxed program in its own network namespace (`Sandbox(network="epics")`): on
-    the default ports, searched and beaconed on the namespace's loopback (the only interface there)."""
+    """A fresh twin served to one sandboxed program in its own network namespace (`Sandbox(network="epics")`,
+    the twin's `Network.server`): on the default ports, searched and beaconed on the namespace's loopback (the only
+    interface there)."""
 
     port = 5064  # the CA server port a client searches by default
     repeater_port = 5065
@@ -428,8 +429,3 @@ class SandboxServer:
             await run_twin(self.twin, stop, self.port, ready)
         finally:
             transport.close()
-
-
-def sandbox_server(state: Mapping[str, Any] | None, speed: float) -> SandboxServer:
-    """A fresh twin behind a Channel Access server for one sandboxed program (`Network.server`)."""
-    return SandboxServer(state, speed)
