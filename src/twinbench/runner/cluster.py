@@ -159,9 +159,9 @@ class ClusterExecution:
     async def start(cls, client: Client, references: Mapping[str, list[Trace]], twin: str,
                     limits: Limits | None = None) -> ClusterExecution:
         """Give the workers their sandboxes and ship the reference traces."""
-        from twinbench.runner.cluster_worker import Sandboxes, kept
+        from twinbench.runner.cluster_worker import WorkerSandboxes, kept
 
-        await client.register_plugin(Sandboxes())
+        await client.register_plugin(WorkerSandboxes())
         shipped = {task_id: client.submit(kept, traces, pure=False) for task_id, traces in references.items()}
         threads = sum((await client.nthreads()).values())
         return cls(client, shipped, twin, limits, max(threads, 1))

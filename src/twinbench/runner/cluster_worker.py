@@ -1,7 +1,7 @@
 """What a dask.distributed worker runs for `twinbench run --cluster`: each generated cell's execution and scoring
 (`finish_generated`), with a sandbox of the worker's own.
 
-`Sandboxes` is a worker plugin: on each worker one sandbox per worker thread and twin, started on a thread's first
+`WorkerSandboxes` is a worker plugin: on each worker one sandbox per worker thread and twin, started on a thread's first
 cell and reused for the next, closed when the worker closes (a worker that is killed takes its sandboxes' processes
 with it: each ends once the worker's end of its socket is gone). The workers of `--cluster local:N` also preload
 this module (`dask_setup`).
@@ -17,35 +17,36 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from twinbench.models import CallRecord
 from twinbench.runner.cell import Blobs, finish_generated
-from twinbench.sandbox import Limits, Sandbox
+from twinbench.sandbox import Limits, Sandbox, Sandboxes
 from twinbench.store import CellResult
 from twinbench.tasks import Task
 from twinbench.trace.model import Trace
 
 
-class Sandboxes(WorkerPlugin):
-    """The sandboxes of one worker, by (thread, twin, protocol)."""
+class WorkerSandboxes(WorkerPlugin):
+    """The sandboxes of one worker: a `sandbox.Sandboxes` per (thread, twin), each holding a sandbox per protocol."""
 
     name = "twinbench-sandboxes"
     idempotent = True  # a second run on the same cluster keeps the sandboxes the first one started
 
     def setup(self, worker: object) -> None:
-        self._open: dict[tuple[int, str, str | None], Sandbox] = {}
+        self._open: dict[tuple[int, str], Sandboxes] = {}
         self._lock = threading.Lock()
 
     def sandbox(self, twin: str, protocol: str | None = None) -> Sandbox:
         """This thread's sandbox for `twin` (reached through `protocol`, one of its `networks`), started on first
         use."""
-        key = (threading.get_ident(), twin, protocol)
+        key = (threading.get_ident(), twin)
         with self._lock:
             if key not in self._open:
-                self._open[key] = Sandbox(twin, network=protocol)
-            return self._open[key]
+                self._open[key] = Sandboxes(twin)
+            mine = self._open[key]
+        return mine.get(protocol)  # only this thread uses its own
 
     def teardown(self, worker: object) -> None:
         with self._lock:
-            for sandbox in self._open.values():
-                sandbox.close()
+            for sandboxes in self._open.values():
+                sandboxes.close()
             self._open.clear()
 
 
@@ -58,7 +59,7 @@ def kept(references: list[Trace]) -> list[Trace]:
 def finish_on_worker(record: CallRecord, task: Task, references: list[Trace], twin: str,
                      limits: Limits | None) -> tuple[CellResult, Blobs]:
     """`finish_generated` in this worker's sandbox for `twin` (never raises, as `finish_generated`)."""
-    sandboxes: Sandboxes = get_worker().plugins[Sandboxes.name]
+    sandboxes: WorkerSandboxes = get_worker().plugins[WorkerSandboxes.name]
     return finish_generated(record, task, references, sandboxes.sandbox(twin, task.protocol), limits)
 
 
