@@ -15,7 +15,6 @@ from __future__ import annotations
 import ctypes  # noqa: F401  (loaded here: importing it opens a library, which a program's audit hook refuses)
 import importlib
 import math
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from typing import Any
 
 from twinbench.twins.beamline import operator, pvs
 from twinbench.twins.link import Channel, Link, patch_time
+from twinbench.twins.preload import word_modules
 
 NUMPY = ("numpy",)
 BLUESKY = (*NUMPY, "bluesky", "bluesky.plans", "bluesky.plan_stubs", "ophyd", "twinbench.twins.beamline.devices",
@@ -34,12 +34,7 @@ DYNAMIC = ("globals", "locals", "vars", "eval", "exec", "getattr", "__dict__", "
            "__main__", "__builtins__")
 _WORDS = {"np": NUMPY, "numpy": NUMPY, "RE": BLUESKY, "bp": BLUESKY, "bps": BLUESKY, "bluesky": BLUESKY,
           "ophyd": BLUESKY, **{name: BLUESKY for name in (*DEVICES, *DYNAMIC)}}
-_WORD = re.compile(r"\b(" + "|".join(map(re.escape, _WORDS)) + r")\b")
-
-
-def modules_for(source: str) -> list[str]:
-    """The modules a program's text names (even in a comment or a string): the sandbox loads them first."""
-    return list(dict.fromkeys(module for word in set(_WORD.findall(source)) for module in _WORDS[word]))
+modules_for = word_modules(_WORDS)  # the sandbox loads them first
 
 
 def _numpy(link: Link) -> dict[str, Any]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-import re
 from typing import Any
 
 from twinbench.twins.beamline.pvs import LOOPBACK
+from twinbench.twins.preload import word_modules
 
 with contextlib.suppress(ImportError):  # a program importing it meets the error itself
     import epics
@@ -25,13 +25,8 @@ AUDIT_ALLOWS = ("ctypes.", "socket.")
 # libca's threads, which a fork does not carry over.
 _WORDS = {"np": ("numpy",), "numpy": ("numpy",), "bluesky": ("numpy", "bluesky", "bluesky.plans",
                                                              "bluesky.plan_stubs")}
-_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b")
+modules_for = word_modules(_WORDS)
 M_ARENA_MAX = -8  # mallopt: how many malloc arenas threads share
-
-
-def modules_for(source: str) -> list[str]:
-    """The modules a program's text names: the sandbox loads them first."""
-    return list(dict.fromkeys(module for word in sorted(set(_WORD.findall(source))) for module in _WORDS[word]))
 
 
 def namespace(channel: Any) -> dict[str, Any]:
