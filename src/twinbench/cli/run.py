@@ -171,8 +171,8 @@ def run(
 
 def _print_board(store: Store, run_id: str, fmt: Format) -> None:
     from twinbench.report.leaderboard import leaderboard, render
-    from twinbench.runner.benchmark import BENCHMARK
     from twinbench.runner.chains import task_turns
+    from twinbench.store.records import BENCHMARK
 
     summary = store.run(run_id)
     if summary.config.get("kind") != BENCHMARK:
@@ -191,7 +191,7 @@ def _print_board(store: Store, run_id: str, fmt: Format) -> None:
 
 def latest_benchmark(store: Store) -> str:
     """The most recent benchmark run with a finished cell (else the most recent benchmark run)."""
-    from twinbench.runner.benchmark import BENCHMARK
+    from twinbench.store.records import BENCHMARK
 
     runs = [r for r in store.runs() if r.config.get("kind") == BENCHMARK]
     if not runs:

@@ -17,6 +17,7 @@ from twinbench.errors import InputError
 from twinbench.judge.tasks import ChainTask, TaskSuite, Turn
 from twinbench.models import CallKey, CallRecord
 from twinbench.store import Cell, CellResult, ScoreRecord, Store
+from twinbench.store.records import CALIBRATION_SET
 from twinbench.tasks.references import ReferenceRunner
 from twinbench.tasks.schema import Task
 from twinbench.tasks.suite import Suite
@@ -136,7 +137,7 @@ def store_set(store: Store, cal: CalibrationSet) -> str:
         ChainTask(id=t, turns=[Turn(prompt=cal.prompts[t], reference=ref)]) for t, ref in cal.references.items()
     ])
     splits = {a.task: a.split for a in cal.answers}
-    config = {"kind": "calibration-set", "suite": cal.suite, "seed": cal.seed, "suite_sha": suite.save(store),
+    config = {"kind": CALIBRATION_SET, "suite": cal.suite, "seed": cal.seed, "suite_sha": suite.save(store),
               "splits": splits}
     run_id = cal.run_id
     by_cell = {a.cell.id: a for a in cal.answers}

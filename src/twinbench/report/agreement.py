@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from twinbench.analysis.agreement import AgreementReport, AgreementRow, Disagreement
 from twinbench.errors import InputError
 from twinbench.report.figures import calibration_figure
+from twinbench.store.records import BENCHMARK, CALIBRATION_SET
 
 if TYPE_CHECKING:
+    from twinbench.judge.references import ReferenceFor
     from twinbench.report.run_data import RunData
     from twinbench.store import Store
     from twinbench.tasks.references import ReferenceRunner
@@ -93,6 +95,7 @@ class CaseFinder:
         self.store, self.run_ids, self.turns, self.stack = store, run_ids, turns, stack
         self.rows = {run_id: store.result_rows(run_id) for run_id in run_ids}
         self._runners: dict[str, ReferenceRunner] = {}
+        self._references: dict[str, ReferenceFor] = {}
         self._benchmarks: dict[str, RunData] = {}
 
     def find(self, w: Disagreement) -> tuple[str, dict[str, Any]] | None:
@@ -102,8 +105,15 @@ class CaseFinder:
                  and (not self.turns or r["turn"] in self.turns)]
         return max(found, key=lambda f: f[0])[1:] if found else None
 
-    def view(self, row: AgreementRow, w: Disagreement) -> dict[str, Any]:
+    def reference(self, run_id: str, task: str, turn: int) -> str | None:
+        """The reference program of an answer (each run's references found once)."""
         from twinbench.judge.references import reference_for
+
+        if run_id not in self._references:
+            self._references[run_id] = reference_for(self.store, run_id)
+        return self._references[run_id](task, turn)
+
+    def view(self, row: AgreementRow, w: Disagreement) -> dict[str, Any]:
         from twinbench.runner.extract import extract_code
 
         base = {"score": row.score, "judge": short_judge(row.judge), "split": row.split, "model": w.model,
@@ -114,14 +124,12 @@ class CaseFinder:
                     "note": "the answer is not in these runs"}
         run_id, cell = located
         code = extract_code(cell["text"] or "").code
-        reference = reference_for(self.store, run_id)(cell["task"], cell["turn"])
+        reference = self.reference(run_id, cell["task"], cell["turn"])
         alignment, note = self.alignment(run_id, cell, code)
         return {**base, "run": run_id, "turn": cell["turn"], "code": code, "reference": reference,
                 "alignment": alignment, "note": note}
 
     def alignment(self, run_id: str, cell: dict[str, Any], code: str) -> tuple[dict[str, Any] | None, str]:
-        from twinbench.runner.benchmark import BENCHMARK
-
         config = self.store.run(run_id).config
         if config.get("kind") == BENCHMARK:
             from twinbench.report.run_data import RunData
@@ -130,7 +138,7 @@ class CaseFinder:
                 self._benchmarks[run_id] = RunData(self.store, run_id)
             view = self._benchmarks[run_id].cell(cell["cell_id"])["alignment"]
             return view, "" if view else "the program left no trace"
-        if config.get("kind") == "calibration-set":
+        if config.get("kind") == CALIBRATION_SET:
             return self._rerun(config["suite"], cell["task"], code)
         return None, "no twin runs this run's tasks: programs only"
 

@@ -82,6 +82,7 @@ class CellResult(BaseModel):
 
 
 BENCHMARK = "benchmark"  # the `kind` in a benchmark run's config (judge and chain runs have their own)
+CALIBRATION_SET = "calibration-set"  # the `kind` of a judge calibration set stored as a run
 
 
 class RunSummary(BaseModel):
