@@ -282,60 +282,58 @@ class Store:
         return {**shas, "text": text[0] if text else None, "extraction": row["extraction"] if row else None,
                 "scores": scores, "errors": errors}
 
+    def _score_columns(self, run_id: str) -> tuple[list[str], str, tuple[str, ...]]:
+        """The run's scorers (sorted); a subquery `s` giving each cell's value of each scorer (columns `v0`, `v1`,
+        ... in that order) to join on `s.cell_id`; and its parameters."""
+        scorers = [r[0] for r in self._db.execute("SELECT DISTINCT scorer FROM scores WHERE run_id = ? ORDER BY scorer",
+                                                  (run_id,))]
+        values = "".join(f", max(CASE scorer WHEN ? THEN value END) AS v{i}" for i in range(len(scorers)))
+        return scorers, f"(SELECT cell_id{values} FROM scores WHERE run_id = ? GROUP BY cell_id) s", (*scorers, run_id)
+
+    def _rows_with_scores(self, run_id: str, select: str, joins: str, params: tuple[Any, ...] = ()) -> list[dict]:
+        """One row per manifest cell (`m`, pending ones too) in manifest order: the columns `select` names (over
+        `joins`, whose parameters are `params`), then every scorer's value as `score.<scorer>` (None when unscored)."""
+        self._require_run(run_id)
+        scorers, scores, score_params = self._score_columns(run_id)
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: 10,000 rows are read faster
+        rows = cursor.execute(
+            f"""SELECT {select}{"".join(f", s.v{i}" for i in range(len(scorers)))}
+                FROM manifest m {joins} LEFT JOIN {scores} ON s.cell_id = m.cell_id
+                WHERE m.run_id = ? ORDER BY m.rowid""",
+            (*params, *score_params, run_id),
+        )
+        named = [d[0] for d in rows.description][:len(rows.description) - len(scorers)]
+        columns = [*named, *(f"score.{s}" for s in scorers)]
+        return [dict(zip(columns, r, strict=True)) for r in rows.fetchall()]
+
     def result_rows(self, run_id: str) -> list[dict[str, Any]]:
         """One flat row per manifest cell (pending ones too), scores as `score.<scorer>` columns."""
-        self._require_run(run_id)
-        rows = self._db.execute(
-            """SELECT m.cell_id, m.model, m.task, m.turn, m.sample,
-                      coalesce(c.status, 'pending') AS status, c.finished_at,
-                      r.text, r.tokens_in, r.tokens_out, r.latency_s, r.attempts, r.retries, r.cost_usd,
-                      r.cached, r.error_kind, r.error,
-                      x.status AS exec_status, x.exit_code, x.duration_s AS exec_duration_s, x.trace_sha,
-                      x.code_sha, x.extraction
-               FROM manifest m
-               LEFT JOIN cells c ON c.run_id = m.run_id AND c.cell_id = m.cell_id
+        return self._rows_with_scores(
+            run_id,
+            """? AS run_id, m.cell_id, m.model, m.task, m.turn, m.sample,
+               coalesce(c.status, 'pending') AS status, c.finished_at,
+               r.text, r.tokens_in, r.tokens_out, r.latency_s, r.attempts, r.retries, r.cost_usd,
+               r.cached, r.error_kind, r.error,
+               x.status AS exec_status, x.exit_code, x.duration_s AS exec_duration_s, x.trace_sha,
+               x.code_sha, x.extraction""",
+            """LEFT JOIN cells c ON c.run_id = m.run_id AND c.cell_id = m.cell_id
                LEFT JOIN responses r ON r.run_id = m.run_id AND r.cell_id = m.cell_id
-               LEFT JOIN executions x ON x.run_id = m.run_id AND x.cell_id = m.cell_id
-               WHERE m.run_id = ? ORDER BY m.rowid""",
+               LEFT JOIN executions x ON x.run_id = m.run_id AND x.cell_id = m.cell_id""",
             (run_id,),
         )
-        columns = ["run_id", *(d[0] for d in rows.description)]
-        out = [dict(zip(columns, (run_id, *r), strict=True)) for r in map(tuple, rows)]
-        values: dict[str, dict[str, float | None]] = {}
-        scorers: set[str] = set()
-        for cell_id, scorer, value in map(tuple, self._db.execute(
-                "SELECT cell_id, scorer, value FROM scores WHERE run_id = ?", (run_id,))):
-            values.setdefault(cell_id, {})[scorer] = value
-            scorers.add(scorer)
-        empty = {f"score.{scorer}": None for scorer in sorted(scorers)}
-        for row in out:
-            row.update(empty)
-            row.update({f"score.{scorer}": v for scorer, v in values.get(row["cell_id"], {}).items()})
-        return out
 
     def outcome_rows(self, run_id: str) -> list[dict[str, Any]]:
         """One row per manifest cell (pending ones too) with only what a leaderboard needs: `cell_id`, `model`,
         `task`, `turn`, `sample`, `status`, `exec_status`, `error_kind`, `error` and the `score.<scorer>` columns
         (as `result_rows` has them, without the answers, tokens and blob hashes)."""
-        self._require_run(run_id)
-        scorers = [r[0] for r in self._db.execute("SELECT DISTINCT scorer FROM scores WHERE run_id = ? ORDER BY scorer",
-                                                  (run_id,))]
-        cursor = self._db.cursor()
-        cursor.row_factory = None  # plain tuples: 10,000 rows are read faster
-        rows = cursor.execute(
-            f"""SELECT m.cell_id, m.model, m.task, m.turn, m.sample, coalesce(c.status, 'pending'), x.status,
-                       r.error_kind, r.error{"".join(f", s.v{i}" for i in range(len(scorers)))}
-                FROM manifest m
-                LEFT JOIN cells c ON c.run_id = m.run_id AND c.cell_id = m.cell_id
-                LEFT JOIN executions x ON x.run_id = m.run_id AND x.cell_id = m.cell_id
-                LEFT JOIN (SELECT cell_id, error_kind, error FROM responses WHERE run_id = ? AND error_kind IS NOT NULL)
-                    r ON r.cell_id = m.cell_id
-                LEFT JOIN (SELECT cell_id{"".join(f", max(CASE scorer WHEN ? THEN value END) AS v{i}"
-                                                  for i in range(len(scorers)))}
-                           FROM scores WHERE run_id = ? GROUP BY cell_id) s ON s.cell_id = m.cell_id
-                WHERE m.run_id = ? ORDER BY m.rowid""",
-            (run_id, *scorers, run_id, run_id),
+        return self._rows_with_scores(
+            run_id,
+            """m.cell_id, m.model, m.task, m.turn, m.sample, coalesce(c.status, 'pending') AS status,
+               x.status AS exec_status, r.error_kind, r.error""",
+            """LEFT JOIN cells c ON c.run_id = m.run_id AND c.cell_id = m.cell_id
+               LEFT JOIN executions x ON x.run_id = m.run_id AND x.cell_id = m.cell_id
+               LEFT JOIN (SELECT cell_id, error_kind, error FROM responses WHERE run_id = ? AND error_kind IS NOT NULL)
+                   r ON r.cell_id = m.cell_id""",
+            (run_id,),
         )
-        columns = ["cell_id", "model", "task", "turn", "sample", "status", "exec_status", "error_kind", "error",
-                   *(f"score.{s}" for s in scorers)]
-        return [dict(zip(columns, r, strict=True)) for r in rows.fetchall()]
