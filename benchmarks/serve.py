@@ -1,6 +1,6 @@
 """`twinbench serve` speed and equivalence: start-up time, a one-hour plan over Channel Access at the default
-speed (wall time, events recorded, none lost against the in-process run), and the CA vs in-process traces of
-the equivalence plans.
+speed (wall time, events recorded, none lost against the in-process run), what an outside CA monitor keeps of a
+flood of puts, and the CA vs in-process traces of the equivalence plans.
 
 Run: python benchmarks/serve.py [--no-docs]  (writes its tables into docs/benchmarks.md unless --no-docs)
 """
@@ -8,11 +8,13 @@ Run: python benchmarks/serve.py [--no-docs]  (writes its tables into docs/benchm
 from __future__ import annotations
 
 import argparse
+import json
 import socket
 import statistics
 import subprocess
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 from _docs import markdown_table, write_section
@@ -55,6 +57,21 @@ def startup(runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def _kept(own: list[dict], seen: list[dict]) -> tuple[int, int, float]:
+    """Of the server's own events (refusals aside, which change no PV), how many the monitor recorded (each
+    channel's changes matched in order, value by value); and the largest time difference of a matched pair."""
+    own = [e for e in own if e["channel"] != "safety"]
+    times: dict[tuple, list[float]] = defaultdict(list)
+    for event in reversed(seen):
+        times[event["channel"], json.dumps(event["value"])].append(event["timestamp"])
+    kept, shift = 0, 0.0
+    for event in own:
+        waiting = times.get((event["channel"], json.dumps(event["value"])))
+        if waiting:
+            kept, shift = kept + 1, max(shift, abs(waiting.pop() - event["timestamp"]))
+    return kept, len(own), shift
+
+
 def hour(workdir: Path) -> list[str]:
     with serve(workdir, SPEED) as served:
         start = time.perf_counter()
@@ -62,9 +79,36 @@ def hour(workdir: Path) -> list[str]:
         wall = time.perf_counter() - start
     remote = served.trace()
     result = compare(in_process(HOUR), remote)
+    kept, total, shift = _kept(remote, served.monitor())
     temps = result["temp_samples"]
     return [f"{wall:.1f} s", f"{len(remote)}", f"{len(remote) / wall:.0f}", "yes" if result["same"] else "NO",
-            f"{temps[1]} / {temps[0]}", f"{result['max_shift']:.2f} s"]
+            f"{temps[1]} / {temps[0]}", f"{result['max_shift']:.2f} s", f"{kept} / {total}", f"{shift:.1e} s"]
+
+
+FLOOD = """
+import json, time
+import epics
+pv, n, rate = {pv!r}, {n}, {rate}
+epics.caget(pv)
+start = time.perf_counter()
+for i in range(n):
+    if rate:
+        while time.perf_counter() - start < i / rate:
+            pass
+    epics.caput(pv, 0.25 + 0.5 * (i % 1000) / 1000 + 1e-7 * i, wait=False)
+epics.caget(pv, use_monitor=False)
+print(json.dumps(time.perf_counter() - start))
+"""
+
+
+def flood(workdir: Path, n: int, rate: int) -> list[str]:
+    """`n` puts to one PV at `rate` per second (0: as fast as the client sends them), each a new value."""
+    with serve(workdir, SPEED) as served:
+        wall = served.run(FLOOD.format(pv=pvs.TRANSMISSION, n=n, rate=rate))
+    own = served.trace()
+    kept, total, _ = _kept(own, served.monitor())
+    return [f"{rate}/s" if rate else "unpaced", f"{n}", f"{total}", f"{total / wall:.0f}", f"{kept}",
+            f"{100 * kept / total:.1f} %"]
 
 
 def equivalence(workdir: Path) -> list[list[str]]:
@@ -86,13 +130,18 @@ def main() -> None:
         work = Path(tmp)
         up = startup()
         hour_row = hour(work)
+        flood_rows = [flood(work, n, rate) for n, rate in ((5000, 500), (10000, 2000), (20000, 0))]
         rows = equivalence(work)
     same = sum(row[2] == "yes" for row in rows)
     text = "\n\n".join([
         f"Start-up, spawn to TCP accepting (median of 5): {up * 1000:.0f} ms.",
         f"One-hour plan over CA at the default speed ({SPEED:g}x): Linkam ramp, 60 x (10 s exposure, 50 s wait).",
         markdown_table(["wall", "events", "events/s", "same as in process", "TEMP samples CA / in process",
-                        "max time shift"], [hour_row]),
+                        "max time shift", "kept by the monitor", "monitor time error"], [hour_row]),
+        "A client floods one PV (transmission) with puts, each a new value; the monitor (`serve --monitor`, a CA "
+        "client in the server's process) against the server's own trace:",
+        markdown_table(["put rate", "puts", "events in the twin", "events/s", "kept by the monitor", "kept"],
+                       flood_rows),
         f"Equivalence at {EQUIVALENCE_SPEED:g}x: {same} of {len(rows)} plans give the same events and values "
         "(TEMP samples aside) through CA and in process; times measured from each trace's first event.",
         markdown_table(["plan", "events", "same", "max time shift", "TEMP samples CA / in process"], rows),

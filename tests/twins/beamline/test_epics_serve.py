@@ -202,3 +202,28 @@ def test_ca_and_in_process_front_ends_give_the_same_trace(tmp_path, plan):
     result = compare(in_process(PLANS[plan]), served.trace())
     assert result["same"], result
     assert result["events"] > 0
+
+
+def _without_refusals(events: list[dict]) -> list[tuple]:
+    return [(e["channel"], e["value"], e["timestamp"]) for e in events if e["channel"] != "safety"]
+
+
+def test_monitor_records_what_the_twin_records(tmp_path):
+    """`serve --monitor`: a CA monitor outside the server sees every change of every plan, at the twin time of the
+    change, in order; only refusals (which change no PV) are the server's alone."""
+    steps = [step for plan in sorted(PLANS) for step in PLANS[plan]]
+    steps += [("put", {"pv": "XF:11BMB-OP{Attn}Trans", "value": round(0.5 + i / 1000, 3)}) for i in range(300)]
+    with _serve(tmp_path, 20.0) as served:
+        served.run(ca_program(steps, 20.0))
+    own, seen = _without_refusals(served.trace()), _without_refusals(served.monitor())
+    assert len(own) > 300 + sum(map(len, PLANS.values()))
+    assert [event[:2] for event in seen] == [event[:2] for event in own]
+    assert max(abs(a[2] - b[2]) for a, b in zip(own, seen, strict=True)) < 1e-3
+    assert len(served.trace()) - len(own) == 1  # the one refused move of the "limit" plan
+
+
+def test_monitor_waits_for_its_subscriptions_before_serving(tmp_path):
+    """A change made as soon as `serve` says it is serving is on the monitor's trace."""
+    with _serve(tmp_path, 50.0) as served:
+        served.run("import epics, json; epics.caput('XF:11BMB-ES{Shutter}Pos', 1, wait=True); print(json.dumps(1))")
+    assert [(e["channel"], e["value"]) for e in served.monitor()] == [("XF:11BMB-ES{Shutter}Pos", 1)]

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,10 +42,11 @@ def epics_env(port: int) -> dict[str, str]:
 
 
 class Served:
-    """A running server: its environment, and (after it stops) the trace it wrote."""
+    """A running server: its environment, and (after it stops) the traces it wrote: its own, and its monitor's."""
 
     def __init__(self, env: dict[str, str], trace: Path):
         self.env, self.trace_path = env, trace
+        self.monitor_path = trace.with_name("monitor-" + trace.name)
 
     def run(self, program: str, timeout: float = 120) -> Any:
         """Run a client program against the server; it prints one JSON document last, returned here."""
@@ -57,24 +59,34 @@ class Served:
     def trace(self) -> list[dict[str, Any]]:
         return json.loads(self.trace_path.read_text())["events"]
 
+    def monitor(self) -> list[dict[str, Any]]:
+        """The trace a Channel Access monitor outside the server recorded (`serve --monitor`)."""
+        return json.loads(self.monitor_path.read_text())["events"]
+
+
+READY = "serving the beamline twin"  # what `twinbench serve` prints once clients can start
+
 
 @contextmanager
-def serve(workdir: Path, speed: float, *extra: str) -> Iterator[Served]:
-    """`twinbench serve` on a free port until the block ends; the trace is written when it stops."""
+def serve(workdir: Path, speed: float, *extra: str, timeout: float = 60) -> Iterator[Served]:
+    """`twinbench serve` on a free port, with its monitor, until the block ends; both traces are written when
+    it stops. The block starts once the server says it is serving (its monitor subscribed)."""
     port = free_port()
     env = epics_env(port)
-    trace = workdir / f"trace-{port}.json"
-    proc = subprocess.Popen([str(TWINBENCH), "serve", "--speed", str(speed), "--trace", str(trace), *extra],
+    served = Served(env, workdir / f"trace-{port}.json")
+    proc = subprocess.Popen([str(TWINBENCH), "serve", "--speed", str(speed), "--trace", str(served.trace_path),
+                             "--monitor", str(served.monitor_path), *extra],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    said: list[str] = []  # its standard error, read all along so that a chatty server never blocks on it
+    reader = threading.Thread(target=lambda: said.extend(proc.stderr), daemon=True)
+    reader.start()
     try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read()[-3000:])
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
+        deadline = time.monotonic() + timeout
+        while not any(READY in line for line in said):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"twinbench serve did not start: {''.join(said)[-3000:]}")
             time.sleep(0.02)
-        yield Served(env, trace)
+        yield served
     finally:
         proc.terminate()
         try:
@@ -82,8 +94,9 @@ def serve(workdir: Path, speed: float, *extra: str) -> Iterator[Served]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        reader.join(timeout=5)
     if proc.returncode != 0:
-        raise RuntimeError(proc.stderr.read()[-3000:])
+        raise RuntimeError("".join(said)[-3000:])
 
 
 # --- equivalence ------------------------------------------------------------------------------------------

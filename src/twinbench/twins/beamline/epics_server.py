@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from caproto import ChannelType
+from caproto import ChannelType, SkipWrite
 from caproto.server import PVGroup, SubGroup, pvproperty
 
 from twinbench.twins.beamline import pvs
@@ -37,9 +37,18 @@ class TwinClock:
     def __init__(self, speed: float):
         self.speed = speed
         self._start = time.monotonic()
+        self.epoch = time.time()  # the wall time of twin time 0
 
     def now(self) -> float:
         return (time.monotonic() - self._start) * self.speed
+
+    def stamp(self, t: float) -> float:
+        """The CA timestamp of twin time `t`: the wall time at which the twin reaches it."""
+        return self.epoch + t / self.speed
+
+    def twin_time(self, stamp: float) -> float:
+        """The twin time of a CA timestamp (the inverse of `stamp`)."""
+        return (stamp - self.epoch) * self.speed
 
     def wall_until(self, t: float) -> float:
         return max(0.0, t / self.speed - (time.monotonic() - self._start))
@@ -60,6 +69,12 @@ class Twin:
 
     def next_due(self) -> float | None:
         return self._due[0][0] if self._due else None
+
+    async def post(self, instance: Any, value: Any, t: float) -> Any:
+        """A putter's result: `value` written stamped with the twin time `t` of the change (caproto's own write,
+        stamped when the putter returns, is skipped)."""
+        await instance.write(value, verify_value=False, timestamp=self.clock.stamp(t))
+        return SkipWrite
 
     async def sync(self) -> float:
         """Run every action due by now at its own twin time, then bring the simulator to now."""
@@ -151,7 +166,7 @@ class Motor(PVGroup):
         await f.motor_is_moving.write(1)
         await f.done_moving_to_value.write(0)
         twin.at(end, self._arrive(self._generation))
-        return value
+        return await twin.post(instance, value, t)
 
     async def _refused(self, value: float) -> float:
         """As a motor record: LVIO set, VAL kept, DMOV pulses so waiting clients finish; the trace notes it."""
@@ -188,7 +203,7 @@ class Motor(PVGroup):
         self._generation += 1
         self._move = None
         self.twin.sim.rec.put(self.pv, t, here)
-        await self.motor.write(here, verify_value=False)
+        await self.motor.write(here, verify_value=False, timestamp=self.twin.clock.stamp(t))
         await self._readback(here)
         await self.fields.motor_is_moving.write(0)
         await self.fields.done_moving_to_value.write(1)
@@ -225,13 +240,13 @@ class Camera(PVGroup):
         self.twin, self.detector = twin, detector
 
     async def _setting(self, field: str, value: Any) -> Any:
-        await self.twin.sync()
+        t = await self.twin.sync()
         try:
             result = self.twin.sim._put_cam(self.detector, field, _plain(value))
         except (SafetyRefusal, CommandError) as exc:
             raise _refusal(exc) from None
-        await getattr(self, field + "_RBV").write(result)
-        return result
+        await getattr(self, field + "_RBV").write(result, timestamp=self.twin.clock.stamp(t))
+        return await self.twin.post(getattr(self, field), result, t)
 
     @AcquireTime.putter
     async def AcquireTime(self, instance: Any, value: float) -> float:
@@ -258,17 +273,19 @@ class Camera(PVGroup):
         period = v[pvs.cam(self.detector, "AcquirePeriod")]
         duration = exposure + (v[pvs.cam(self.detector, "NumImages")] - 1) * max(exposure, period)
         twin.sim.rec.put(pvs.cam(self.detector, "Acquire"), t, 1, always=True)
-        await self.Acquire_RBV.write(1)
-        await self.DetectorState_RBV.write(1)
+        await self.Acquire_RBV.write(1, timestamp=twin.clock.stamp(t))
+        await self.DetectorState_RBV.write(1, timestamp=twin.clock.stamp(t))
         twin.at(t + duration, self._done)
-        return 1
+        return await twin.post(instance, 1, t)
 
     async def _done(self) -> None:
-        self.twin.sim.rec.put(pvs.cam(self.detector, "Acquire"), self.twin.sim.t, 0, always=True)
-        await self.ArrayCounter_RBV.write(self.ArrayCounter_RBV.value + 1)
-        await self.DetectorState_RBV.write(0)
-        await self.Acquire_RBV.write(0)
-        await self.Acquire.write(0, verify_value=False)
+        t = self.twin.sim.t
+        self.twin.sim.rec.put(pvs.cam(self.detector, "Acquire"), t, 0, always=True)
+        stamp = self.twin.clock.stamp(t)
+        await self.ArrayCounter_RBV.write(self.ArrayCounter_RBV.value + 1, timestamp=stamp)
+        await self.DetectorState_RBV.write(0, timestamp=stamp)
+        await self.Acquire_RBV.write(0, timestamp=stamp)
+        await self.Acquire.write(0, verify_value=False, timestamp=stamp)
 
 
 class Scalars(PVGroup):
@@ -288,33 +305,35 @@ class Scalars(PVGroup):
         super().__init__(*args, **kwargs)
         self.twin = twin
         self.started = False  # its startup has given every PV its initial value
+        self._seen = 0  # the simulator's events already looked at for TEMP samples
 
-    async def _put(self, pv: str, value: Any) -> Any:
-        await self.twin.sync()
+    async def _put(self, instance: Any, pv: str, value: Any) -> Any:
+        t = await self.twin.sync()
         try:
-            return self.twin.sim._put_other(pv, _plain(value))
+            result = self.twin.sim._put_other(pv, _plain(value))
         except (SafetyRefusal, CommandError) as exc:
             raise _refusal(exc) from None
+        return await self.twin.post(instance, result, t)
 
     @setpoint.putter
     async def setpoint(self, instance: Any, value: float) -> float:
-        return await self._put(pvs.LINKAM_SETPOINT, value)
+        return await self._put(instance, pvs.LINKAM_SETPOINT, value)
 
     @rate.putter
     async def rate(self, instance: Any, value: float) -> float:
-        return await self._put(pvs.LINKAM_RATE, value)
+        return await self._put(instance, pvs.LINKAM_RATE, value)
 
     @heater.putter
     async def heater(self, instance: Any, value: int) -> int:
-        return await self._put(pvs.LINKAM_HEATER, value)
+        return await self._put(instance, pvs.LINKAM_HEATER, value)
 
     @shutter.putter
     async def shutter(self, instance: Any, value: int) -> int:
-        return await self._put(pvs.SHUTTER, value)
+        return await self._put(instance, pvs.SHUTTER, value)
 
     @transmission.putter
     async def transmission(self, instance: Any, value: float) -> float:
-        return await self._put(pvs.TRANSMISSION, value)
+        return await self._put(instance, pvs.TRANSMISSION, value)
 
     @temperature.startup
     async def temperature(self, instance: Any, async_lib: Any) -> None:
@@ -323,14 +342,19 @@ class Scalars(PVGroup):
                          (self.heater, pvs.LINKAM_HEATER), (self.shutter, pvs.SHUTTER),
                          (self.transmission, pvs.TRANSMISSION), (self.energy, pvs.ENERGY)):
             await prop.write(values[pv], verify_value=False)
+        await self.temperature.write(values[pvs.LINKAM_TEMP], verify_value=False)
         await self.tick()
         self.started = True
 
     async def tick(self) -> None:
+        """Post each TEMP sample the simulator took since the last tick, stamped with its twin time."""
         sim = self.twin.sim
-        temperature = round(sim.linkam.temperature, TEMP_DIGITS)
-        if temperature != self.temperature.value:
-            await self.temperature.write(temperature, verify_value=False)
+        events = sim.rec.events
+        for event in itertools.islice(events, self._seen, None):
+            if event.channel == pvs.LINKAM_TEMP:
+                await self.temperature.write(event.value, verify_value=False,
+                                             timestamp=self.twin.clock.stamp(event.t))
+        self._seen = len(events)
         intensity = sim._intensity()
         if intensity != self.intensity.value:
             await self.intensity.write(intensity, verify_value=False)
@@ -352,10 +376,12 @@ def beamline_ioc(twin: Twin) -> tuple[PVGroup, list[Motor], Scalars]:
 
 
 async def run_twin(twin: Twin, stop: asyncio.Event, port: int | None = None,
-                   ready: Callable[[], None] | None = None) -> None:
+                   ready: Callable[[], None] | None = None,
+                   drain: Callable[[], Awaitable[None]] | None = None) -> None:
     """Serve the twin on 127.0.0.1 (port: `port`, else EPICS_CA_SERVER_PORT) until `stop` is set, ticking
     readbacks and due actions; `ready` is called once searches are answered and every PV has its initial
-    value."""
+    value. Once stopped, the twin's time stands still and every change is posted; `drain` is awaited before
+    the server closes (a monitor's last updates are still sent meanwhile)."""
     from caproto.asyncio.server import Context
 
     ioc, motors, scalars = beamline_ioc(twin)
@@ -383,6 +409,11 @@ async def run_twin(twin: Twin, stop: asyncio.Event, port: int | None = None,
                 await asyncio.wait_for(stop.wait(), timeout=wait)
             except TimeoutError:
                 pass
+        for motor in motors:
+            await motor.tick(twin.sim.t)
+        await scalars.tick()
+        if drain is not None:
+            await drain()
     finally:
         server.cancel()
         await asyncio.gather(server, return_exceptions=True)
