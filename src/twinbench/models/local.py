@@ -78,8 +78,11 @@ def schema_grammar(json_schema: str) -> Any:
 
 class LocalProvider:
     """llama.cpp in this process; calls run one at a time in a worker thread. A call that is cancelled (its
-    timeout, a stop signal) stops generating at its next token and frees the model for the next call. A JSON
-    schema in the settings becomes a grammar that constrains every token."""
+    timeout, a stop signal) stops generating at its next token and frees the model for the next call.
+
+    A JSON schema in the settings becomes a grammar that constrains every token. Such a call, once cancelled,
+    runs on to its max_tokens: the grammar may refuse the end token mid-answer, and llama.cpp aborts the whole
+    process on a token its grammar refuses."""
 
     def __init__(self, spec: ModelSpec):
         require_llama_cpp()
@@ -111,7 +114,7 @@ class LocalProvider:
                 max_tokens=settings.max_tokens,
                 seed=settings.seed,
                 stop=list(settings.stop) or None,
-                logits_processor=LogitsProcessorList([end_if_cancelled]),
+                logits_processor=None if grammar is not None else LogitsProcessorList([end_if_cancelled]),
                 grammar=grammar,
             )
         choice, usage = out["choices"][0], out["usage"]
