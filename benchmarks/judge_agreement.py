@@ -1,7 +1,7 @@
 """The judge held against execution, written into docs/judge.md: a labelled calibration set from the physics and
 beamline suites (the first task of each family), graded by the two replay judges (by execution, at random) and by
-the embedded local judge on the beamline set's held-out split; then the SimBench sample's release grades against
-its human Pass, in the same format.
+the embedded local judge (structured: a JSON grade held to the rubric's scale by a grammar) on the beamline set's
+held-out split; then the SimBench sample's release grades against its human Pass, in the same format.
 
     python benchmarks/judge_agreement.py [--workdir DIR] [--no-local] [--no-docs]
 
@@ -37,7 +37,7 @@ SETS = {  # the first task of every physics system and of every beamline task fa
                 "timed-alternate-1,timed-angle-1",
 }
 LOCAL_SUITES = ("beamline",)  # short programs: the 135M judge's prompts stay small on a loaded 2-core machine
-LOCAL_MAX_TOKENS = 128  # SmolLM2 rarely stops on its own; a bounded answer keeps the held-out pass to minutes
+LOCAL_MAX_TOKENS = 64  # the grade comes first; a bounded reason keeps the held-out pass to minutes
 LOCAL_MAX_CHARS = 1500
 
 
@@ -69,8 +69,8 @@ def calibration_tables(work: Path, local: bool) -> tuple[str, list[str]]:
         judges = ["--models-file", str(models_file), *(a for name in models for a in ("--judge", name))]
         twinbench("judge", "run", run_id, *judges, "--scorer", "judge.replay", "--store", store)
         if local and suite in LOCAL_SUITES:
-            twinbench("judge", "run", run_id, "--judge", "local:smollm2", "--split", "heldout", "--max-tokens",
-                      str(LOCAL_MAX_TOKENS), "--max-code-chars", str(LOCAL_MAX_CHARS), "--store", store)
+            twinbench("judge", "run", run_id, "--judge", "local:smollm2", "--split", "heldout", "--structured",
+                      "--max-tokens", str(LOCAL_MAX_TOKENS), "--max-code-chars", str(LOCAL_MAX_CHARS), "--store", store)
     report = twinbench("judge", "agreement", *runs, "--store", store)
     commands.append(f"twinbench judge agreement {' '.join(runs)} --store calibration.sqlite")
     return report + "\n\n" + random_spread([work / f"{suite}.json" for suite in SETS]), commands

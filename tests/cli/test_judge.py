@@ -176,6 +176,18 @@ def test_parse_command_reads_real_outputs(tmp_path):
     assert parsed[str(double)]["grade"] == 15 and parsed[str(double)]["status"] == "ok"
 
 
+def test_parse_command_reads_structured_answers_as_json(tmp_path):
+    whole, cut = tmp_path / "whole.txt", tmp_path / "cut.txt"
+    whole.write_text('{"grade": 35, "reason": "no contact model"}')
+    cut.write_text('{"grade": 35, "reason": "no cont')
+    done = twinbench("judge", "parse", str(whole), str(cut), "--structured", "--json")
+    assert done.returncode == 0, done.stderr
+    parsed = json.loads(done.stdout)
+    assert parsed[str(whole)]["grade"] == parsed[str(cut)]["grade"] == 35
+    assert parsed[str(whole)]["reason"] == "no contact model" and parsed[str(cut)]["status"] == "flagged"
+    assert json.loads(twinbench("judge", "parse", str(whole), "--json").stdout)[str(whole)]["grade"] is None
+
+
 def test_bad_judge_input_is_a_one_line_error(tmp_path):
     done = twinbench(
         "judge", "calibrate", "--references", str(SAMPLE), "--kind", "typo", "--store", str(tmp_path / "s.sqlite")

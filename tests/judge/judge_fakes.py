@@ -9,16 +9,19 @@ from twinbench.models import CallKey, Completion, GenerationSettings, Message, M
 
 
 class FakeProvider:
-    """Answers with `answer(prompt, key)`; counts calls; `fail_on` keys raise a fatal provider error."""
+    """Answers with `answer(prompt, key)`; counts calls and keeps their settings; `fail_on` keys raise a fatal
+    provider error."""
 
     def __init__(self, name: str, answer: Callable[[str, CallKey], str], fail_on: Sequence[CallKey] = ()):
         self.spec = ModelSpec(name=name, provider="replay", model=name, endpoint=f"fake:{name}", concurrency=8)
         self.answer, self.fail_on, self.calls = answer, set(fail_on), []
+        self.settings: list[GenerationSettings] = []
 
     async def complete(
         self, messages: Sequence[Message], settings: GenerationSettings, key: CallKey, timeout_s: float
     ) -> Completion:
         self.calls.append(key)
+        self.settings.append(settings)
         if key in self.fail_on:
             raise ProviderError("fatal", "refused")
         prompt = messages[-1].content

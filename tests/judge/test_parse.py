@@ -144,3 +144,40 @@ def test_section_totals_are_read_when_there_is_no_summary():
     p = parse_judgement(text, RUBRIC)
     assert p.deductions == {c.key: c.max // 5 for c in RUBRIC.categories}
     assert p.consistency == "consistent" and p.status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("text", "grade", "status"),
+    [
+        ('{"grade": 64, "reason": "no plot"}', 64, "ok"),
+        ('{ "grade": 0, "reason": "" }', 0, "ok"),
+        ('{"grade": 64, "reason": "the plot is mis', 64, "flagged"),
+        ('{"grade": 64 ', 64, "flagged"),
+    ],
+)
+def test_structured_answers_give_their_json_grade(text, grade, status):
+    p = parse_judgement(text, RUBRIC, structured=True)
+    assert (p.grade, p.status, p.mode, p.marker) == (grade, status, "json", "json")
+    assert p.flags == ([] if status == "ok" else ["grade read from incomplete JSON"])
+
+
+@pytest.mark.parametrize(
+    ("text", "failure"),
+    [
+        ('{"grade": 6', "no complete grade"),  # cut inside the number: 6 or 64?
+        ('{"reason": "fine"}', "no complete grade"),
+        ("[[88]]", "no complete grade"),
+        ('{"grade": "88", "reason": ""}', "grade is not a number"),
+        ('{"grade": true, "reason": ""}', "grade is not a number"),
+        ('{"grade": 101, "reason": ""}', "grade 101 outside 0..100"),
+    ],
+)
+def test_structured_answers_without_a_whole_in_range_grade_fail(text, failure):
+    p = parse_judgement(text, RUBRIC, structured=True)
+    assert p.grade is None and p.status == "failed" and p.mode == "json" and p.failure == failure
+
+
+def test_a_text_answer_is_read_by_its_marker_unless_structured():
+    text = 'Looks right. {"grade": 40, "reason": "x"}\n[[88]]'
+    assert parse_judgement(text, RUBRIC).grade == 88 and parse_judgement(text, RUBRIC).mode == "text"
+    assert parse_judgement(text, RUBRIC, structured=True).grade == 40

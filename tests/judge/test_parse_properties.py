@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,4 +57,43 @@ def test_text_without_any_marker_never_yields_a_grade(text):
 @given(st.integers(101, 10_000) | st.integers(-10_000, -1))
 def test_out_of_range_grades_are_failures(grade):
     parsed = parse_judgement(f"Everything is fine.\n[[{grade}]]", RUBRIC)
+    assert parsed.grade is None and parsed.status == "failed" and "outside" in parsed.failure
+
+
+@st.composite
+def json_answers(draw):
+    """A structured answer as a provider writes it: the grade first, then any reason, with any spacing."""
+    grade = draw(st.integers(0, RUBRIC.start))
+    reason = draw(st.text(max_size=60))
+    spaces = draw(st.sampled_from([(", ", ": "), (",", ":"), (" ,\n  ", " : ")]))
+    return json.dumps({"grade": grade, "reason": reason}, separators=spaces), grade
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_answers())
+def test_a_whole_json_answer_gives_its_grade(case):
+    text, grade = case
+    parsed = parse_judgement(text, RUBRIC, structured=True)
+    assert parsed.grade == grade and parsed.status == "ok" and parsed.reason == json.loads(text)["reason"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_answers(), st.data())
+def test_a_cut_json_answer_gives_its_grade_or_none_never_another(case, data):
+    text, grade = case
+    cut = data.draw(st.integers(0, len(text) - 1))
+    parsed = parse_judgement(text[:cut], RUBRIC, structured=True)
+    assert parsed.grade in (None, grade)
+    number_end = re.search(r'"grade"\s*:\s*\d+', text).end()
+    if cut > number_end:  # the grade and what follows it arrived
+        assert parsed.grade == grade and parsed.status == "flagged"
+    else:
+        assert parsed.grade is None and parsed.status == "failed"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(RUBRIC.start + 1, 10_000) | st.integers(-10_000, -1), st.booleans())
+def test_out_of_range_json_grades_are_failures(grade, cut):
+    text = json.dumps({"grade": grade, "reason": "fine"})
+    parsed = parse_judgement(text[:-3] if cut else text, RUBRIC, structured=True)
     assert parsed.grade is None and parsed.status == "failed" and "outside" in parsed.failure

@@ -110,3 +110,30 @@ def test_a_benchmark_run_gives_the_judge_its_references_from_the_store(tmp_path)
     store.create_run("bench", run_config(suite, tasks, [], 1, "system"), [Cell(model="m", task=t.id) for t in tasks])
     reference = reference_for(store, "bench")
     assert all(reference(t.id, 0) == t.references[0] for t in tasks)
+
+
+def test_a_structured_pass_asks_for_the_grade_schema_and_records_its_mode(tmp_path):
+    """The provider gets the rubric's schema, the prompt asks for JSON, the JSON grade (from a cut answer too)
+    is stored with its parse mode, and the run's config says the pass was structured."""
+    store = Store.open(tmp_path / "s.sqlite")
+    items = source_run(store)
+    rubric = Rubric.load()
+
+    def json_judge(prompt: str, key: CallKey) -> str:
+        assert '"grade"' in prompt and "[[" not in prompt.rsplit("[The End of Assistant's Answer]", 1)[1]
+        grade = int(grade_by_difference(prompt, key).rsplit("[[", 1)[1].rstrip("]"))
+        answer = json.dumps({"grade": grade, "reason": "some lines differ"})
+        return answer[:-12] if key.task == "m | t2" else answer  # t2's answer is cut off after its grade
+
+    judge = FakeProvider("j", json_judge)
+    summary = asyncio.run(judge_items(store, "src", items, {"j": judge}, rubric, "ref", structured=True))
+    assert (summary.parsed, summary.flagged, summary.failed) == (3, 1, 0)
+    assert {s.schema_dict["properties"]["grade"]["enum"][-1] for s in judge.settings} == {rubric.start}
+    assert all(list(s.schema_dict["properties"]) == ["grade", "reason"] for s in judge.settings)
+    assert {r["task"]: r["score.judge.ref"] for r in store.result_rows("src")} == {"t0": 100, "t1": 95, "t2": 80}
+    details = score_details(store, summary.run_id, "judge.ref")
+    assert {d["mode"] for d in details.values()} == {"json"}
+    config = store.run(summary.run_id).config
+    assert config["structured"] is True and json.loads(config["settings"]["json_schema"]) == rubric.grade_schema()
+    with pytest.raises(Exception, match="different config or manifest"):  # a text pass is another run
+        asyncio.run(judge_items(store, "src", items, {"j": judge}, rubric, "ref"))

@@ -1,6 +1,7 @@
 """A real HTTP server on 127.0.0.1 speaking OpenAI chat completions (and Anthropic messages), with faults.
 
-Every request is logged server-side as (cell, outcome), the cell being the last message's content.
+Every request is logged server-side as (cell, outcome), the cell being the last message's content, and its body
+kept in `bodies`.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class FakeOpenAI:
     hang_s: float = 1.0
     delay_s: float = 0.0
     calls: list[tuple[str, str]] = field(default_factory=list)
+    bodies: list[dict] = field(default_factory=list)
     max_in_flight: int = 0
     answer: Callable[[str, str, float], str] = answer_for  # (last message, model, temperature) -> text
 
@@ -102,6 +104,7 @@ class FakeOpenAI:
             fault = self._rng.random() < self.fault_rate
             outcome = self._rng.choice(self.faults) if fault else "ok"
             self.calls.append((content, outcome))
+            self.bodies.append(body)
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
         if self.delay_s:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import re
 
 import pytest
 
+from twinbench.judge import Rubric, parse_judgement
 from twinbench.models import (
     CallKey,
     GenerationSettings,
@@ -97,3 +99,48 @@ def test_a_timed_out_generation_stops_at_its_next_token_and_frees_the_model():
         asyncio.run(provider.aclose())
     assert record.error is not None and record.error.reason == "timeout after 1s"
     assert generated < 100, f"{generated} tokens generated after the timeout"
+
+
+GRADE_SCHEMA = Rubric.load().grade_schema()
+JUDGE_PROMPT = Rubric.load().messages("ref", "x = 1\nprint(x)\n", "x = 2\nprint(x)\n", structured=True)
+
+
+@pytest.mark.parametrize("serve", [False, True], ids=["in-process", "served"])
+def test_with_the_grade_schema_the_model_answers_a_parseable_in_range_grade(serve):
+    """The grammar (in process) or the server's response_format holds the model to the schema: the grade comes
+    first, so even an answer cut off at a few tokens carries it."""
+    spec = parse_spec("local:smollm2").model_copy(update={"serve": serve})
+    settings = GenerationSettings(max_tokens=12, seed=0).with_schema(GRADE_SCHEMA)
+
+    async def go():
+        provider = make_provider(spec)
+        try:
+            return await generate(provider, JUDGE_PROMPT, CallKey(task="grade"), settings)
+        finally:
+            await provider.aclose()
+
+    record = asyncio.run(go())
+    assert record.ok and re.match(r'\s*\{\s*"grade"\s*:', record.text), record.text
+    parsed = parse_judgement(record.text, Rubric.load(), structured=True)
+    assert parsed.mode == "json" and parsed.grade is not None and 0 <= parsed.grade <= 100, record.text
+
+
+def test_a_cancelled_structured_generation_does_not_bring_down_the_model():
+    """Cut by a 1 s timeout while its grammar forbids the end token, the call fails cleanly and the model
+    answers the next one."""
+    numbers = {"type": "object", "properties": {"numbers": {"type": "array", "items": {"type": "integer"}}},
+               "required": ["numbers"]}
+    messages = [Message(role="user", content="Write a JSON list of the numbers from 1 to 300.")]
+    spec = parse_spec("local:smollm2").model_copy(
+        update={"timeout_s": 1.0, "retry": RetryPolicy(max_transient_retries=0)})
+    provider = make_provider(spec)
+    try:
+        cut = asyncio.run(generate(provider, messages, CallKey(task="count"),
+                                   GenerationSettings(max_tokens=48).with_schema(numbers)))
+        provider.spec = spec.model_copy(update={"timeout_s": 120.0})
+        after = asyncio.run(generate(provider, messages, CallKey(task="again"),
+                                     GenerationSettings(max_tokens=8).with_schema(numbers)))
+    finally:
+        asyncio.run(provider.aclose())
+    assert cut.error is not None and cut.error.reason == "timeout after 1s"
+    assert after.ok and re.match(r'\s*\{\s*"numbers"\s*:', after.text), after.text

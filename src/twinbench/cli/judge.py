@@ -59,6 +59,11 @@ Seed = Annotated[int, typer.Option("--seed")]
 MaxChars = Annotated[
     int | None, typer.Option("--max-code-chars", min=1, help="Cut each program to this many characters.")
 ]
+StructuredOption = Annotated[
+    bool,
+    typer.Option("--structured", help="Grades as JSON {grade, reason}, held to the rubric's scale by the provider's "
+                                      "structured output (JSON schema); parsed as JSON, not by the grade marker."),
+]
 ThresholdOption = Annotated[float, typer.Option("--threshold", help="A grade at least this is the judge's pass.")]
 BootOption = Annotated[int, typer.Option("--boot", min=1, help="Bootstrap resamples.")]
 
@@ -208,6 +213,7 @@ def judge_run(
                                           "imported SimBench run); default: RUN_ID's own."),
     ] = None,
     samples: Annotated[int, typer.Option("--samples", min=1, help="With --chain: chains per task.")] = 1,
+    structured: StructuredOption = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
@@ -244,6 +250,7 @@ def judge_run(
                 cache=_cache(cache),
                 max_code_chars=max_code_chars,
                 scorer=scorer,
+                structured=structured,
             ),
         )
     if json_out:
@@ -503,6 +510,7 @@ def judge_agreement_cmd(
 def judge_parse(
     files: Annotated[list[Path], typer.Argument(help="Judge output text files.")],
     rubric: RubricOption = None,
+    structured: StructuredOption = False,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Parse judge outputs: grade, status, deductions and every inconsistency."""
@@ -514,7 +522,7 @@ def judge_parse(
     parsed = {}
     for f in files:
         try:
-            parsed[str(f)] = parse_judgement(f.read_text(encoding="utf-8", errors="replace"), rub)
+            parsed[str(f)] = parse_judgement(f.read_text(encoding="utf-8", errors="replace"), rub, structured)
         except OSError as exc:
             raise InputError(str(f), f"cannot read: {exc}") from None
     if json_out:

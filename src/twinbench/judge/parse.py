@@ -1,11 +1,13 @@
-"""Read a judge's answer: the final grade marker, per-category deductions and the 100-minus-deductions check.
+"""Read a judge's answer: the final grade marker, per-category deductions and the 100-minus-deductions check;
+or, for a structured answer, the JSON object's grade.
 
 Nothing is guessed: no marker, or a grade outside 0..start, is a parse failure with its reason. A grade that
-reads but disagrees with the judge's own arithmetic is kept and flagged.
+reads but disagrees with the judge's own arithmetic is kept and flagged, as is one read from JSON cut off after it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Literal
 
@@ -25,6 +27,7 @@ _ITEM_DEDUCTION = re.compile(r"deductions?\**\s*:\**\s*-?\s*" + _NUM, re.I)
 _OUT_OF = re.compile(_NUM + r"\s*/\s*" + _NUM)
 _HEADING = re.compile(r"^\s*(?:#+\s*|\d+\.\s*|\*\*)")
 _FIRST_NUMBER = re.compile(r"-?\s*(\d+(?:\.\d+)?)")
+_JSON_GRADE = re.compile(r'"grade"\s*:\s*' + _NUM + r"(?=[\s,}])")  # a number the cut did not end
 
 Status = Literal["ok", "flagged", "failed"]
 
@@ -34,16 +37,21 @@ class JudgeParse(BaseModel):
 
     grade: float | None
     status: Status
-    marker: Literal["double", "single", "none"]
+    mode: Literal["text", "json"] = "text"
+    marker: Literal["double", "single", "json", "none"]
     deductions: dict[str, float] = Field(default_factory=dict)
     stated_total: float | None = None
     consistency: Literal["consistent", "inconsistent", "unchecked"] = "unchecked"
     flags: list[str] = Field(default_factory=list)
     failure: str | None = None
+    reason: str | None = None
 
 
-def parse_judgement(text: str, rubric: Rubric) -> JudgeParse:
-    """Parse one judge answer against `rubric` (see module docstring)."""
+def parse_judgement(text: str, rubric: Rubric, structured: bool = False) -> JudgeParse:
+    """Parse one judge answer against `rubric` (see module docstring); `structured` reads the JSON answer of
+    `rubric.grade_schema()` instead of the grade marker."""
+    if structured:
+        return _json_judgement(text, rubric)
     grade, marker, flags = _grade(text)
     deductions = _deductions(text, rubric)
     stated_total, arith_flags = _arithmetic(text, rubric.start, grade)
@@ -195,3 +203,30 @@ def _arithmetic(text: str, start: int, grade: float | None) -> tuple[float | Non
     if grade is not None and abs(max(result, 0.0) - grade) > 1e-9:  # a negative result floored at 0 agrees
         flags.append(f"stated result {result:g} differs from the grade {grade:g}")
     return total, flags
+
+
+def _json_judgement(text: str, rubric: Rubric) -> JudgeParse:
+    """The grade of a JSON answer; from one that does not parse (cut off after its grade), that grade, flagged."""
+    no_grade = JudgeParse(grade=None, status="failed", mode="json", marker="none", failure="no complete grade")
+    try:
+        answer = json.loads(text)
+    except json.JSONDecodeError:
+        found = _JSON_GRADE.search(text)
+        if found is None:
+            return no_grade
+        return _json_grade(float(found.group(1)), None, ["grade read from incomplete JSON"], rubric)
+    if not isinstance(answer, dict) or "grade" not in answer:
+        return no_grade
+    grade, reason = answer["grade"], answer.get("reason")
+    reason = reason if isinstance(reason, str) else None
+    if isinstance(grade, bool) or not isinstance(grade, int | float):
+        return no_grade.model_copy(update={"marker": "json", "failure": "grade is not a number", "reason": reason})
+    return _json_grade(float(grade), reason, [], rubric)
+
+
+def _json_grade(grade: float, reason: str | None, flags: list[str], rubric: Rubric) -> JudgeParse:
+    if not 0 <= grade <= rubric.start:
+        failure = f"grade {grade:g} outside 0..{rubric.start}"
+        return JudgeParse(grade=None, status="failed", mode="json", marker="json", failure=failure, reason=reason)
+    status: Status = "flagged" if flags else "ok"
+    return JudgeParse(grade=grade, status=status, mode="json", marker="json", flags=flags, reason=reason)

@@ -6,7 +6,7 @@ import hashlib
 from functools import cached_property
 from pathlib import Path
 from string import Template
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -97,10 +97,37 @@ class Rubric(BaseModel):
             'for example "[[72]]".'
         )
 
+    def grade_schema(self) -> dict[str, Any]:
+        """The JSON schema of a structured answer: the integer grade first (an answer cut off early still has
+        it), then the reason. The grade is an enum of 0..start, so providers that ignore minimum and maximum
+        (llama.cpp grammars) are held to the scale too."""
+        return {
+            "type": "object",
+            "properties": {
+                "grade": {"type": "integer", "enum": list(range(self.start + 1))},
+                "reason": {"type": "string"},
+            },
+            "required": ["grade", "reason"],
+            "additionalProperties": False,
+        }
+
+    def json_instruction(self) -> str:
+        return (
+            f"Apply the deductions, then answer with one JSON object and nothing else: first \"grade\", the integer "
+            f"{self.start} minus your total deduction (0 to {self.start}), then \"reason\", one or two sentences "
+            'naming the deductions: {"grade": GRADE, "reason": "REASON"}.'
+        )
+
     def messages(
-        self, variant: Variant, candidate: str, reference: str | None = None, doc: str | None = None
+        self,
+        variant: Variant,
+        candidate: str,
+        reference: str | None = None,
+        doc: str | None = None,
+        structured: bool = False,
     ) -> list[Message]:
-        """The judge prompt for one program, as a single user message."""
+        """The judge prompt for one program, as a single user message; `structured` asks for the JSON answer of
+        `grade_schema` instead of the written deductions and the grade marker."""
         if "ref" in variant.split("_") and reference is None:
             raise InputError(self.id, f"variant '{variant}' needs a reference program")
         if "doc" in variant.split("_") and not doc:
@@ -110,7 +137,7 @@ class Rubric(BaseModel):
             reference=_neutralise(reference or ""),
             doc=_neutralise(doc or ""),
             rubric=self.rubric_text(),
-            output_instruction=self.output_instruction(),
+            output_instruction=self.json_instruction() if structured else self.output_instruction(),
         )
         return [Message(role="user", content=text)]
 

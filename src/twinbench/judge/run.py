@@ -78,13 +78,18 @@ async def judge_items(
     max_code_chars: int | None = None,
     scorer: str | None = None,
     workers: int = 4,
+    structured: bool = False,
 ) -> JudgeSummary:
     """Judge every item with every provider; resumes an interrupted pass (finished calls are not repeated).
 
     Grades are stored under `scorer` (default `judge.<variant>`), in the judge run and, as the panel mean, on the
-    source run; pick another name to keep an existing score (e.g. grades imported from a release).
+    source run; pick another name to keep an existing score (e.g. grades imported from a release). `structured`
+    asks for a JSON answer held to the rubric's grade schema (the provider constrains it); the run's config
+    records it, and each grade's detail its parse mode.
     """
     scorer = scorer or f"judge.{variant}"
+    if structured:
+        settings = settings.with_schema(rubric.grade_schema())
     run_id = judge_run_id(source_run, scorer)
     config = {
         "kind": "judge",
@@ -94,6 +99,7 @@ async def judge_items(
         "rubric": {"id": rubric.id, "version": rubric.version, "fingerprint": rubric.fingerprint},
         "judges": sorted(providers),
         "settings": settings.model_dump(),
+        **({"structured": True} if structured else {}),
         "max_code_chars": max_code_chars,
         "doc_chars": len(doc or ""),
     }
@@ -107,18 +113,19 @@ async def judge_items(
             _clip(item.candidate, max_code_chars),
             None if item.reference is None else _clip(item.reference, max_code_chars),
             doc,
+            structured,
         )
         record = await generate(providers[judge], messages, cell.key, settings, cache=cache)
-        return _result(record, rubric, scorer), ()
+        return _result(record, rubric, scorer, structured), ()
 
     await Pool(store, run_id).each_pending(compute, workers)
     return _collect(store, run_id, source_run, variant, scorer, plan, items)
 
 
-def _result(record, rubric: Rubric, scorer: str) -> CellResult:
+def _result(record, rubric: Rubric, scorer: str, structured: bool) -> CellResult:
     if not record.ok:
         return CellResult.from_call(record)
-    parsed = parse_judgement(record.text or "", rubric)
+    parsed = parse_judgement(record.text or "", rubric, structured)
     score = ScoreRecord(scorer=scorer, value=parsed.grade, detail=parsed.model_dump())
     if parsed.grade is None:
         error = ErrorRecord(stage="judge-parse", kind="no-grade", message=parsed.failure or "no grade")

@@ -11,7 +11,8 @@ from twinbench.models.types import CallKey, Completion, GenerationSettings, Mess
 
 
 class AnthropicProvider:
-    """System messages go to `system`; the rest are sent as the conversation."""
+    """System messages go to `system`; the rest are sent as the conversation; a JSON schema goes out as
+    `output_config.format` (the Messages API's structured output)."""
 
     def __init__(self, spec: ModelSpec):
         try:
@@ -29,6 +30,8 @@ class AnthropicProvider:
         extra = {"system": system} if system else {}
         if settings.stop:
             extra["stop_sequences"] = list(settings.stop)
+        if (schema := settings.schema_dict) is not None:
+            extra["output_config"] = {"format": {"type": "json_schema", "schema": schema}}
         sampling: dict[str, float] = {"temperature": settings.temperature}
         if settings.top_p < 1.0:
             sampling["top_p"] = settings.top_p

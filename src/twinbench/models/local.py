@@ -57,9 +57,32 @@ def model_file(spec: ModelSpec) -> Path:
     return path
 
 
+def llama_schema_format(schema: dict[str, Any]) -> dict[str, Any]:
+    """llama-cpp-python's structured output (its server refuses OpenAI's `json_schema` type)."""
+    return {"type": "json_object", "schema": schema}
+
+
+def schema_grammar(json_schema: str) -> Any:
+    """The llama.cpp grammar that only lets the model write JSON of `json_schema`.
+
+    Built here rather than through `response_format`, which falls back to any JSON when the schema does not
+    convert; a schema llama.cpp cannot follow is a fatal error instead.
+    """
+    from llama_cpp import LlamaGrammar
+
+    try:
+        return LlamaGrammar.from_json_schema(json_schema, verbose=False)
+    except (AssertionError, ValueError, KeyError, TypeError) as exc:
+        raise ProviderError("fatal", f"llama.cpp cannot follow the JSON schema: {exc}") from None
+
+
 class LocalProvider:
     """llama.cpp in this process; calls run one at a time in a worker thread. A call that is cancelled (its
-    timeout, a stop signal) stops generating at its next token and frees the model for the next call."""
+    timeout, a stop signal) stops generating at its next token and frees the model for the next call.
+
+    A JSON schema in the settings becomes a grammar that constrains every token. Such a call, once cancelled,
+    runs on to its max_tokens: the grammar may refuse the end token mid-answer, and llama.cpp aborts the whole
+    process on a token its grammar refuses."""
 
     def __init__(self, spec: ModelSpec):
         require_llama_cpp()
@@ -73,6 +96,7 @@ class LocalProvider:
         from llama_cpp import LogitsProcessorList
 
         eos = self._llama.token_eos()
+        grammar = None if settings.json_schema is None else schema_grammar(settings.json_schema)
 
         def end_if_cancelled(_tokens: Any, logits: Any) -> Any:  # once cancelled, the only possible token is EOS
             if cancelled.is_set():
@@ -90,7 +114,8 @@ class LocalProvider:
                 max_tokens=settings.max_tokens,
                 seed=settings.seed,
                 stop=list(settings.stop) or None,
-                logits_processor=LogitsProcessorList([end_if_cancelled]),
+                logits_processor=None if grammar is not None else LogitsProcessorList([end_if_cancelled]),
+                grammar=grammar,
             )
         choice, usage = out["choices"][0], out["usage"]
         return Completion(
@@ -203,7 +228,9 @@ class ServedLocalProvider:
         self.spec = spec
         self._server = LocalServer(model_file(spec), alias=spec.model)
         url = self._server.start()
-        self._client = OpenAIProvider(spec.model_copy(update={"endpoint": url, "api_key_env": None}))
+        self._client = OpenAIProvider(
+            spec.model_copy(update={"endpoint": url, "api_key_env": None}), response_format=llama_schema_format
+        )
 
     async def complete(
         self, messages: Sequence[Message], settings: GenerationSettings, key: CallKey, timeout_s: float

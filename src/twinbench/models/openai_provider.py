@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import openai
 from openai.types.chat import ChatCompletion
@@ -12,20 +13,33 @@ from twinbench.models.sdk_common import client_options, sdk_errors
 from twinbench.models.spec import OPENAI_URL, ModelSpec
 from twinbench.models.types import CallKey, Completion, GenerationSettings, Message
 
+ResponseFormat = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def json_schema_format(schema: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI's structured output: the answer must match `schema` exactly (strict)."""
+    return {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema, "strict": True}}
+
 
 class OpenAIProvider:
-    """Chat completions at `spec.endpoint`: one attempt per call, errors classified for the retry loop."""
+    """Chat completions at `spec.endpoint`: one attempt per call, errors classified for the retry loop.
 
-    def __init__(self, spec: ModelSpec):
+    A settings' JSON schema goes out as `response_format(schema)` (default: OpenAI's strict json_schema form).
+    """
+
+    def __init__(self, spec: ModelSpec, response_format: ResponseFormat = json_schema_format):
         self.spec = spec
         self._client = openai.AsyncOpenAI(**client_options(spec, OPENAI_URL))
+        self._response_format = response_format
 
     async def complete(
         self, messages: Sequence[Message], settings: GenerationSettings, key: CallKey, timeout_s: float
     ) -> Completion:
-        extra = {"seed": settings.seed} if settings.seed is not None else {}
+        extra: dict[str, Any] = {"seed": settings.seed} if settings.seed is not None else {}
         if settings.stop:
             extra["stop"] = list(settings.stop)
+        if (schema := settings.schema_dict) is not None:
+            extra["response_format"] = self._response_format(schema)
         with sdk_errors(openai, timeout_s):
             response = await self._client.chat.completions.create(
                 model=self.spec.model,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 
 class Message(BaseModel):
@@ -17,7 +18,11 @@ class Message(BaseModel):
 
 
 class GenerationSettings(BaseModel):
-    """Sampling settings sent with every request; all of them are part of the cache key."""
+    """Sampling settings sent with every request; all of them are part of the cache key.
+
+    `json_schema` (a JSON object, kept as compact JSON text so the settings stay hashable) asks the provider to
+    answer with JSON of that schema. Its properties keep their order: models write them in that order.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -26,6 +31,38 @@ class GenerationSettings(BaseModel):
     max_tokens: int = Field(512, gt=0)
     seed: int | None = None
     stop: tuple[str, ...] = ()
+    json_schema: str | None = None
+
+    @field_validator("json_schema", mode="before")
+    @classmethod
+    def _compact_schema(cls, value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not JSON: {exc.msg}") from None
+        if not isinstance(value, dict):
+            raise ValueError("a JSON schema must be a JSON object")
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+    @model_serializer(mode="wrap")
+    def _without_unset_schema(self, dump: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Settings without a schema dump as before it existed: their cache keys and run configs are unchanged."""
+        data = dump(self)
+        if self.json_schema is None:
+            data.pop("json_schema", None)
+        return data
+
+    def with_schema(self, schema: dict[str, Any] | None) -> GenerationSettings:
+        """These settings asking for JSON of `schema` (None: for free text)."""
+        return GenerationSettings.model_validate({**self.model_dump(), "json_schema": schema})
+
+    @property
+    def schema_dict(self) -> dict[str, Any] | None:
+        """The JSON schema as an object, or None."""
+        return None if self.json_schema is None else json.loads(self.json_schema)
 
 
 class CallKey(BaseModel):
