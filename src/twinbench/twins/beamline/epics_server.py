@@ -214,6 +214,9 @@ class CameraBehaviour(PVGroup):
         self.twin, self.detector = twin, detector
 
     async def group_write(self, instance: Any, value: Any) -> Any:
+        states = getattr(instance, "enum_strings", ())
+        if states and value not in states:
+            raise ValueError(f"{instance.pvspec.attr} takes one of {', '.join(states)}")
         readback = getattr(self, instance.pvspec.attr + "_RBV", None)
         if readback is not None:
             await readback.write(_index(instance, value))
@@ -233,8 +236,8 @@ class CameraBehaviour(PVGroup):
         value = _index(instance, value)
         if value not in (0, 1):
             raise ValueError("Acquire takes 0 or 1")
-        if not value or _index(instance, instance.value):  # the frames always complete: 0, or 1 while exposing,
-            return instance.value  # changes nothing
+        if not value or _index(instance, instance.value):  # the frames always complete: 0, or 1 while
+            return instance.value  # exposing, changes nothing
         twin = self.twin
         t = await twin.sync()
         v = twin.sim.rec.values
@@ -271,7 +274,7 @@ def _pvproperty(spec: cam_pvs.CamPV, readback: bool = False, put: Any = None) ->
                               "record": spec.readback_record if readback else None}
     if spec.kind == "enum":
         states = (spec.readback_states if readback else ()) or spec.states
-        kwargs.update(dtype=ChannelType.ENUM, enum_strings=states, value=states[spec.value] if states else 0)
+        kwargs.update(dtype=ChannelType.ENUM, enum_strings=states, value=states[spec.value])
     elif spec.kind == "chars":
         kwargs.update(dtype=ChannelType.CHAR, value=spec.value, max_length=spec.length)
     elif spec.kind == "string":
