@@ -214,6 +214,7 @@ class CameraBehaviour(PVGroup):
         self.twin, self.detector = twin, detector
 
     async def group_write(self, instance: Any, value: Any) -> Any:
+        """A stored setting: an enum takes only its states; the `_RBV` readback, if any, follows."""
         states = getattr(instance, "enum_strings", ())
         if states and value not in states:
             raise ValueError(f"{instance.pvspec.attr} takes one of {', '.join(states)}")
