@@ -16,6 +16,7 @@ import pytest
 from twinbench.twins.beamline import cam_pvs, pvs
 from twinbench.twins.beamline.epics_run import PLANS, TWINBENCH, ca_program, compare, epics_env, free_port, in_process
 from twinbench.twins.beamline.epics_run import serve as _serve
+from twinbench.twins.beamline.twin import BeamlineSimulator
 
 X = "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"
 CAM = "XF:11BMB-ES{Det:PIL2M}:cam1:"
@@ -240,6 +241,10 @@ def test_cam_table_covers_every_pv_of_ophyds_pilatus_cam():
         if as_string:
             assert cam_pvs.CAM[name].kind in ("string", "chars"), name
     assert set(cam_pvs.MODELS) == set(pvs.DETECTORS)
+    sim = BeamlineSimulator()
+    for det in pvs.DETECTORS:  # the simulator's settings start where the simulator does
+        assert {f: cam_pvs.table(det)[f].value for f in pvs.CAM_FIELDS} == {
+            f: sim.rec.values[pvs.cam(det, f)] for f in pvs.CAM_FIELDS}
     for name, pv in cam_pvs.CAM.items():  # what Channel Access can carry
         assert len(pv.units) <= 8 and all(len(s) < 26 for s in pv.states + pv.readback_states), name
         assert pv.kind != "enum" or 0 <= pv.value < len(pv.states), name

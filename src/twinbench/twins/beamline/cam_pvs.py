@@ -6,7 +6,9 @@ ophyd's PV names and checks the table covers them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
+
+Kind = Literal["float", "int", "enum", "string", "chars"]
 
 
 @dataclass(frozen=True)
@@ -14,7 +16,7 @@ class CamPV:
     """One PV, and with `rbv` its `_RBV` readback. `kind`: float (ai/ao), int (longin/longout), enum
     (bi/bo/mbbi/mbbo, `states` in order), string (stringin/stringout) or chars (a CHAR waveform of `length`)."""
 
-    kind: str
+    kind: Kind
     value: Any
     rbv: bool = False
     read_only: bool = False
