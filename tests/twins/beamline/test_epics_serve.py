@@ -63,6 +63,7 @@ def test_pyepics_move_follows_velocity_and_refuses_beyond_soft_limit(tmp_path):
     with serve(tmp_path) as served:
         out = served.run("""
         rbv = collect(X + '.RBV')
+        wait_for(lambda: rbv)  # the monitor's first value (the start position) before the move
         assert epics.caget(X + '.DMOV') == 1
         epics.caput(X, 10.0, wait=True)
         wait_for(lambda: epics.caget(X + '.DMOV') == 1 and rbv and rbv[-1] == 10.0)
