@@ -3,7 +3,9 @@ bluesky client programs against it (each in its own process, as a user's program
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from twinbench.twins.beamline.epics_run import PLANS, TWINBENCH, ca_program, compare, in_process
+from twinbench.twins.beamline import cam_pvs, pvs
+from twinbench.twins.beamline.epics_run import PLANS, TWINBENCH, ca_program, compare, epics_env, free_port, in_process
 from twinbench.twins.beamline.epics_run import serve as _serve
+from twinbench.twins.beamline.twin import BeamlineSimulator
 
 X = "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"
 CAM = "XF:11BMB-ES{Det:PIL2M}:cam1:"
@@ -59,6 +63,7 @@ def test_pyepics_move_follows_velocity_and_refuses_beyond_soft_limit(tmp_path):
     with serve(tmp_path) as served:
         out = served.run("""
         rbv = collect(X + '.RBV')
+        wait_for(lambda: rbv)  # the monitor's first value (the start position) before the move
         assert epics.caget(X + '.DMOV') == 1
         epics.caput(X, 10.0, wait=True)
         wait_for(lambda: epics.caget(X + '.DMOV') == 1 and rbv and rbv[-1] == 10.0)
@@ -227,3 +232,115 @@ def test_monitor_waits_for_its_subscriptions_before_serving(tmp_path):
     with _serve(tmp_path, 50.0) as served:
         served.run("import epics, json; epics.caput('XF:11BMB-ES{Shutter}Pos', 1, wait=True); print(json.dumps(1))")
     assert [(e["channel"], e["value"]) for e in served.monitor()] == [("XF:11BMB-ES{Shutter}Pos", 1)]
+
+
+OPHYD_CAM_PVS = """
+import json
+from ophyd import Device
+from ophyd.areadetector.cam import PilatusDetectorCam
+from ophyd.signal import EpicsSignalBase
+
+Device.lazy_wait_for_connection = False  # the names only: no server answers here
+cam = PilatusDetectorCam("P:", name="cam")
+rows = [[type(w.item).__name__, w.item.pvname[2:], w.item.setpoint_pvname[2:] if hasattr(w.item, "setpoint_pvname")
+         else None, w.item.as_string] for w in cam.walk_signals(include_lazy=True)
+        if isinstance(w.item, EpicsSignalBase)]
+print(json.dumps(rows))
+"""
+
+
+def test_cam_table_covers_every_pv_of_ophyds_pilatus_cam():
+    done = subprocess.run([sys.executable, "-c", OPHYD_CAM_PVS], env=epics_env(free_port()), capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    served = cam_pvs.names()
+    assert len(rows) > 100
+    for kind, read, write, as_string in rows:
+        name, _, field = read.partition(".")
+        assert name in served, read
+        assert write is None or write in served, write
+        if field:  # a field of the readback's record (DataType_RBV.DISA)
+            assert cam_pvs.CAM[name.removesuffix("_RBV")].readback_record, read
+        if kind == "EpicsSignalWithRBV":
+            assert read == write + "_RBV" and cam_pvs.CAM[write].rbv, write
+        if as_string:
+            assert cam_pvs.CAM[name].kind in ("string", "chars"), name
+    assert set(cam_pvs.MODELS) == set(pvs.DETECTORS)
+    sim = BeamlineSimulator()
+    for det in pvs.DETECTORS:  # the simulator's settings start where the simulator does
+        assert {f: cam_pvs.table(det)[f].value for f in pvs.CAM_FIELDS} == {
+            f: sim.rec.values[pvs.cam(det, f)] for f in pvs.CAM_FIELDS}
+    for name, pv in cam_pvs.CAM.items():  # what Channel Access can carry
+        assert len(pv.units) <= 8 and all(len(s) < 26 for s in pv.states + pv.readback_states), name
+        assert pv.kind != "enum" or 0 <= pv.value < len(pv.states), name
+
+
+def test_ophyd_pilatus_detector_connects_to_every_cam_pv(tmp_path):
+    with serve(tmp_path) as served:
+        out = served.run("""
+        from ophyd.areadetector.detectors import PilatusDetector
+        det = PilatusDetector(CAM.removesuffix('cam1:'), name='det')
+        det.wait_for_connection(all_signals=True, timeout=60)
+        cam = det.cam
+        signals = [w.item for w in cam.walk_signals() if hasattr(w.item, 'pvname')]
+        cam.shutter_mode.set(2).wait(10)
+        cam.nd_attributes_file.set('attributes.xml').wait(10)
+        cam.gain_menu.put(3)
+        cam.acquire_time.set(0.5).wait(10)
+        epics.caput(CAM + 'ImageMode', 7, wait=True)  # no such state: refused
+        print(json.dumps({
+            "signals": len(signals), "connected": all(s.connected for s in signals),
+            "image_modes": list(cam.image_mode.enum_strs), "trigger_modes": list(cam.trigger_mode.enum_strs),
+            "states": list(cam.detector_state.enum_strs), "state": cam.detector_state.get(as_string=True),
+            "model": [cam.manufacturer.get(), cam.model.get(), cam.max_size.max_size_x.get(),
+                      cam.max_size.max_size_y.get()],
+            "shutter_mode": [cam.shutter_mode.get(as_string=True), epics.caget(CAM + 'ShutterMode', as_string=True)],
+            "attributes": cam.nd_attributes_file.get(), "gain": cam.gain_menu.get(as_string=True),
+            "acquire_time": cam.acquire_time.get(), "disabled": cam.data_type_disabled.get(),
+            "image_mode": [epics.caget(CAM + 'ImageMode', use_monitor=False), cam.image_mode.get()],
+            "data_type": cam.data_type.get(as_string=True)}))
+        """)
+    assert out["connected"] and out["signals"] > 100
+    assert out["image_modes"] == ["Single", "Multiple", "Continuous"]
+    assert out["trigger_modes"][:3] == ["Internal", "Ext. Enable", "Ext. Trigger"]
+    assert out["states"][:3] == ["Idle", "Acquire", "Readout"] and out["state"] == "Idle"
+    assert out["model"] == ["Dectris", "Pilatus 2M", 1475, 1679]
+    assert out["shutter_mode"] == ["Camera output", "Detector output"]  # the readback has its own state names
+    assert out["attributes"] == "attributes.xml" and out["gain"] == "2-5KeV/Slow/UltraG"
+    assert out["acquire_time"] == 0.5
+    assert out["image_mode"] == [0, 0]
+    assert out["disabled"] == 0 and out["data_type"] == "Int32"
+    # only the setting the simulator knows is traced; the stored ones are not
+    assert [(e["channel"], e["value"]) for e in served.trace()] == [(CAM + "AcquireTime", 0.5)]
+
+
+def test_bluesky_count_with_a_single_trigger_pilatus(tmp_path):
+    with serve(tmp_path) as served:
+        out = served.run("""
+        from bluesky import RunEngine
+        from bluesky.plans import count
+        from ophyd.areadetector.detectors import PilatusDetector
+        from ophyd.areadetector.trigger_mixins import SingleTrigger
+
+        class Det(SingleTrigger, PilatusDetector):
+            pass
+
+        det = Det(CAM.removesuffix('cam1:'), name='det')
+        det.wait_for_connection(all_signals=True, timeout=60)
+        det.cam.acquire_time.set(2.0).wait(10)
+        docs = []
+        RE = RunEngine()
+        RE(count([det], num=2), lambda name, doc: docs.append([name, det.cam.image_mode.get()]))
+        print(json.dumps({"docs": docs, "counter": det.cam.array_counter.get(), "mode": det.cam.image_mode.get(),
+                          "acquire": det.cam.acquire.get(), "state": det.cam.detector_state.get(as_string=True)}))
+        """)
+    # staged to Multiple (1), restored to Single (0)
+    assert out["docs"] == [["start", 1], ["descriptor", 1], ["event", 1], ["event", 1], ["stop", 1]]
+    assert out["mode"] == 0 and out["counter"] == 2 and out["acquire"] == 0 and out["state"] == "Idle"
+    trace = served.trace()
+    acquire = [(e["value"], e["timestamp"]) for e in trace if e["channel"] == CAM + "Acquire"]
+    assert [v for v, _ in acquire] == [1, 0, 1, 0]
+    assert acquire[1][1] - acquire[0][1] == pytest.approx(2.0, abs=1e-9)
+    assert acquire[3][1] - acquire[2][1] == pytest.approx(2.0, abs=1e-9)
+    assert {e["channel"] for e in trace} == {CAM + "Acquire", CAM + "AcquireTime"}

@@ -18,7 +18,7 @@ from typing import Any
 from caproto import ChannelType, SkipWrite
 from caproto.server import PVGroup, SubGroup, pvproperty
 
-from twinbench.twins.beamline import pvs
+from twinbench.twins.beamline import cam_pvs, pvs
 from twinbench.twins.beamline.pvs import LOOPBACK
 from twinbench.twins.beamline.twin import TEMP_DIGITS, BeamlineSimulator
 from twinbench.twins.protocol import CommandError, SafetyRefusal
@@ -219,73 +219,102 @@ def _refusal(exc: Exception) -> Exception:
     return ValueError(str(exc))
 
 
-class Camera(PVGroup):
-    """The area-detector cam PVs of one Pilatus: exposure settings and Acquire (1 while exposing, then 0)."""
-
-    AcquireTime = pvproperty(value=0.0, precision=4)
-    AcquireTime_RBV = pvproperty(value=0.0, precision=4, read_only=True)
-    AcquirePeriod = pvproperty(value=0.0, precision=4)
-    AcquirePeriod_RBV = pvproperty(value=0.0, precision=4, read_only=True)
-    NumImages = pvproperty(value=1)
-    NumImages_RBV = pvproperty(value=1, read_only=True)
-    Acquire = pvproperty(value=0)
-    Acquire_RBV = pvproperty(value=0, read_only=True)
-    DetectorState_RBV = pvproperty(value=0, read_only=True)
-    ArrayCounter_RBV = pvproperty(value=0, read_only=True)
-    ImageMode = pvproperty(value=0)
-    TriggerMode = pvproperty(value=0)
+class CameraBehaviour(PVGroup):
+    """The acting part of one Pilatus's cam PVs: the settings the simulator knows (`pvs.CAM_FIELDS`) go to it
+    (limits, trace); Acquire is 1 while exposing, then 0; every other setpoint is stored, and its `_RBV`
+    mirrors it, untraced."""
 
     def __init__(self, *args: Any, twin: Twin, detector: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.twin, self.detector = twin, detector
 
-    async def _setting(self, field: str, value: Any) -> Any:
+    async def group_write(self, instance: Any, value: Any) -> Any:
+        """A stored setting: an enum takes only its states; the `_RBV` readback, if any, follows."""
+        states = getattr(instance, "enum_strings", ())
+        if states and value not in states:
+            raise ValueError(f"{instance.pvspec.attr} takes one of {', '.join(states)}")
+        readback = getattr(self, instance.pvspec.attr + "_RBV", None)
+        if readback is not None:
+            await readback.write(_index(instance, value))
+        return value
+
+    async def _setting(self, instance: Any, value: Any) -> Any:
+        field = instance.pvspec.attr
         t = await self.twin.sync()
         try:
             result = self.twin.sim._put_cam(self.detector, field, _plain(value))
         except (SafetyRefusal, CommandError) as exc:
             raise _refusal(exc) from None
         await getattr(self, field + "_RBV").write(result, timestamp=self.twin.clock.stamp(t))
-        return await self.twin.post(getattr(self, field), result, t)
+        return await self.twin.post(instance, result, t)
 
-    @AcquireTime.putter
-    async def AcquireTime(self, instance: Any, value: float) -> float:
-        return await self._setting("AcquireTime", value)
-
-    @AcquirePeriod.putter
-    async def AcquirePeriod(self, instance: Any, value: float) -> float:
-        return await self._setting("AcquirePeriod", value)
-
-    @NumImages.putter
-    async def NumImages(self, instance: Any, value: int) -> int:
-        return await self._setting("NumImages", value)
-
-    @Acquire.putter
-    async def Acquire(self, instance: Any, value: int) -> int:
+    async def _acquire(self, instance: Any, value: Any) -> Any:
+        value = _index(instance, value)
         if value not in (0, 1):
             raise ValueError("Acquire takes 0 or 1")
-        if not value or instance.value:  # the frames always complete: 0, or 1 while exposing, changes nothing
-            return instance.value
+        if not value or _index(instance, instance.value):  # the frames always complete: 0, or 1 while
+            return instance.value  # exposing, changes nothing
         twin = self.twin
         t = await twin.sync()
         v = twin.sim.rec.values
         exposure = v[pvs.cam(self.detector, "AcquireTime")]
         period = v[pvs.cam(self.detector, "AcquirePeriod")]
-        duration = exposure + (v[pvs.cam(self.detector, "NumImages")] - 1) * max(exposure, period)
+        frames = v[pvs.cam(self.detector, "NumImages")]
+        duration = exposure + (frames - 1) * max(exposure, period)
         twin.sim.rec.put(pvs.cam(self.detector, "Acquire"), t, 1, always=True)
-        await self.Acquire_RBV.write(1, timestamp=twin.clock.stamp(t))
-        await self.DetectorState_RBV.write(1, timestamp=twin.clock.stamp(t))
-        twin.at(t + duration, self._done)
-        return await twin.post(instance, 1, t)
+        stamp = twin.clock.stamp(t)
+        await self.Acquire_RBV.write(1, timestamp=stamp)
+        await self.DetectorState_RBV.write(cam_pvs.DETECTOR_STATES.index("Acquire"), timestamp=stamp)
+        twin.at(t + duration, self._done(frames))
+        return await twin.post(instance, instance.enum_strings[1], t)
 
-    async def _done(self) -> None:
-        t = self.twin.sim.t
-        self.twin.sim.rec.put(pvs.cam(self.detector, "Acquire"), t, 0, always=True)
-        stamp = self.twin.clock.stamp(t)
-        await self.ArrayCounter_RBV.write(self.ArrayCounter_RBV.value + 1, timestamp=stamp)
-        await self.DetectorState_RBV.write(0, timestamp=stamp)
-        await self.Acquire_RBV.write(0, timestamp=stamp)
-        await self.Acquire.write(0, verify_value=False, timestamp=stamp)
+    def _done(self, frames: int) -> Callable[[], Awaitable[None]]:
+        async def done() -> None:
+            t = self.twin.sim.t
+            self.twin.sim.rec.put(pvs.cam(self.detector, "Acquire"), t, 0, always=True)
+            stamp = self.twin.clock.stamp(t)
+            await self.ArrayCounter_RBV.write(self.ArrayCounter_RBV.value + frames, timestamp=stamp)
+            await self.NumImagesCounter_RBV.write(frames, timestamp=stamp)
+            await self.DetectorState_RBV.write(cam_pvs.DETECTOR_STATES.index("Idle"), timestamp=stamp)
+            await self.Acquire_RBV.write(0, timestamp=stamp)
+            await self.Acquire.write(self.Acquire.enum_strings[0], verify_value=False, timestamp=stamp)
+        return done
+
+
+def _index(instance: Any, value: Any) -> Any:
+    """An enum PV's value as its state number (the CA layer hands states over as their names)."""
+    states = getattr(instance, "enum_strings", ())
+    return states.index(value) if value in states else value
+
+
+def _pvproperty(spec: cam_pvs.CamPV, readback: bool = False, put: Any = None) -> pvproperty:
+    """The pvproperty of one table entry (`readback`: its `_RBV`)."""
+    kwargs: dict[str, Any] = {"read_only": spec.read_only or readback, "put": put,
+                              "record": spec.readback_record if readback else None}
+    if spec.kind == "enum":
+        states = (spec.readback_states if readback else ()) or spec.states
+        kwargs.update(dtype=ChannelType.ENUM, enum_strings=states, value=states[spec.value])
+    elif spec.kind == "chars":
+        kwargs.update(dtype=ChannelType.CHAR, value=spec.value, max_length=spec.length)
+    elif spec.kind == "string":
+        kwargs.update(dtype=ChannelType.STRING, value=spec.value)
+    elif spec.kind == "float":
+        kwargs.update(dtype=ChannelType.DOUBLE, value=spec.value, precision=spec.precision, units=spec.units)
+    else:
+        kwargs.update(dtype=ChannelType.LONG, value=spec.value)
+    return pvproperty(**kwargs)
+
+
+def camera_group(detector: str) -> type[PVGroup]:
+    """The cam PVs of one detector (`cam_pvs.table`) over `CameraBehaviour`."""
+    namespace: dict[str, Any] = {"__doc__": f"The cam PVs of {detector}.", "__module__": __name__}
+    for name, spec in cam_pvs.table(detector).items():
+        put = (CameraBehaviour._acquire if name == "Acquire" else
+               CameraBehaviour._setting if name in pvs.CAM_FIELDS else None)
+        namespace[name] = _pvproperty(spec, put=put)
+        if spec.rbv:
+            namespace[name + "_RBV"] = _pvproperty(spec, readback=True)
+    return type(PVGroup)(f"Camera_{detector}", (CameraBehaviour,), namespace)
 
 
 class Scalars(PVGroup):
@@ -367,7 +396,7 @@ def beamline_ioc(twin: Twin) -> tuple[PVGroup, list[Motor], Scalars]:
     for axis, pv in pvs.MOTORS.items():
         namespace[axis] = SubGroup(Motor, prefix=_literal(pv), twin=twin, axis=axis)
     for det, prefix in pvs.DETECTORS.items():
-        namespace[det] = SubGroup(Camera, prefix=_literal(prefix), twin=twin, detector=det)
+        namespace[det] = SubGroup(camera_group(det), prefix=_literal(prefix), twin=twin, detector=det)
     namespace["scalars"] = SubGroup(Scalars, prefix="", twin=twin)
     Beamline = type(PVGroup)("Beamline", (PVGroup,), namespace)
     ioc = Beamline(prefix="")
