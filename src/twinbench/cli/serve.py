@@ -12,7 +12,7 @@ from twinbench.cli.app import app
 
 # Updates a server holds for a client that falls behind (caproto's defaults: 1,000 per subscription, 10,000 in
 # all), beyond which it drops the oldest: a monitor that lags during a burst of puts catches up instead.
-BACKLOG = {"CAPROTO_MAX_SUBSCRIPTION_BACKLOG": "100000", "CAPROTO_MAX_TOTAL_SUBSCRIPTION_BACKLOG": "200000"}
+BACKLOG = {"CAPROTO_MAX_SUBSCRIPTION_BACKLOG": "50000", "CAPROTO_MAX_TOTAL_SUBSCRIPTION_BACKLOG": "200000"}
 
 
 @app.command()
@@ -39,6 +39,8 @@ def serve(
         os.environ.setdefault(name, value)
     if port is not None:
         os.environ["EPICS_CA_SERVER_PORT"] = str(port)
+    # beacons go to the clients' repeater port, as libca's servers send them (caproto's own default is 5065)
+    beacons = int(os.environ.setdefault("EPICS_CAS_BEACON_PORT", os.environ.get("EPICS_CA_REPEATER_PORT", "5065")))
     import asyncio
     import signal
 
@@ -50,7 +52,7 @@ def serve(
     from twinbench.trace.io import write_trace
     from twinbench.trace.model import Trace
     from twinbench.twins.beamline.epics_monitor import Monitor
-    from twinbench.twins.beamline.epics_server import Twin, run_twin
+    from twinbench.twins.beamline.epics_server import Twin, open_repeater, run_twin
 
     initial = _read_state(state)
     try:
@@ -72,6 +74,7 @@ def serve(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        repeater = await open_repeater(beacons)
         server = asyncio.create_task(run_twin(twin, stop, ready=ready.set, drain=drain))
         started = asyncio.create_task(ready.wait())
         try:
@@ -87,6 +90,8 @@ def serve(
         finally:
             started.cancel()
             await server
+            if repeater is not None:
+                repeater.close()
 
     asyncio.run(main())
     if trace is not None:

@@ -450,7 +450,8 @@ async def run_twin(twin: Twin, stop: asyncio.Event, port: int | None = None,
 
 
 class Repeater(asyncio.DatagramProtocol):
-    """The CA repeater of a sandbox's loopback, as the harness runs it: confirms each client's registration
+    """A CA repeater on loopback, as the twin's server runs it (a sandbox's, or `twinbench serve`'s when none
+    runs there): confirms each client's registration
     (libca then starts no caRepeater process of its own) and takes the server's beacons (one server: nothing
     to forward)."""
 
@@ -469,6 +470,17 @@ class Repeater(asyncio.DatagramProtocol):
             self.transport.sendto(confirm, addr)
 
 
+async def open_repeater(port: int) -> asyncio.DatagramTransport | None:
+    """A `Repeater` on 127.0.0.1:`port`, where the server sends its beacons (caproto logs a traceback for each
+    beacon nobody receives); None when a repeater is already there."""
+    try:
+        transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
+            Repeater, local_addr=("127.0.0.1", port))
+    except OSError:
+        return None
+    return transport
+
+
 class SandboxServer:
     """A fresh twin served to one sandboxed program in its own network namespace (`Sandbox(network="epics")`,
     the twin's `Network.server`): on the default ports, searched and beaconed on the namespace's loopback (the only
@@ -483,9 +495,9 @@ class SandboxServer:
 
     async def serve(self, stop: asyncio.Event, ready: Callable[[], None]) -> None:
         os.environ.update(LOOPBACK)  # the caproto server reads its beacon addresses from the environment
-        loop = asyncio.get_running_loop()
-        transport, _ = await loop.create_datagram_endpoint(Repeater, local_addr=("127.0.0.1", self.repeater_port))
+        repeater = await open_repeater(self.repeater_port)
         try:
             await run_twin(self.twin, stop, self.port, ready)
         finally:
-            transport.close()
+            if repeater is not None:
+                repeater.close()
