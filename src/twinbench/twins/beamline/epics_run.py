@@ -4,6 +4,7 @@ equivalence of the two front ends: the same steps over Channel Access and in pro
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
 import subprocess
@@ -13,7 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from twinbench.trace.model import Event
 from twinbench.twins.beamline import pvs
@@ -47,8 +48,9 @@ class Served:
         self.env, self.trace_path = env, trace
 
     def run(self, program: str, timeout: float = 120) -> Any:
-        """Run a client program against the server; it prints one JSON document last, returned here."""
-        done = subprocess.run([sys.executable, "-c", program], env=self.env, capture_output=True, text=True,
+        """Run a client program against the server; it prints one JSON document last, returned here. The program
+        goes in on stdin (a long plan is more than one command-line argument may hold)."""
+        done = subprocess.run([sys.executable, "-"], input=program, env=self.env, capture_output=True, text=True,
                               timeout=timeout)
         if done.returncode != 0:
             raise RuntimeError(done.stderr[-3000:])
@@ -107,20 +109,35 @@ PLANS: dict[str, list[Step]] = {
 }
 
 
-def in_process(steps: list[Step]) -> list[Event]:
-    """The steps through the in-process front end (a refused step is recorded and the plan goes on)."""
+class Local(NamedTuple):
+    """A plan's trace through the in-process front end, and for each event how many steps had been issued
+    when it was recorded (the steps whose latency over Channel Access can have delayed it)."""
+
+    events: list[Event]
+    steps: list[int]
+
+
+def in_process(steps: list[Step], state: dict[str, Any] | None = None) -> Local:
+    """The steps through the in-process front end from `state` (a refused step is recorded and the plan
+    goes on)."""
     sim = BeamlineSimulator()
-    for op, args in steps:
+    sim.reset(state, math.inf)
+    issued: list[int] = []
+    for k, (op, args) in enumerate(steps, 1):
         try:
             sim.handle(op, args)
         except SafetyRefusal:
             pass
+        issued += [k] * (sim.recorded()[0] - len(issued))
     sim.finish()
-    return sim.events()
+    events = sim.events()
+    return Local(events, issued + [len(steps)] * (len(events) - len(issued)))
 
 
 def ca_program(steps: list[Step], speed: float) -> str:
-    """A pyepics program doing the steps over Channel Access, each waiting for completion as in process."""
+    """A pyepics program doing the steps over Channel Access, each waiting for completion as in process. The
+    detectors of one exposure are started together (their puts sent at once, then their completions awaited),
+    as one `expose` starts them at one instant."""
     return textwrap.dedent(f"""
         import json, time
         import epics
@@ -135,10 +152,16 @@ def ca_program(steps: list[Step], speed: float) -> str:
             if op == "sleep":
                 time.sleep(args["seconds"] / SPEED)
             elif op == "expose":
-                for det in args["detectors"]:
-                    epics.caput(CAMS[det] + "Acquire", 1, wait=True)
-                for det in args["detectors"]:
-                    wait(CAMS[det] + "Acquire", 0)
+                detectors = dict.fromkeys(args["detectors"])
+                acquire = [epics.get_pv(CAMS[det] + "Acquire", connect=True) for det in detectors]
+                for pv in acquire:
+                    pv.put(1, use_complete=True)
+                for pv in acquire:
+                    while not pv.put_complete:
+                        time.sleep(0.002)
+                    wait(pv.pvname, 0)
+            elif op == "read":
+                epics.caget(args["pv"], use_monitor=False)
             elif args["pv"] in MOTORS:
                 epics.caput(args["pv"], args["value"], wait=True)
                 wait(args["pv"] + ".DMOV", 1)
@@ -152,15 +175,27 @@ def _key(channel: str, value: Any, meta: Any) -> tuple[Any, ...]:
     return (channel, value, (meta or {}).get("requested"))
 
 
-def compare(local: list[Event], remote: list[dict[str, Any]]) -> dict[str, Any]:
-    """Same events and values, TEMP samples aside (their values depend on when the heater went on); the
-    largest time difference, both traces measured from their first event."""
-    ours = [(e.channel, e.value, e.t, e.meta) for e in local if e.channel != pvs.LINKAM_TEMP]
+def compare(local: Local, remote: list[dict[str, Any]]) -> dict[str, Any]:
+    """Same events and values, TEMP samples aside (their values depend on when the heater went on; their number
+    on how long the run lasted); the first difference, if any. Times, both traces measured from their first
+    event: the largest difference (`max_shift`); how far CA ran ahead at most (`ahead`: none, as every step
+    over CA takes at least the in-process round trip); how late per step issued since that first event
+    (`step_shift`: a step over CA costs its real latency times the speed)."""
+    ours = [(e.channel, e.value, e.t, e.meta, k) for e, k in zip(*local, strict=True) if e.channel != pvs.LINKAM_TEMP]
     theirs = [(e["channel"], e["value"], e["timestamp"], e["meta"]) for e in remote if e["channel"] != pvs.LINKAM_TEMP]
-    same = [_key(c, v, m) for c, v, _, m in ours] == [_key(c, v, m) for c, v, _, m in theirs]
-    shift = max((abs((a[2] - ours[0][2]) - (b[2] - theirs[0][2])) for a, b in zip(ours, theirs, strict=False)),
-                default=0.0)
-    temps = [e["value"] for e in remote if e["channel"] == pvs.LINKAM_TEMP]
-    local_temps = [e.value for e in local if e.channel == pvs.LINKAM_TEMP]
-    return {"same": same, "events": len(ours), "remote_events": len(theirs), "max_shift": shift,
-            "temp_samples": (len(local_temps), len(temps))}
+    keys, remote_keys = [_key(a[0], a[1], a[3]) for a in ours], [_key(b[0], b[1], b[3]) for b in theirs]
+    first = next((i for i, (a, b) in enumerate(zip(keys, remote_keys, strict=False)) if a != b),
+                 None if len(keys) == len(remote_keys) else min(len(keys), len(remote_keys)))
+    shifts = [((b[2] - theirs[0][2]) - (a[2] - ours[0][2]), a[4] - ours[0][4] + 1)
+              for a, b in zip(ours, theirs, strict=False)]
+    temps = sum(e["channel"] == pvs.LINKAM_TEMP for e in remote)
+    local_temps = sum(e.channel == pvs.LINKAM_TEMP for e in local.events)
+    return {"same": first is None, "events": len(ours), "remote_events": len(theirs),
+            "first_difference": None if first is None else [_at(keys, first), _at(remote_keys, first)],
+            "max_shift": max((abs(s) for s, _ in shifts), default=0.0),
+            "ahead": max((-s for s, _ in shifts), default=0.0),
+            "step_shift": max((s / k for s, k in shifts), default=0.0), "temp_samples": (local_temps, temps)}
+
+
+def _at(keys: list[tuple[Any, ...]], i: int) -> tuple[Any, ...] | None:
+    return keys[i] if i < len(keys) else None
