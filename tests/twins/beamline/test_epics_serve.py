@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from twinbench.tasks.suite import load_suite
+from twinbench.twins.beamline.epics_equivalence import AHEAD, LATENCY_BOUND, capture, check_plans
 from twinbench.twins.beamline.epics_run import PLANS, TWINBENCH, ca_program, compare, in_process
 from twinbench.twins.beamline.epics_run import serve as _serve
 
 X = "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"
 CAM = "XF:11BMB-ES{Det:PIL2M}:cam1:"
 LINKAM = "XF:11BM-ES:{LINKAM}:"
+SPEED = 4000.0  # the suite's references hold hours of twin time: seconds of wall time at this speed
 PRELUDE = f"""
 import json, time
 import epics
@@ -202,3 +205,33 @@ def test_ca_and_in_process_front_ends_give_the_same_trace(tmp_path, plan):
     result = compare(in_process(PLANS[plan]), served.trace())
     assert result["same"], result
     assert result["events"] > 0
+
+
+@pytest.fixture(scope="module")
+def references():
+    """Every reference of the built-in beamline suite, run in the sandbox with the commands the twin received."""
+    return capture(load_suite("beamline"))
+
+
+def test_references_are_recorded_and_replayed_faithfully(references):
+    """The recorded steps, done again in process from the task's state, give the sandboxed run's own trace; a
+    reference is not writable with pyepics exactly when it issues a call event (align, setOrigin)."""
+    assert len(references) == sum(len(t.references) for t in load_suite("beamline").tasks)
+    for ref in references:
+        assert ref.outcome == "ok", ref.name
+        assert in_process(ref.steps, ref.state).events == ref.trace, ref.name
+        assert set(ref.calls) <= {"sam.align", "sam.setOrigin"}, ref.name
+    assert 0 < sum(bool(ref.calls) for ref in references) < len(references)
+
+
+def test_every_writable_reference_gives_the_same_trace_over_ca(references, tmp_path):
+    """Each distinct plan of the writable references over CA at a high speed: the same events and values as in
+    process, never ahead of it, and late by at most the wall latency bound (times the speed) per step."""
+    results = check_plans(references, SPEED, tmp_path, jobs=8)
+    assert len(results) == len({ref.plan for ref in references if not ref.calls})
+    for ref in references:
+        if not ref.calls:
+            result = results[ref.plan]
+            assert result.faithful and result.result["same"], (ref.name, result.result)
+            assert result.result["ahead"] <= AHEAD and result.result["step_shift"] <= SPEED * LATENCY_BOUND, (
+                ref.name, result.result)
