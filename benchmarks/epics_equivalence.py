@@ -107,7 +107,7 @@ def main() -> None:
                   f"{'equivalent' if e.equivalent else 'DIFFERENT'}, shift {e.result['max_shift']:.1f} s", flush=True)
 
     with tempfile.TemporaryDirectory() as tmp:
-        results = check_plans(captured, args.speed, Path(tmp), args.jobs, done)
+        results = check_plans(captured, args.speed, Path(tmp), args.jobs, done=done)
     wall = time.perf_counter() - start
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     text = "\n\n".join([

@@ -68,6 +68,15 @@ class Captured:
         """The `call` events it issues (no PV carries them, so no pyepics program can write it)."""
         return [args.get("name", "?") for op, args in self.steps if op not in WRITABLE]
 
+    def overlap_speed(self, speed: float) -> float:
+        """`speed`, or less when the plan exposes detectors together: over CA their Acquire puts reach the server
+        one after the other, up to LATENCY_BOUND apart, so the frames overlap as in process (one instant) only
+        while that gap times the speed stays within its shortest exposure."""
+        if not any(op == "expose" and len(set(args["detectors"])) > 1 for op, args in self.steps):
+            return speed
+        exposures = [args["value"] for op, args in self.steps if op == "put" and args["pv"].endswith("AcquireTime")]
+        return min(speed, min(exposures, default=speed * LATENCY_BOUND) / LATENCY_BOUND)
+
     @property
     def plan(self) -> str:
         """Its initial state and steps as one key: references with equal plans are run over CA once."""
@@ -111,24 +120,27 @@ class Equivalence:
         return self.faithful and self.result["same"] and self.timely
 
 
-def check(captured: Captured, speed: float, workdir: Path) -> Equivalence:
-    """The reference's steps over CA (a `twinbench serve` from its initial state) and in process, compared."""
+def check(captured: Captured, speed: float, workdir: Path, forked: bool = False) -> Equivalence:
+    """The reference's steps over CA (a `twinbench serve` from its initial state; `forked`: see `serve`) and in
+    process, compared."""
     state = workdir / f"state-{captured.task}-{captured.index}.json"
     state.write_text(json.dumps(captured.state))
-    with serve(workdir, speed, "--state", str(state)) as served:
+    with serve(workdir, speed, state, forked) as served:
         served.run(ca_program(captured.steps, speed), timeout=3600)
     local = in_process(captured.steps, captured.state)
     return Equivalence(speed, local.events == captured.trace, compare(local, served.trace()))
 
 
-def check_plans(captured: list[Captured], speed: float, workdir: Path, jobs: int,
-                done: Callable[[Captured, Equivalence], None] | None = None) -> dict[str, Equivalence]:
+def check_plans(captured: list[Captured], speed: float, workdir: Path, jobs: int, forked: bool = False,
+                overlap: bool = False, done: Callable[[Captured, Equivalence], None] | None = None,
+                ) -> dict[str, Equivalence]:
     """Every distinct plan of the writable references over CA, `jobs` servers at a time: plan -> result.
-    `done` is told of each as it ends."""
+    `overlap`: a plan that exposes detectors together runs at its `overlap_speed`. `done` is told of each as
+    it ends."""
     plans = {c.plan: c for c in captured if not c.calls}
 
     def one(c: Captured) -> tuple[str, Equivalence]:
-        result = check(c, speed, workdir)
+        result = check(c, c.overlap_speed(speed) if overlap else speed, workdir, forked)
         if done is not None:
             done(c, result)
         return c.plan, result

@@ -3,16 +3,24 @@ equivalence of the two front ends: the same steps over Channel Access and in pro
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import itertools
 import json
 import math
+import multiprocessing
+import multiprocessing.connection
 import os
 import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,42 +49,134 @@ def epics_env(port: int) -> dict[str, str]:
     }
 
 
-class Served:
-    """A running server: its environment, and (after it stops) the trace it wrote."""
+# What a forked server or client starts with (imported once, in the fork server: `serve(..., forked=True)`)
+FORK_PRELOAD = ["epics", "twinbench.cli.serve", "twinbench.twins.beamline.epics_server", "twinbench.trace.io"]
 
-    def __init__(self, env: dict[str, str], trace: Path):
-        self.env, self.trace_path = env, trace
+
+@functools.cache
+def _fork_server() -> ForkServerContext:
+    """A process that has imported the served twin and pyepics (which starts no CA thread until first used):
+    servers and client programs forked from it start without importing either."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(FORK_PRELOAD)
+    return context
+
+
+def _serve_command(env: dict[str, str], speed: float, state: Path | None, trace: Path) -> None:
+    """`twinbench serve` in a forked process: the command's own function."""
+    os.environ.update(env)
+    from twinbench.cli.serve import serve as command
+
+    command(speed=speed, state=state, port=None, trace=trace)
+
+
+def _run_program(env: dict[str, str], program: str, output: Path) -> None:
+    """A client program in a forked process: what it prints, or its traceback, goes to `output`."""
+    os.environ.update(env)
+    with output.open("w") as out, contextlib.redirect_stdout(out):
+        try:
+            exec(compile(program, "<program>", "exec"), {"__name__": "__main__"})  # noqa: S102  (our own plan)
+        except BaseException:
+            traceback.print_exc(file=out)
+            raise SystemExit(1) from None
+
+
+class _Forked:
+    """A process forked from the fork server, with the part of `subprocess.Popen` that `serve` uses. Starting
+    one polls every other (multiprocessing reaps its children then), and two threads reading one child's exit
+    status get it once: so that happens under one lock."""
+
+    stderr = None  # it writes to the fork server's
+    _reaping = threading.Lock()
+
+    def __init__(self, target: Callable[..., None], *args: Any):
+        self.process = _fork_server().Process(target=target, args=args)
+        with self._reaping:
+            self.process.start()
+
+    def poll(self) -> int | None:
+        with self._reaping:
+            return self.process.exitcode
+
+    def terminate(self) -> None:
+        self.process.terminate()
+
+    def kill(self) -> None:
+        self.process.kill()
+
+    def wait(self, timeout: float | None = None) -> int:
+        if not multiprocessing.connection.wait([self.process.sentinel], timeout):
+            raise subprocess.TimeoutExpired("forked", timeout or 0)
+        with self._reaping:
+            self.process.join()
+            return self.process.exitcode
+
+    @property
+    def returncode(self) -> int | None:
+        return self.poll()
+
+
+def _failure(proc: subprocess.Popen[str] | _Forked) -> RuntimeError:
+    return RuntimeError(proc.stderr.read()[-3000:] if proc.stderr else f"exit status {proc.returncode}")
+
+
+class Served:
+    """A running server: its environment, and (after it stops) the trace it wrote. `forked`: client programs
+    are forked from the fork server too."""
+
+    def __init__(self, env: dict[str, str], trace: Path, forked: bool = False):
+        self.env, self.trace_path, self.forked = env, trace, forked
+        self._runs = itertools.count()
 
     def run(self, program: str, timeout: float = 120) -> Any:
-        """Run a client program against the server; it prints one JSON document last, returned here. The program
-        goes in on stdin (a long plan is more than one command-line argument may hold)."""
-        done = subprocess.run([sys.executable, "-"], input=program, env=self.env, capture_output=True, text=True,
-                              timeout=timeout)
-        if done.returncode != 0:
-            raise RuntimeError(done.stderr[-3000:])
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        """Run a client program against the server; it prints one JSON document last, returned here. A
+        subprocess reads the program on stdin (a long plan is more than one command-line argument may hold)."""
+        if self.forked:
+            output = self.trace_path.with_suffix(f".out{next(self._runs)}")
+            proc = _Forked(_run_program, self.env, program, output)
+            try:
+                proc.wait(timeout)
+            finally:
+                proc.kill()
+            printed = output.read_text()
+            if proc.returncode != 0:
+                raise RuntimeError(f"exit status {proc.returncode}: {printed[-3000:]}")
+        else:
+            done = subprocess.run([sys.executable, "-"], input=program, env=self.env, capture_output=True, text=True,
+                                  timeout=timeout)
+            if done.returncode != 0:
+                raise RuntimeError(done.stderr[-3000:])
+            printed = done.stdout
+        return json.loads(printed.strip().splitlines()[-1])
 
     def trace(self) -> list[dict[str, Any]]:
         return json.loads(self.trace_path.read_text())["events"]
 
 
 @contextmanager
-def serve(workdir: Path, speed: float, *extra: str) -> Iterator[Served]:
-    """`twinbench serve` on a free port until the block ends; the trace is written when it stops."""
+def serve(workdir: Path, speed: float, state: Path | None = None, forked: bool = False) -> Iterator[Served]:
+    """`twinbench serve` from `state` on a free port until the block ends; the trace is written when it stops.
+    `forked`: the command's function in a process forked from the fork server, as are the client programs
+    (no imports: a fraction of the start-up time)."""
     port = free_port()
     env = epics_env(port)
     trace = workdir / f"trace-{port}.json"
-    proc = subprocess.Popen([str(TWINBENCH), "serve", "--speed", str(speed), "--trace", str(trace), *extra],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc: subprocess.Popen[str] | _Forked
+    if forked:
+        proc = _Forked(_serve_command, env, speed, state, trace)
+    else:
+        command = [str(TWINBENCH), "serve", "--speed", str(speed), "--trace", str(trace)]
+        proc = subprocess.Popen([*command, *(["--state", str(state)] if state else [])], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read()[-3000:])
+                raise _failure(proc)
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.02)
-        yield Served(env, trace)
+        yield Served(env, trace, forked)
     finally:
         proc.terminate()
         try:
@@ -85,7 +185,7 @@ def serve(workdir: Path, speed: float, *extra: str) -> Iterator[Served]:
             proc.kill()
             proc.wait()
     if proc.returncode != 0:
-        raise RuntimeError(proc.stderr.read()[-3000:])
+        raise _failure(proc)
 
 
 # --- equivalence ------------------------------------------------------------------------------------------
