@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import tempfile
 import textwrap
 import threading
@@ -33,8 +34,9 @@ def cause(result: dict) -> str:
     """Why the events over CA differ, for the differences the two front ends can show."""
     ours, theirs = result["first_difference"]
     if ours and theirs and ours[0].endswith("Acquire") and theirs[0].endswith("Acquire"):
-        return ("the detectors' frames end one by one over CA (each when its own exposure is over), in process "
-                "one `expose` ends them together")
+        return ("over CA the detectors' Acquire puts reach the server one after the other, and when the gap times "
+                "the speed is longer than the exposure one frame ends before the next starts (in process one "
+                "`expose` starts them at one instant)")
     return "not explained: compare the two traces"
 
 
@@ -60,10 +62,13 @@ def differences(captured: list[Captured], results: dict[str, Equivalence], speed
                          f"{e.result['ahead']:.2g} s ahead: not explained")
     late = max(writable, key=lambda c: results[c.plan].result["max_shift"])
     shift = results[late.plan].result
-    lines.append(f"times, all {len(writable)} writable references: later over CA by up to {shift['max_shift']:.1f} s "
-                 f"({late.name}), at most {max(results[c.plan].result['step_shift'] for c in writable):.2f} s per "
-                 f"step, never ahead: in process a command costs `control.round_trip` (0.002 s) of twin time, over CA "
-                 f"a step costs its real latency (put completion, polling DMOV/Acquire) times the speed ({speed:g})")
+    lines.append(f"times, all {len(writable)} writable references: later over CA, never ahead, by up to "
+                 f"{shift['max_shift']:.1f} s ({late.name}, {len(late.steps)} steps): in process a command costs "
+                 f"`control.round_trip` (0.002 s) of twin time, over CA a step costs its wall latency times the speed "
+                 f"({speed:g}), and the lateness adds up step by step. A put with completion (pyepics `caput(wait="
+                 f"True)`) takes most of it: the reply is back in about 1 ms, but libca's send and receive threads "
+                 f"and the Python callback that marks the put done each wait for the CPU and the GIL (tens of ms on a "
+                 f"loaded machine); a move or an exposure also waits for the next 2 ms poll of DMOV or Acquire")
     temps = [c for c in writable if len(set(results[c.plan].result["temp_samples"])) > 1]
     lines.append(f"TEMP samples are left out of the comparison: their values follow the twin time the heater went "
                  f"on and their number the run's length, both later over CA; {len(temps)} references have another "
@@ -76,15 +81,17 @@ def summary(captured: list[Captured], results: dict[str, Equivalence], speed: fl
     of = [results[c.plan] for c in writable]
     equivalent = sum(e.equivalent for e in of)
     step = max(e.result["step_shift"] for e in of)
-    return [["references", str(len(captured))],
+    median = statistics.median(e.result["step_shift"] for e in of)
+    return [["all, in the sandbox", str(len(captured))],
             ["writable with pyepics (put, read, expose, sleep)", f"{len(writable)} ({len(results)} distinct plans)"],
             ["steps in process = the sandboxed run", str(sum(e.faithful for e in of))],
             ["same events and values over CA", str(sum(e.result["same"] for e in of))],
             [f"equivalent (also late by < {speed * LATENCY_BOUND:g} s per step)",
              f"{equivalent} ({equivalent / len(writable):.0%})"],
-            ["max time shift", f"{max(e.result['max_shift'] for e in of):.1f} s"],
+            ["max time shift (twin time)", f"{max(e.result['max_shift'] for e in of):.1f} s"],
             ["max late per step", f"{step:.2f} s ({step / speed * 1000:.0f} ms wall)"],
-            ["max ahead", f"{max(e.result['ahead'] for e in of):.1g} s"]]
+            ["median late per step", f"{median:.2f} s ({median / speed * 1000:.0f} ms wall)"],
+            ["max ahead of in process", f"{max(0.0, *(e.result['ahead'] for e in of)):.3f} s"]]
 
 
 def main() -> None:
@@ -113,9 +120,9 @@ def main() -> None:
     text = "\n\n".join([
         f"At speed {args.speed:g} ({args.jobs} servers at a time, {wall:.0f} s wall; load average at the end "
         f"{load} on {os.cpu_count()} cores):",
-        markdown_table(["", "references"], summary(captured, results, args.speed)),
+        markdown_table(["references", "count"], summary(captured, results, args.speed)),
         "Every difference and its cause:",
-        "\n".join(textwrap.fill(line, 110, initial_indent="- ", subsequent_indent="  ")
+        "\n".join(textwrap.fill(line, 110, initial_indent="- ", subsequent_indent="  ", break_on_hyphens=False)
                   for line in differences(captured, results, args.speed)),
     ])
     print(text)

@@ -20,7 +20,7 @@ from twinbench.twins.beamline.epics_run import Step, ca_program, compare, in_pro
 from twinbench.twins.beamline.twin import BeamlineSimulator
 
 WRITABLE = ("put", "read", "expose", "sleep")  # the commands a pyepics program does with caput, caget and sleep
-LATENCY_BOUND = 0.25  # wall seconds a step may take over CA at most (put completion, polling, a loaded machine)
+LATENCY_BOUND = 0.5  # wall seconds a step may take over CA at most (put completion, polling, a loaded machine)
 AHEAD = 1e-6  # twin seconds CA may seem ahead of the in-process trace: float rounding of the two clocks
 
 
