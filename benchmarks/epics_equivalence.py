@@ -90,7 +90,7 @@ def summary(captured: list[Captured], results: dict[str, Equivalence], speed: fl
              f"{equivalent} ({equivalent / len(writable):.0%})"],
             ["max time shift (twin time)", f"{max(e.result['max_shift'] for e in of):.1f} s"],
             ["max late per step", f"{step:.2f} s ({step / speed * 1000:.0f} ms wall)"],
-            ["median late per step", f"{median:.2f} s ({median / speed * 1000:.0f} ms wall)"],
+            ["late per step, median of the plans' max", f"{median:.2f} s ({median / speed * 1000:.0f} ms wall)"],
             ["max ahead of in process", f"{max(0.0, *(e.result['ahead'] for e in of)):.3f} s"]]
 
 
