@@ -13,14 +13,26 @@ from pathlib import Path
 
 import pytest
 
+from twinbench.tasks.suite import load_suite
 from twinbench.twins.beamline import cam_pvs, pvs
-from twinbench.twins.beamline.epics_run import PLANS, TWINBENCH, ca_program, compare, epics_env, free_port, in_process
+from twinbench.twins.beamline.epics_equivalence import AHEAD, LATENCY_BOUND, capture, check_plans
+from twinbench.twins.beamline.epics_run import (
+    PLANS,
+    TWINBENCH,
+    ca_program,
+    compare,
+    epics_env,
+    free_port,
+    in_process,
+    monitor_agrees,
+)
 from twinbench.twins.beamline.epics_run import serve as _serve
 from twinbench.twins.beamline.twin import BeamlineSimulator
 
 X = "XF:11BMB-ES{Chm:Smpl-Ax:X}Mtr"
 CAM = "XF:11BMB-ES{Det:PIL2M}:cam1:"
 LINKAM = "XF:11BM-ES:{LINKAM}:"
+SPEED = 4000.0  # the suite's references hold hours of twin time: seconds of wall time at this speed
 PRELUDE = f"""
 import json, time
 import epics
@@ -54,8 +66,8 @@ class _Served:
 
 
 @contextmanager
-def serve(tmp_path: Path, speed: float = 50.0, *extra: str) -> Iterator[_Served]:
-    with _serve(tmp_path, speed, *extra) as served:
+def serve(tmp_path: Path, speed: float = 50.0, state: Path | None = None) -> Iterator[_Served]:
+    with _serve(tmp_path, speed, state) as served:
         yield _Served(served)
 
 
@@ -195,7 +207,7 @@ def test_two_servers_do_not_share_pvs(tmp_path):
 def test_state_file_sets_the_initial_position(tmp_path):
     state = tmp_path / "state.yaml"
     state.write_text("motors:\n  smx: {position: 3.5, velocity: 4.0}\n")
-    with serve(tmp_path, 50.0, "--state", str(state)) as served:
+    with serve(tmp_path, 50.0, state) as served:
         out = served.run("print(json.dumps([epics.caget(X + '.RBV'), epics.caget(X + '.VELO')]))")
     assert out == [3.5, 4.0]
 
@@ -225,6 +237,8 @@ def test_monitor_records_what_the_twin_records(tmp_path):
     assert [event[:2] for event in seen] == [event[:2] for event in own]
     assert max(abs(a[2] - b[2]) for a, b in zip(own, seen, strict=True)) < 1e-3
     assert len(served.trace()) - len(own) == 1  # the one refused move of the "limit" plan
+    assert monitor_agrees(served.trace(), served.monitor(), 20.0)
+    assert not monitor_agrees(served.trace(), served.monitor()[1:], 20.0)
 
 
 def test_monitor_waits_for_its_subscriptions_before_serving(tmp_path):
@@ -344,3 +358,36 @@ def test_bluesky_count_with_a_single_trigger_pilatus(tmp_path):
     assert acquire[1][1] - acquire[0][1] == pytest.approx(2.0, abs=1e-9)
     assert acquire[3][1] - acquire[2][1] == pytest.approx(2.0, abs=1e-9)
     assert {e["channel"] for e in trace} == {CAM + "Acquire", CAM + "AcquireTime"}
+
+
+@pytest.fixture(scope="module")
+def references():
+    """Every reference of the built-in beamline suite, run in the sandbox with the commands the twin received."""
+    return capture(load_suite("beamline"))
+
+
+def test_references_are_recorded_and_replayed_faithfully(references):
+    """The recorded steps, done again in process from the task's state, give the sandboxed run's own trace; a
+    reference is not writable with pyepics exactly when it issues a call event (align, setOrigin)."""
+    assert len(references) == sum(len(t.references) for t in load_suite("beamline").tasks)
+    for ref in references:
+        assert ref.outcome == "ok", ref.name
+        assert in_process(ref.steps, ref.state).events == ref.trace, ref.name
+        assert set(ref.calls) <= {"sam.align", "sam.setOrigin"}, ref.name
+    assert 0 < sum(bool(ref.calls) for ref in references) < len(references)
+
+
+def test_every_writable_reference_gives_the_same_trace_over_ca(references, tmp_path):
+    """Each distinct plan of the writable references over CA at a high speed (forked from one process that
+    imported the server and pyepics; detectors exposed together at the speed that keeps their frames
+    overlapping): the same events and values as in process, never ahead of it, and late by at most the wall
+    latency bound (times the speed) per step."""
+    results = check_plans(references, SPEED, tmp_path, jobs=8, forked=True, overlap=True)
+    assert len(results) == len({ref.plan for ref in references if not ref.calls})
+    for ref in references:
+        if not ref.calls:
+            result = results[ref.plan]
+            assert result.faithful and result.result["same"], (ref.name, result.result)
+            assert result.result["ahead"] <= AHEAD, (ref.name, result.result)
+            assert result.result["step_shift"] <= result.speed * LATENCY_BOUND, (ref.name, result.result)
+    assert sorted({result.speed for result in results.values()}) == [8.0, 16.0, SPEED]  # 4 s and 8 s exposures

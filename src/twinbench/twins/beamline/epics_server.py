@@ -63,9 +63,11 @@ class Twin:
         self.clock = TwinClock(speed)
         self._due: list[tuple[float, int, Callable[[], Awaitable[None]]]] = []
         self._order = itertools.count()
+        self.scheduled = asyncio.Event()  # set by `at`: the serving loop wakes to meet the new action in time
 
     def at(self, t: float, action: Callable[[], Awaitable[None]]) -> None:
         heapq.heappush(self._due, (t, next(self._order), action))
+        self.scheduled.set()
 
     def next_due(self) -> float | None:
         return self._due[0][0] if self._due else None
@@ -433,11 +435,7 @@ async def run_twin(twin: Twin, stop: asyncio.Event, port: int | None = None,
                 ready()
                 ready = None
             due = twin.next_due()
-            wait = TICK if due is None else min(TICK, twin.clock.wall_until(due))
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=wait)
-            except TimeoutError:
-                pass
+            await _pause(twin, stop, TICK if due is None else min(TICK, twin.clock.wall_until(due)))
         for motor in motors:
             await motor.tick(twin.sim.t)
         await scalars.tick()
@@ -447,6 +445,16 @@ async def run_twin(twin: Twin, stop: asyncio.Event, port: int | None = None,
         server.cancel()
         await asyncio.gather(server, return_exceptions=True)
         twin.sim.finish()
+
+
+async def _pause(twin: Twin, stop: asyncio.Event, seconds: float) -> None:
+    """Wait `seconds` of wall time, or less when the server is stopped or a put schedules an action (a move's or
+    an exposure's end is then posted when it is due, not up to a tick later)."""
+    waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(twin.scheduled.wait())]
+    await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    for waiting in waits:
+        waiting.cancel()
+    twin.scheduled.clear()
 
 
 class Repeater(asyncio.DatagramProtocol):
