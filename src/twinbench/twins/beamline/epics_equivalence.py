@@ -126,9 +126,10 @@ def check(captured: Captured, speed: float, workdir: Path, forked: bool = False)
     process, compared."""
     state = workdir / f"state-{captured.task}-{captured.index}.json"
     state.write_text(json.dumps(captured.state))
-    with serve(workdir, speed, state, forked) as served:
-        served.run(ca_program(captured.steps, speed), timeout=3600)
     local = in_process(captured.steps, captured.state)
+    with serve(workdir, speed, state, forked) as served:  # a plan that cannot finish fails, in its wall time
+        served.run(ca_program(captured.steps, speed), timeout=60 + 3 * local.end / speed
+                   + LATENCY_BOUND * len(captured.steps))
     monitored = None if forked else monitor_agrees(served.trace(), served.monitor(), speed)
     return Equivalence(speed, local.events == captured.trace, compare(local, served.trace()), monitored)
 

@@ -34,10 +34,25 @@ TWINBENCH = Path(sys.executable).with_name("twinbench")
 Step = tuple[str, dict[str, Any]]
 
 
+_HANDED_OUT: set[int] = set()
+_HANDING = threading.Lock()
+
+
 def free_port() -> int:
-    with socket.socket() as tcp:
-        tcp.bind(("127.0.0.1", 0))
-        return tcp.getsockname()[1]
+    """A loopback port free now for both TCP and UDP (a CA server binds both), never handed out before by this
+    process: servers started side by side (and their repeaters) never share one."""
+    with _HANDING:
+        while True:
+            with socket.socket() as tcp, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                tcp.bind(("127.0.0.1", 0))
+                port = tcp.getsockname()[1]
+                try:
+                    udp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            if port not in _HANDED_OUT:
+                _HANDED_OUT.add(port)
+                return port
 
 
 def epics_env(port: int) -> dict[str, str]:
@@ -234,6 +249,7 @@ class Local(NamedTuple):
 
     events: list[Event]
     steps: list[int]
+    end: float  # the twin time when the last step was done
 
 
 def in_process(steps: list[Step], state: dict[str, Any] | None = None) -> Local:
@@ -250,7 +266,7 @@ def in_process(steps: list[Step], state: dict[str, Any] | None = None) -> Local:
         issued += [k] * (sim.recorded()[0] - len(issued))
     sim.finish()
     events = sim.events()
-    return Local(events, issued + [len(steps)] * (len(events) - len(issued)))
+    return Local(events, issued + [len(steps)] * (len(events) - len(issued)), sim.t)
 
 
 def ca_program(steps: list[Step], speed: float) -> str:
@@ -300,7 +316,8 @@ def compare(local: Local, remote: list[dict[str, Any]]) -> dict[str, Any]:
     event: the largest difference (`max_shift`); how far CA ran ahead at most (`ahead`: none, as every step
     over CA takes at least the in-process round trip); how late per step issued since that first event
     (`step_shift`: a step over CA costs its real latency times the speed)."""
-    ours = [(e.channel, e.value, e.t, e.meta, k) for e, k in zip(*local, strict=True) if e.channel != pvs.LINKAM_TEMP]
+    ours = [(e.channel, e.value, e.t, e.meta, k) for e, k in zip(local.events, local.steps, strict=True)
+            if e.channel != pvs.LINKAM_TEMP]
     theirs = [(e["channel"], e["value"], e["timestamp"], e["meta"]) for e in remote if e["channel"] != pvs.LINKAM_TEMP]
     keys, remote_keys = [_key(a[0], a[1], a[3]) for a in ours], [_key(b[0], b[1], b[3]) for b in theirs]
     first = next((i for i, (a, b) in enumerate(zip(keys, remote_keys, strict=False)) if a != b),
