@@ -96,8 +96,7 @@ def serve(
     asyncio.run(main())
     if trace is not None:
         write_trace(Trace(twin.sim.events(), source="serve"), trace)
-    if watcher is not None:
-        assert monitor is not None
+    if watcher is not None and monitor is not None:
         write_trace(Trace(watcher.events(), source="serve --monitor"), monitor)
         if not caught_up:
             typer.echo("warning: the monitor had not received every last value when the server stopped", err=True)
