@@ -29,6 +29,7 @@ from twinbench.twins.beamline.epics_run import (
     in_process,
     serve,
 )
+from twinbench.twins.recorder import SAFETY_CHANNEL
 
 SPEED = 100.0  # the default of `twinbench serve`
 EQUIVALENCE_SPEED = 20.0
@@ -60,7 +61,7 @@ def startup(runs: int = 5) -> float:
 def _kept(own: list[dict], seen: list[dict]) -> tuple[int, int, float]:
     """Of the server's own events (refusals aside, which change no PV), how many the monitor recorded (each
     channel's changes matched in order, value by value); and the largest time difference of a matched pair."""
-    own = [e for e in own if e["channel"] != "safety"]
+    own = [e for e in own if e["channel"] != SAFETY_CHANNEL]
     times: dict[tuple, list[float]] = defaultdict(list)
     for event in reversed(seen):
         times[event["channel"], json.dumps(event["value"])].append(event["timestamp"])

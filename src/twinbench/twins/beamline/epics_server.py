@@ -380,12 +380,11 @@ class Scalars(PVGroup):
     async def tick(self) -> None:
         """Post each TEMP sample the simulator took since the last tick, stamped with its twin time."""
         sim = self.twin.sim
-        events = sim.rec.events
-        for event in itertools.islice(events, self._seen, None):
+        start, self._seen = self._seen, len(sim.rec.events)  # a put may record more while this one awaits
+        for event in sim.rec.events[start:self._seen]:  # the new ones only, not the whole record each tick
             if event.channel == pvs.LINKAM_TEMP:
                 await self.temperature.write(event.value, verify_value=False,
                                              timestamp=self.twin.clock.stamp(event.t))
-        self._seen = len(events)
         intensity = sim._intensity()
         if intensity != self.intensity.value:
             await self.intensity.write(intensity, verify_value=False)
