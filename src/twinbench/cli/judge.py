@@ -318,7 +318,7 @@ def judge_tune(
         return
     rows = [[c.variant, c.rubric, f"{c.graded}/{c.answers}", _est(c.auroc), _est(c.accuracy),
              "chosen" if c.scorer == result.chosen else ""] for c in result.candidates]
-    from twinbench.report.agreement import markdown_table
+    from twinbench.report.leaderboard import markdown_table
 
     typer.echo(f"Prompt candidates on the {result.split} split of {run_id} (judges: {', '.join(result.judges)}; "
                f"pass = grade >= {threshold:g}):\n\n"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from twinbench.analysis.agreement import AgreementReport, AgreementRow, Disagreement
 from twinbench.errors import InputError
 from twinbench.report.figures import calibration_figure
+from twinbench.report.leaderboard import markdown_table
 from twinbench.store.records import BENCHMARK, CALIBRATION_SET
 
 if TYPE_CHECKING:
@@ -54,11 +55,6 @@ def agreement_grids(report: AgreementReport) -> list[Table]:
         (f"Calibration: {report.outcome} rate (answers) per judge-grade bin.", bin_head, bins),
         ("Most-disagreeing answers.", ["score", "judge", "split", "answer", "grade", report.outcome], worst),
     ]
-
-
-def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])
 
 
 def heading(report: AgreementReport) -> list[str]:

@@ -223,9 +223,10 @@ def turn_lines(board: list[ModelRow]) -> tuple[str, list[str], list[list[str]]]:
             "sample)", head, rows)
 
 
-def _markdown(head: list[str], rows: list[list[str]]) -> str:
-    return ("| " + " | ".join(head) + " |\n|" + "---|" * len(head) + "\n"
-            + "".join("| " + " | ".join(r) + " |\n" for r in rows))
+def markdown_table(head: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table (readable as plain text too)."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])
 
 
 def _table(title: str, head: list[str], rows: list[list[str]]) -> Table:
@@ -267,7 +268,7 @@ def render(board: list[ModelRow], fmt: Format) -> str | list[RenderableType]:
     tables = _lines(board)
     note = failure_note(board)
     if fmt == "markdown":
-        text = "\n".join(_markdown(head, rows) for _, head, rows in tables)
+        text = "\n".join(markdown_table(head, rows) + "\n" for _, head, rows in tables)
         return text + (f"\n{note}\n" if note else "")
     from rich.text import Text
 
